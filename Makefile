@@ -1,0 +1,35 @@
+# TensorTop: make run (build + open), make test (whole suite), make bench (speed figures).
+SWIFT ?= swift
+RELEASE_BIN := .build/release
+
+.PHONY: all deps build run test bench notebook clean
+
+all: build
+
+## deps: install the missing Debian packages (quick when all are present)
+deps:
+	@bash scripts/deps.sh
+
+## build: release build of every product
+build: deps
+	$(SWIFT) build -c release
+
+## run: build in release and start tensortop (pass options with ARGS="...")
+run: build
+	$(RELEASE_BIN)/tensortop $(ARGS)
+
+## test: the whole test suite (Swift Testing)
+test: deps
+	$(SWIFT) test
+
+## bench: release-build benchmark that prints speed figures
+bench: deps
+	$(SWIFT) build -c release --product tensortop-bench
+	$(RELEASE_BIN)/tensortop-bench $(ARGS)
+
+## notebook: replay the study notebook with TensorTop's library
+notebook: deps
+	$(SWIFT) run -c release notebook
+
+clean:
+	rm -rf .build

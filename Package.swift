@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "TensorTop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Tensors", targets: ["Tensors"]),
+        .executable(name: "tensortop", targets: ["tensortop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: C libraries (system-library targets; see Sources/C*/module.modulemap)
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS",
+            pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: Core
+        .target(name: "Tensors", dependencies: ["COpenBLAS"]),
+
+        // MARK: App
+        .executableTarget(
+            name: "tensortop",
+            dependencies: [
+                "Tensors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "notebook", dependencies: ["Tensors"]),
+        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "COpenBLAS"]),
+
+        // MARK: Tests
+        .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        .testTarget(
+            name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
+            resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Per-thread state that PyTorch keeps thread-local: grad mode and the default generator.
+///
+/// Keeping it per thread (not global) means a trainer thread and a UI or test
+/// thread never race on it, and no global mutable state exists.
+final class ThreadState {
+    /// Whether ops record the autograd graph (`torch.is_grad_enabled()`).
+    var gradEnabled = true
+    /// The generator random functions use when none is passed.
+    let generator = Generator()
+
+    /// The calling thread's state, created on first use and freed with the thread.
+    static var current: ThreadState {
+        if let raw = pthread_getspecific(threadStateKey) {
+            return Unmanaged<ThreadState>.fromOpaque(raw).takeUnretainedValue()
+        }
+        let state = ThreadState()
+        pthread_setspecific(threadStateKey, Unmanaged.passRetained(state).toOpaque())
+        return state
+    }
+}
+
+/// The pthread key under which each thread's `ThreadState` is stored (immutable once made).
+private let threadStateKey: pthread_key_t = {
+    var key = pthread_key_t()
+    let status = pthread_key_create(&key) { raw in
+        guard let raw else { return }
+        Unmanaged<ThreadState>.fromOpaque(raw).release()
+    }
+    precondition(status == 0, "pthread_key_create failed with status \(status)")
+    return key
+}()
+
+/// Runs `body` without recording autograd history, like `with torch.no_grad():`.
+public func noGrad<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+    let state = ThreadState.current
+    let previous = state.gradEnabled
+    state.gradEnabled = false
+    defer { state.gradEnabled = previous }
+    return try body()
+}
+
+/// Whether autograd records operations on the calling thread (`torch.is_grad_enabled()`).
+public var isGradEnabled: Bool { ThreadState.current.gradEnabled }

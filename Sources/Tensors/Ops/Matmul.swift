@@ -1,0 +1,190 @@
+import COpenBLAS
+
+/// OpenBLAS settings shared by every matrix product.
+public enum BLAS {
+    /// The number of threads OpenBLAS uses for one product (process-wide, like `torch.set_num_threads`).
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(Swift.max(1, newValue))) }
+    }
+
+    /// The CPU kernel OpenBLAS picked, e.g. `Cooperlake`.
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// C = alpha · op(A) · op(B) + beta · C for row-major matrices (`cblas_sgemm`).
+    @inline(__always)
+    public static func sgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension Tensor {
+    /// Calls `body` with a BLAS view of this 2-D tensor: pointer, whether it is stored transposed, leading dim.
+    ///
+    /// Row-major and transposed (column-major) layouts, such as `w.t()`, are passed to BLAS
+    /// as they are, with the transpose flag; other layouts are copied first.
+    func withMatrixOperand<R>(_ body: (UnsafePointer<Float>, Bool, Int) -> R) -> R {
+        precondition(rank == 2)
+        let (rows, cols) = (shape[0], shape[1])
+        if case .float(let s) = storage {
+            if strides[1] == 1 || cols == 1, strides[0] >= Swift.max(cols, 1) || rows == 1 {
+                let ld = rows == 1 ? Swift.max(cols, 1) : strides[0]
+                return withExtendedLifetime(s) { body(s.base + offset, false, ld) }
+            }
+            if strides[0] == 1 || rows == 1, strides[1] >= Swift.max(rows, 1) || cols == 1 {
+                let ld = cols == 1 ? Swift.max(rows, 1) : strides[1]
+                return withExtendedLifetime(s) { body(s.base + offset, true, ld) }
+            }
+        }
+        let copy = contiguousFloatStorage()
+        return withExtendedLifetime(copy) { body(copy.base, false, Swift.max(cols, 1)) }
+    }
+
+    /// out (m×n) = op(a) · op(b) + beta · out, with op a logical transpose when asked.
+    static func gemm(
+        _ a: Tensor, transposed ta: Bool, _ b: Tensor, transposed tb: Bool,
+        into out: UnsafeMutablePointer<Float>, beta: Float = 0
+    ) {
+        let m = ta ? a.shape[1] : a.shape[0]
+        let k = ta ? a.shape[0] : a.shape[1]
+        let n = tb ? b.shape[0] : b.shape[1]
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if beta == 0 { out.update(repeating: 0, count: m * n) }
+            return
+        }
+        a.withMatrixOperand { pa, storedA, lda in
+            b.withMatrixOperand { pb, storedB, ldb in
+                BLAS.sgemm(
+                    transposeA: storedA != ta, transposeB: storedB != tb, m: m, n: n, k: k,
+                    a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: out, ldc: n)
+            }
+        }
+    }
+
+    /// A new m×n tensor op(a) · op(b).
+    static func product(_ a: Tensor, transposed ta: Bool, _ b: Tensor, transposed tb: Bool) -> Tensor {
+        let m = ta ? a.shape[1] : a.shape[0]
+        let n = tb ? b.shape[0] : b.shape[1]
+        let out = Storage<Float>(count: m * n) { _ in }
+        gemm(a, transposed: ta, b, transposed: tb, into: out.base)
+        return Tensor(floats: out, shape: [m, n])
+    }
+
+    /// The matrix product (`MmBackward0` for 2-D, `BmmBackward0` for a batch of 2-D).
+    ///
+    /// Supports 2-D × 2-D, 3-D × 3-D (same batch), 3-D × 2-D and 1-D operands (a vector).
+    /// Traps with both shapes when the inner dims differ. Transposed views such as
+    /// `w.t()` are handed to BLAS with a transpose flag, never copied.
+    public func matmul(_ other: Tensor) -> Tensor {
+        switch (rank, other.rank) {
+        case (2, 2):
+            precondition(
+                shape[1] == other.shape[0],
+                "mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))")
+            let out = Tensor.product(self, transposed: false, other, transposed: false)
+            let (needA, needB) = (requiresGrad, other.requiresGrad)
+            return Tensor.record(out, name: "MmBackward0", inputs: [self, other]) { g in
+                [needA ? Tensor.product(g, transposed: false, other, transposed: true) : nil,
+                 needB ? Tensor.product(self, transposed: true, g, transposed: false) : nil]
+            }
+        case (1, 1):
+            precondition(shape[0] == other.shape[0], "inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
+            return (self * other).sum()
+        case (1, _):
+            return try! unsqueeze(0).matmul(other).squeeze(dim: -2)
+        case (_, 1):
+            return try! matmul(other.unsqueeze(1)).squeeze(dim: -1)
+        case (3, 2):
+            precondition(shape[2] == other.shape[0], "mat1 and mat2 shapes cannot be multiplied (\(shape[0] * shape[1])x\(shape[2]) and \(other.shape[0])x\(other.shape[1]))")
+            return reshape([shape[0] * shape[1], shape[2]]).matmul(other).reshape([shape[0], shape[1], other.shape[1]])
+        case (3, 3):
+            return batchMatmul(other)
+        default:
+            preconditionFailure("matmul is not supported for shapes \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
+        }
+    }
+
+    /// A batch of matrix products, one per index of the first dim (`BmmBackward0`).
+    private func batchMatmul(_ other: Tensor) -> Tensor {
+        precondition(
+            shape[0] == other.shape[0] && shape[2] == other.shape[1],
+            "Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])]; shapes \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
+        let (batch, m, n) = (shape[0], shape[1], other.shape[2])
+        func batched(_ a: Tensor, _ ta: Bool, _ b: Tensor, _ tb: Bool, rows: Int, cols: Int) -> Tensor {
+            let out = Storage<Float>(count: batch * rows * cols) { _ in }
+            for i in 0..<batch {
+                Tensor.gemm(a.select(0, i), transposed: ta, b.select(0, i), transposed: tb, into: out.base + i * rows * cols)
+            }
+            return Tensor(floats: out, shape: [batch, rows, cols])
+        }
+        let out = noGrad { batched(self, false, other, false, rows: m, cols: n) }
+        let (needA, needB) = (requiresGrad, other.requiresGrad)
+        let k = shape[2]
+        return Tensor.record(out, name: "BmmBackward0", inputs: [self, other]) { g in
+            [needA ? batched(g, false, other, true, rows: m, cols: k) : nil,
+             needB ? batched(self, true, g, false, rows: k, cols: n) : nil]
+        }
+    }
+
+    /// `bias + a · b` in one BLAS call (`AddmmBackward0`); `bias` broadcasts over rows.
+    public static func addmm(_ bias: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+        precondition(a.rank == 2 && b.rank == 2, "addmm expects 2-D matrices, got \(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
+        precondition(a.shape[1] == b.shape[0], "mat1 and mat2 shapes cannot be multiplied (\(a.shape[0])x\(a.shape[1]) and \(b.shape[0])x\(b.shape[1]))")
+        let (m, n) = (a.shape[0], b.shape[1])
+        let out = biasRows(bias, rows: m, cols: n)
+        gemm(a, transposed: false, b, transposed: false, into: out.mutableFloats, beta: 1)
+        let (needBias, needA, needB) = (bias.requiresGrad, a.requiresGrad, b.requiresGrad)
+        let biasShape = bias.shape
+        return record(out, name: "AddmmBackward0", inputs: [bias, a, b]) { g in
+            [needBias ? g.sumTo(biasShape) : nil,
+             needA ? product(g, transposed: false, b, transposed: true) : nil,
+             needB ? product(a, transposed: true, g, transposed: false) : nil]
+        }
+    }
+
+    /// PyTorch's `F.linear`: `input · weightᵀ + bias` as one fused addmm (`AddmmBackward0`).
+    ///
+    /// `weight` is [out, in] and is read transposed by BLAS, never copied. Inputs with more
+    /// than two dims are treated as a batch of rows. The input's gradient is computed only
+    /// if it requires one (a network's first layer skips it).
+    public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        precondition(weight.rank == 2, "linear: weight must be 2-D, got \(Shape.describe(weight.shape))")
+        if input.rank != 2 {
+            let rows = input.reshape([-1, input.shape.last ?? 1])
+            return linear(rows, weight: weight, bias: bias).reshape(Array(input.shape.dropLast()) + [weight.shape[0]])
+        }
+        precondition(
+            input.shape[1] == weight.shape[1],
+            "mat1 and mat2 shapes cannot be multiplied (\(input.shape[0])x\(input.shape[1]) and \(weight.shape[1])x\(weight.shape[0]))")
+        let (m, n) = (input.shape[0], weight.shape[0])
+        let out: Tensor
+        if let bias {
+            out = biasRows(bias, rows: m, cols: n)
+            gemm(input, transposed: false, weight, transposed: true, into: out.mutableFloats, beta: 1)
+        } else {
+            out = product(input, transposed: false, weight, transposed: true)
+        }
+        let needInput = input.requiresGrad, needWeight = weight.requiresGrad, needBias = bias?.requiresGrad ?? false
+        let inputs = bias.map { [$0, input, weight] } ?? [input, weight]
+        return record(out, name: bias == nil ? "MmBackward0" : "AddmmBackward0", inputs: inputs) { g in
+            let gInput = needInput ? product(g, transposed: false, weight, transposed: false) : nil
+            let gWeight = needWeight ? product(g, transposed: true, input, transposed: false) : nil
+            if bias == nil { return [gInput, gWeight] }
+            return [needBias ? g.sumAlong([0], keepdim: false) : nil, gInput, gWeight]
+        }
+    }
+
+    /// A new rows×cols tensor whose every row is `bias` (broadcast like PyTorch).
+    private static func biasRows(_ bias: Tensor, rows: Int, cols: Int) -> Tensor {
+        let out = Tensor.zeros([rows, cols])
+        _ = noGrad { out.copy_(bias) }
+        return out
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `tensortop` command: htop for neural-network training.
+@main
+struct TensorTop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tensortop",
+        abstract: "htop for neural-network training: watch a network learn Fashion-MNIST in your terminal.",
+        discussion: """
+            TensorTop trains a small network in-process on a re-implementation of PyTorch's \
+            basics (tensors with autograd, nn, nn.init, optimizers) and shows what training does.
+
+            This build has the tensor library; the dashboard, `train`, `demo` and the \
+            checkpoint tools arrive with later releases.
+            """,
+        version: TensorTopVersion.current
+    )
+}
