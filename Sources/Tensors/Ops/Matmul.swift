@@ -68,6 +68,15 @@ extension Tensor {
         }
     }
 
+    /// A gradient for `input` computed in `input`'s memory layout.
+    ///
+    /// `compute(true)` must return the transposed gradient (contiguous), which is then
+    /// viewed transposed; `compute(false)` the gradient itself.
+    static func productInLayout(of input: Tensor, _ compute: (Bool) -> Tensor) -> Tensor {
+        let storedTransposed = input.rank == 2 && !input.isContiguous && input.strides[0] == 1
+        return storedTransposed ? compute(true).swappedView(0, 1) : compute(false)
+    }
+
     /// A new m×n tensor op(a) · op(b).
     static func product(_ a: Tensor, transposed ta: Bool, _ b: Tensor, transposed tb: Bool) -> Tensor {
         let m = ta ? a.shape[1] : a.shape[0]
@@ -91,8 +100,14 @@ extension Tensor {
             let out = Tensor.product(self, transposed: false, other, transposed: false)
             let (needA, needB) = (requiresGrad, other.requiresGrad)
             return Tensor.record(out, name: "MmBackward0", inputs: [self, other]) { g in
-                [needA ? Tensor.product(g, transposed: false, other, transposed: true) : nil,
-                 needB ? Tensor.product(self, transposed: true, g, transposed: false) : nil]
+                // Each gradient is laid out like its input, so a transposed view such as
+                // w.t() gets a transposed gradient and w.grad ends up contiguous, uncopied.
+                [needA ? Tensor.productInLayout(of: self) { t in
+                    t ? Tensor.product(other, transposed: false, g, transposed: true)
+                      : Tensor.product(g, transposed: false, other, transposed: true) } : nil,
+                 needB ? Tensor.productInLayout(of: other) { t in
+                    t ? Tensor.product(g, transposed: true, self, transposed: false)
+                      : Tensor.product(self, transposed: true, g, transposed: false) } : nil]
             }
         case (1, 1):
             precondition(shape[0] == other.shape[0], "inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
