@@ -17,7 +17,8 @@ extension Tensor {
                 throw TensorError(
                     "Mismatch in shape: grad_output[0] has a shape of torch.Size(\(Shape.describe(gradient.shape))) and output[0] has a shape of torch.Size(\(Shape.describe(shape))).")
             }
-            seed = gradient.dtype == .float32 ? gradient : noGrad { gradient.to(.float32) }
+            // A private copy: the caller's tensor must never become (or alias) a leaf's grad.
+            seed = noGrad { gradient.dtype == .float32 ? gradient.clone() : gradient.to(.float32) }
         } else {
             guard count == 1 else { throw TensorError.implicitGradNeedsScalar }
             seed = Tensor.onesLike(self)
@@ -28,21 +29,21 @@ extension Tensor {
 
         noGrad {
             if gradFn == nil {
-                accumulateGrad(seed, owned: false)
+                accumulateGrad(seed)
                 return
             }
             var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
             for tensor in order.reversed() {
+                // The output gradient is only a temporary here, so an input gradient that
+                // merely views it is unshared afterwards and can become a leaf's grad uncopied.
                 guard let node = tensor.gradFn,
-                      let outputGrad = pending.removeValue(forKey: ObjectIdentifier(tensor)),
-                      let function = node.backwardFunction
+                      let function = node.backwardFunction,
+                      let inputGrads = pending.removeValue(forKey: ObjectIdentifier(tensor)).map(function)
                 else { continue }
-                let inputGrads = function(outputGrad)
                 for (input, inputGrad) in zip(node.inputs, inputGrads) {
                     guard let input, let inputGrad else { continue }
                     if input.gradFn == nil {
-                        // A gradient that views the output gradient may also reach other inputs.
-                        input.accumulateGrad(inputGrad, owned: !inputGrad.sharesStorage(with: outputGrad))
+                        input.accumulateGrad(inputGrad)
                     } else {
                         let key = ObjectIdentifier(input)
                         // Out of place: either side may be shared with another input's gradient.
@@ -81,14 +82,18 @@ extension Tensor {
 
     /// Adds `gradient` into this leaf's `grad`, in place when a gradient is already there.
     ///
-    /// `owned` says no other tensor shares the gradient's memory, so it can become
-    /// `grad` without a copy; otherwise it is copied first.
-    func accumulateGrad(_ gradient: Tensor, owned: Bool) {
+    /// A gradient no other tensor shares becomes `grad` without a copy. Accumulating
+    /// into a `grad` whose memory is still shared first gives it a private copy
+    /// (copy-on-write), so in-place updates never leak into another tensor.
+    func accumulateGrad(_ gradient: Tensor) {
         precondition(gradient.shape == shape, "gradient of shape \(Shape.describe(gradient.shape)) for a tensor of shape \(Shape.describe(shape))")
         if let grad {
-            grad.addInPlace(gradient)
+            if !grad.hasExclusiveStorage() { grad.data = grad.clone() }
+            grad.add_(gradient)
+        } else if gradient.isContiguous, gradient.dtype == .float32, gradient.hasExclusiveStorage() {
+            grad = gradient.alias()
         } else {
-            grad = owned && gradient.isContiguous ? gradient : gradient.clone()
+            grad = gradient.clone()
         }
     }
 }

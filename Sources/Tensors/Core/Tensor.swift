@@ -174,7 +174,11 @@ public final class Tensor {
         switch storage {
         case .float(let s):
             return Storage(count: count) { out in
-                Strided.gather(from: s.base + offset, shape: shape, strides: strides, into: out.baseAddress!)
+                if isContiguous {
+                    out.baseAddress!.update(from: s.base + offset, count: count)
+                } else {
+                    Strided.gather(from: s.base + offset, shape: shape, strides: strides, into: out.baseAddress!)
+                }
             }
         case .integer(let s):
             let ints = Storage<Int64>(count: count) { out in
@@ -216,6 +220,21 @@ public final class Tensor {
         switch storage {
         case .float(let s): return s
         case .integer(let s): return s
+        }
+    }
+
+    /// Whether no other tensor object views this tensor's storage.
+    func hasExclusiveStorage() -> Bool {
+        // Swap our reference out for a moment so the local binding is the only one we hold.
+        switch storage {
+        case .float(var s):
+            storage = .integer(Storage(repeating: 0, count: 0))
+            defer { storage = .float(s) }
+            return isKnownUniquelyReferenced(&s)
+        case .integer(var s):
+            storage = .float(Storage(repeating: 0, count: 0))
+            defer { storage = .integer(s) }
+            return isKnownUniquelyReferenced(&s)
         }
     }
 

@@ -198,6 +198,14 @@ extension Tensor {
 
     /// A new rows×cols tensor whose every row is `bias` (broadcast like PyTorch).
     private static func biasRows(_ bias: Tensor, rows: Int, cols: Int) -> Tensor {
+        if bias.count == cols, bias.rank <= 1 {
+            let storage = bias.withFloats { b in
+                Storage<Float>(count: rows * cols) { out in
+                    for r in 0..<rows { (out.baseAddress! + r * cols).update(from: b, count: cols) }
+                }
+            }
+            return Tensor(floats: storage, shape: [rows, cols])
+        }
         let out = Tensor.zeros([rows, cols])
         _ = noGrad { out.copy_(bias) }
         return out
