@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "NN", targets: ["NN"]),
+        .library(name: "Optim", targets: ["Optim"]),
         .executable(name: "tensortop", targets: ["tensortop"]),
     ],
     dependencies: [
@@ -19,6 +21,8 @@ let package = Package(
 
         // MARK: Core
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
+        .target(name: "NN", dependencies: ["Tensors", "COpenBLAS"]),
+        .target(name: "Optim", dependencies: ["Tensors"]),
 
         // MARK: App
         .executableTarget(
@@ -27,11 +31,14 @@ let package = Package(
                 "Tensors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "notebook", dependencies: ["Tensors"]),
+        .executableTarget(name: "notebook", dependencies: ["Tensors", "NN"]),
         .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "COpenBLAS"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        .testTarget(
+            name: "NNTests", dependencies: ["NN", "Optim", "Tensors", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),

@@ -188,11 +188,13 @@ extension Tensor {
         }
         let needInput = input.requiresGrad, needWeight = weight.requiresGrad, needBias = bias?.requiresGrad ?? false
         let inputs = bias.map { [$0, input, weight] } ?? [input, weight]
+        let biasShape = bias?.shape ?? []
+        let hasBias = bias != nil
         return record(out, name: bias == nil ? "MmBackward0" : "AddmmBackward0", inputs: inputs) { g in
             let gInput = needInput ? product(g, transposed: false, weight, transposed: false) : nil
             let gWeight = needWeight ? product(g, transposed: true, input, transposed: false) : nil
-            if bias == nil { return [gInput, gWeight] }
-            return [needBias ? g.sumAlong([0], keepdim: false) : nil, gInput, gWeight]
+            if !hasBias { return [gInput, gWeight] }
+            return [needBias ? g.sumTo(biasShape) : nil, gInput, gWeight]
         }
     }
 

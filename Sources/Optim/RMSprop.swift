@@ -1,0 +1,79 @@
+import Tensors
+
+/// RMSprop (`torch.optim.RMSprop`).
+///
+/// Per step: g = g + λ·θ; s = α·s + (1 − α)·g²; centred: ḡ = α·ḡ + (1 − α)·g and
+/// a = √(s − ḡ²) + ε, else a = √s + ε; with momentum μ: b = μ·b + g/a, θ = θ − lr·b;
+/// otherwise θ = θ − lr·g/a.
+public final class RMSprop: Optimizer {
+    public let parameters: [Tensor]
+    public var lr: Float
+    /// α, the smoothing constant of the squared-gradient average.
+    public var alpha: Float
+    public var eps: Float
+    public var weightDecay: Float
+    public var momentum: Float
+    /// Whether to normalise by the estimated variance instead of the raw second moment.
+    public var centered: Bool
+    /// Running averages of g².
+    public private(set) var squareAvg: [Tensor]
+    /// Running averages of g (centred only).
+    public private(set) var gradAvg: [Tensor]
+    /// Momentum buffers.
+    public private(set) var momentumBuffers: [Tensor]
+
+    public init(_ parameters: [Tensor], lr: Float = 1e-2, alpha: Float = 0.99, eps: Float = 1e-8,
+                weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false) {
+        require(lr >= 0, "Invalid learning rate: \(lr)")
+        require(eps >= 0, "Invalid epsilon value: \(eps)")
+        require(momentum >= 0, "Invalid momentum value: \(momentum)")
+        require(weightDecay >= 0, "Invalid weight_decay value: \(weightDecay)")
+        require(alpha >= 0, "Invalid alpha value: \(alpha)")
+        self.parameters = parameters
+        self.lr = lr
+        self.alpha = alpha
+        self.eps = eps
+        self.weightDecay = weightDecay
+        self.momentum = momentum
+        self.centered = centered
+        squareAvg = parameters.map { Tensor.zeros($0.shape) }
+        gradAvg = parameters.map { Tensor.zeros($0.shape) }
+        momentumBuffers = parameters.map { Tensor.zeros($0.shape) }
+    }
+
+    public var name: String { "RMSprop" }
+
+    public var hyperparameters: [(name: String, value: String)] {
+        [("lr", formatHyperparameter(lr)), ("alpha", formatHyperparameter(alpha)), ("eps", formatHyperparameter(eps)),
+         ("weight_decay", formatHyperparameter(weightDecay)), ("momentum", formatHyperparameter(momentum)),
+         ("centered", centered ? "True" : "False")]
+    }
+
+    public func step() {
+        let (lr, alpha, eps, decay, mu, centered) = (lr, alpha, eps, weightDecay, momentum, centered)
+        for (i, p) in parameters.enumerated() {
+            guard let grad = p.grad else { continue }
+            updateInPlace(p, gradient: grad, state: [squareAvg[i], gradAvg[i], momentumBuffers[i]]) { theta, g, state in
+                let (s, gAvg, b) = (state[0], state[1], state[2])
+                for j in theta.indices {
+                    let gj = g[j] + decay * theta[j]
+                    s[j] = alpha * s[j] + (1 - alpha) * gj * gj
+                    var average: Float
+                    if centered {
+                        gAvg[j] += (1 - alpha) * (gj - gAvg[j])
+                        average = (s[j] - gAvg[j] * gAvg[j]).squareRoot()
+                    } else {
+                        average = s[j].squareRoot()
+                    }
+                    average += eps
+                    if mu > 0 {
+                        b[j] = mu * b[j] + gj / average
+                        theta[j] -= lr * b[j]
+                    } else {
+                        theta[j] -= lr * gj / average
+                    }
+                }
+            }
+        }
+    }
+}

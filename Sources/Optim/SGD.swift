@@ -1,0 +1,66 @@
+import Tensors
+
+/// Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay (`torch.optim.SGD`).
+///
+/// Per step: d = g + λ·θ; with momentum μ the buffer is b = d on the first step and
+/// b = μ·b + (1 − τ)·d afterwards, and d = d + μ·b (Nesterov) or d = b; then θ = θ − lr·d.
+public final class SGD: Optimizer {
+    public let parameters: [Tensor]
+    public var lr: Float
+    /// μ, the momentum factor (0 disables momentum).
+    public var momentum: Float
+    /// τ, the dampening of the gradient added to the momentum buffer.
+    public var dampening: Float
+    /// λ, the L2 penalty added to the gradient.
+    public var weightDecay: Float
+    /// Whether to use Nesterov momentum.
+    public var nesterov: Bool
+    /// The momentum buffers (nil until a parameter's first step with momentum).
+    public private(set) var momentumBuffers: [Tensor?]
+
+    public init(_ parameters: [Tensor], lr: Float = 1e-3, momentum: Float = 0, dampening: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+        require(lr >= 0, "Invalid learning rate: \(lr)")
+        require(momentum >= 0, "Invalid momentum value: \(momentum)")
+        require(weightDecay >= 0, "Invalid weight_decay value: \(weightDecay)")
+        require(!nesterov || (momentum > 0 && dampening == 0), "Nesterov momentum requires a momentum and zero dampening")
+        self.parameters = parameters
+        self.lr = lr
+        self.momentum = momentum
+        self.dampening = dampening
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+        momentumBuffers = Array(repeating: nil, count: parameters.count)
+    }
+
+    public var name: String { "SGD" }
+
+    public var hyperparameters: [(name: String, value: String)] {
+        [("lr", formatHyperparameter(lr)), ("momentum", formatHyperparameter(momentum)),
+         ("dampening", formatHyperparameter(dampening)), ("weight_decay", formatHyperparameter(weightDecay)),
+         ("nesterov", nesterov ? "True" : "False")]
+    }
+
+    public func step() {
+        let (lr, mu, tau, decay, nesterov) = (lr, momentum, dampening, weightDecay, nesterov)
+        for (i, p) in parameters.enumerated() {
+            guard let grad = p.grad else { continue }
+            if mu == 0 {
+                updateInPlace(p, gradient: grad, state: []) { theta, g, _ in
+                    for j in theta.indices { theta[j] -= lr * (g[j] + decay * theta[j]) }
+                }
+                continue
+            }
+            let firstStep = momentumBuffers[i] == nil
+            let buffer = momentumBuffers[i] ?? Tensor.zeros(p.shape)
+            momentumBuffers[i] = buffer
+            updateInPlace(p, gradient: grad, state: [buffer]) { theta, g, state in
+                let b = state[0]
+                for j in theta.indices {
+                    let d = g[j] + decay * theta[j]
+                    b[j] = firstStep ? d : mu * b[j] + (1 - tau) * d
+                    theta[j] -= lr * (nesterov ? d + mu * b[j] : b[j])
+                }
+            }
+        }
+    }
+}

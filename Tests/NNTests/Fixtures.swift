@@ -1,0 +1,15 @@
+import Foundation
+import TestSupport
+
+/// PyTorch's reference values for this target (see Fixtures/*.py for how they were made).
+enum Fixtures {
+    /// `golden-nn.json`: cross-entropy variants, the notebook's Linear, nn.init facts, optimizer steps.
+    static let golden = load("golden-nn")
+    /// `extra-nn.json`: other losses, optimizers, schedules and module reprs (make_extra.py).
+    static let extra = load("extra-nn")
+
+    static func load(_ name: String) -> JSONValue {
+        let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures")!
+        return try! Golden.load(url)
+    }
+}
