@@ -8,10 +8,12 @@ let package = Package(
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Optim", targets: ["Optim"]),
+        .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .executable(name: "tensortop", targets: ["tensortop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // MARK: C libraries (system-library targets; see Sources/C*/module.modulemap)
@@ -23,12 +25,15 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
         .target(name: "NN", dependencies: ["Tensors", "COpenBLAS"]),
         .target(name: "Optim", dependencies: ["Tensors"]),
+        .target(
+            name: "Checkpoints",
+            dependencies: ["Tensors", "NN", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
 
         // MARK: App
         .executableTarget(
             name: "tensortop",
             dependencies: [
-                "Tensors",
+                "Tensors", "NN", "Checkpoints",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN"]),
@@ -38,6 +43,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         .testTarget(
             name: "NNTests", dependencies: ["NN", "Optim", "Tensors", "TestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],

@@ -9,10 +9,8 @@ struct TensorTop: ParsableCommand {
         discussion: """
             TensorTop trains a small network in-process on a re-implementation of PyTorch's \
             basics (tensors with autograd, nn, nn.init, optimizers) and shows what training does.
-
-            This build has the tensor library; the dashboard, `train`, `demo` and the \
-            checkpoint tools arrive with later releases.
             """,
-        version: TensorTopVersion.current
+        version: TensorTopVersion.current,
+        subcommands: [Inspect.self, Convert.self]
     )
 }

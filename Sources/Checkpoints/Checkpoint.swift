@@ -1,0 +1,76 @@
+import Foundation
+import NN
+import Tensors
+
+/// The file formats TensorTop reads and writes.
+public enum CheckpointFormat: String, Sendable, CaseIterable {
+    /// safetensors: a JSON header and raw little-endian tensor bytes (TensorTop's native format).
+    case safetensors
+    /// PyTorch's `torch.save(model.state_dict())` zip archive (`.pth` / `.pt`).
+    case pytorch
+
+    /// The format a file name's extension asks for, or nil.
+    public init?(pathExtension ext: String) {
+        switch ext.lowercased() {
+        case "safetensors": self = .safetensors
+        case "pth", "pt", "bin": self = .pytorch
+        default: return nil
+        }
+    }
+}
+
+/// A state dict as stored in a file: named tensor records plus string metadata.
+public struct Checkpoint: Sendable, Equatable {
+    /// The tensors in file order.
+    public var records: [TensorRecord]
+    /// Free-form string metadata (safetensors' `__metadata__`).
+    public var metadata: [String: String]
+
+    public init(records: [TensorRecord], metadata: [String: String] = [:]) {
+        self.records = records
+        self.metadata = metadata
+    }
+
+    /// Captures a model's or a state dict's tensors (values at this moment).
+    public init(_ stateDict: StateDict, metadata: [String: String] = [:]) {
+        records = stateDict.map { TensorRecord(name: $0.name, tensor: $0.tensor) }
+        self.metadata = metadata
+    }
+
+    /// The tensors as a state dict (float types as float32, integer types as int64).
+    public func stateDict() -> StateDict {
+        StateDict(records.map { ($0.name, $0.tensor()) })
+    }
+
+    /// Reads a safetensors or PyTorch file, recognising the format by its first bytes.
+    public static func read(from url: URL) throws -> Checkpoint {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw CheckpointError(url.path, "cannot read the file (\(error.localizedDescription))")
+        }
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            return try TorchArchive.read(url: url)
+        }
+        if data.starts(with: [0x80]) {
+            throw CheckpointError(url.path, "this is a legacy (pre-1.6, non-zip) PyTorch file; re-save it with a current torch.save")
+        }
+        return try Safetensors.decode(data, path: url.path)
+    }
+
+    /// Writes the checkpoint atomically (temporary file, then rename) in `format`, or in the
+    /// format the file extension names.
+    public func write(to url: URL, format: CheckpointFormat? = nil) throws {
+        guard let format = format ?? CheckpointFormat(pathExtension: url.pathExtension) else {
+            throw CheckpointError(url.path, "unknown checkpoint extension '.\(url.pathExtension)'; use .safetensors, .pth or .pt")
+        }
+        switch format {
+        case .safetensors:
+            let data = try Safetensors.encode(self)
+            try AtomicFile.write(to: url) { temporary in try data.write(to: temporary) }
+        case .pytorch:
+            try TorchArchive.write(self, to: url)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Tensors
+
+/// One named tensor as a checkpoint file stores it: element type, shape and little-endian bytes.
+///
+/// Keeping the raw bytes lets `inspect` report a file's true types and `convert` carry
+/// float64 or int values across formats unchanged.
+public struct TensorRecord: Sendable, Equatable {
+    /// The state-dict key, e.g. `1.weight`.
+    public var name: String
+    public var type: ElementType
+    public var shape: [Int]
+    /// Row-major little-endian element bytes (`count · type.byteSize` of them).
+    public var bytes: [UInt8]
+
+    public init(name: String, type: ElementType, shape: [Int], bytes: [UInt8]) {
+        self.name = name
+        self.type = type
+        self.shape = shape
+        self.bytes = bytes
+    }
+
+    /// Captures a float32 or int64 tensor's elements.
+    public init(name: String, tensor: Tensor) {
+        self.name = name
+        shape = tensor.shape
+        if tensor.dtype.isFloatingPoint {
+            type = .f32
+            bytes = tensor.withFloats { Array(UnsafeRawBufferPointer(start: $0, count: tensor.count * 4)) }
+        } else {
+            type = tensor.dtype == .bool ? .bool : .i64
+            let ints = tensor.int64Scalars
+            bytes = type == .bool ? ints.map { $0 != 0 ? 1 : 0 } : ints.withUnsafeBytes { Array($0) }
+        }
+    }
+
+    /// The number of elements.
+    public var count: Int { shape.reduce(1, *) }
+
+    /// The values as doubles (for statistics and conversion).
+    public func doubles() -> [Double] {
+        bytes.withUnsafeBytes { raw in
+            (0..<count).map { i -> Double in
+                let at = i * type.byteSize
+                switch type {
+                case .f64: return raw.loadUnaligned(fromByteOffset: at, as: Double.self)
+                case .f32: return Double(raw.loadUnaligned(fromByteOffset: at, as: Float.self))
+                case .f16: return Double(Self.halfToFloat(raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+                case .bf16: return Double(Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)) << 16))
+                case .i64: return Double(raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+                case .i32: return Double(raw.loadUnaligned(fromByteOffset: at, as: Int32.self))
+                case .i16: return Double(raw.loadUnaligned(fromByteOffset: at, as: Int16.self))
+                case .i8: return Double(raw.loadUnaligned(fromByteOffset: at, as: Int8.self))
+                case .u8, .bool: return Double(raw[at])
+                }
+            }
+        }
+    }
+
+    /// The values as a tensor: float types become float32, integer types int64, BOOL bool.
+    public func tensor() -> Tensor {
+        switch type {
+        case .f32:
+            let floats = bytes.withUnsafeBytes { raw in (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
+            return Tensor(shape: shape, scalars: floats)
+        case .f64, .f16, .bf16:
+            return Tensor(shape: shape, scalars: doubles().map { Float($0) })
+        case .bool:
+            return Tensor(shape: shape, int64Scalars: doubles().map { Int64($0) }).to(.bool)
+        case .i64, .i32, .i16, .i8, .u8:
+            return Tensor(shape: shape, int64Scalars: doubles().map { Int64($0) })
+        }
+    }
+
+    /// IEEE half precision to Float.
+    private static func halfToFloat(_ h: UInt16) -> Float {
+        let sign = UInt32(h >> 15) << 31
+        let exponent = Int((h >> 10) & 0x1F)
+        let mantissa = UInt32(h & 0x3FF)
+        if exponent == 0 {
+            let value = Float(mantissa) * 0x1p-24
+            return sign != 0 ? -value : value
+        }
+        if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
+        return Float(bitPattern: sign | UInt32(exponent + 112) << 23 | (mantissa << 13))
+    }
+}
