@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(
             name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop"]),
         .testTarget(
             name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
