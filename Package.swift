@@ -8,23 +8,30 @@ let package = Package(
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Optim", targets: ["Optim"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .executable(name: "tensortop", targets: ["tensortop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // MARK: C libraries (system-library targets; see Sources/C*/module.modulemap)
         .systemLibrary(
             name: "COpenBLAS", path: "Sources/COpenBLAS",
             pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CGzip", path: "Sources/CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // MARK: Core
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
         .target(name: "NN", dependencies: ["Tensors", "COpenBLAS"]),
         .target(name: "Optim", dependencies: ["Tensors"]),
+        .target(
+            name: "Datasets",
+            dependencies: ["Tensors", "CGzip", "CPNG", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Checkpoints",
             dependencies: ["Tensors", "NN", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -33,11 +40,11 @@ let package = Package(
         .executableTarget(
             name: "tensortop",
             dependencies: [
-                "Tensors", "NN", "Checkpoints",
+                "Tensors", "NN", "Checkpoints", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "notebook", dependencies: ["Tensors", "NN"]),
-        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "COpenBLAS"]),
+        .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),
+        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "NN", "Datasets", "COpenBLAS"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
@@ -48,6 +55,9 @@ let package = Package(
             name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop"]),
+        .testTarget(
+            name: "DatasetsTests",
+            dependencies: ["Datasets", "Tensors", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),

@@ -7,6 +7,8 @@ enum Notebook {
     static func run() {
         section("backward求导原理 — how backward computes derivatives")
         AutogradCells.run()
+        section("读取数据集 / TensorDataset和DataLoader — data")
+        DataCells.run()
         section("网络模型 — network models, three definitions")
         NetworkCells.run()
         section("权重初始化 — weight initialisation")

@@ -32,7 +32,9 @@ enum TensorBench {
     }
 
     /// One training step of relu(x·W1ᵀ + b1)·W2ᵀ + b2 → cross-entropy, forward and backward.
-    static func mlpStep(threads: Int, batch: Int, into report: inout Report) {
+    /// - Returns: the seconds one fused Tensor step takes.
+    @discardableResult
+    static func mlpStep(threads: Int, batch: Int, into report: inout Report) -> Double {
         let g = Generator(seed: 2)
         let x = Tensor.rand([batch, 784], generator: g)
         let labels = Tensor.randint(0, 10, [batch], generator: g)
@@ -67,6 +69,7 @@ enum TensorBench {
                        name.hasPrefix("raw") ? "" : fixed((seconds / rawSeconds - 1) * 100, 1) + " %",
                        fixed(Double(batch) / seconds, 0))
         }
+        return fusedSeconds
     }
 
     /// The same step's five matrix products as bare sgemm calls: the floor for the Tensor path.

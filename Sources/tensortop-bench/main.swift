@@ -2,19 +2,36 @@ import Tensors
 
 // `make bench`: speed figures measured in this run (release build). Never used as a test.
 
-print("TensorTop benchmark — OpenBLAS core \(BLAS.coreName), best of 5 rounds per figure")
-print()
-var matmul = Report("threads", "shape", "path", "time/call", "GFLOP/s", "vs raw")
-var mlp = Report("threads", "case", "path", "time/step", "GFLOP/s", "vs raw", "samples/s")
-for threads in [1, 2] {
-    BLAS.threads = threads
-    TensorBench.matmul(threads: threads, into: &matmul)
-    for batch in [64, 256] {
-        TensorBench.mlpStep(threads: threads, batch: batch, into: &mlp)
-    }
+if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
+    DataBench.measureLoadInThisProcess()
+} else {
+    runAllBenchmarks()
 }
-print("Matrix product (target: Tensor path within 15 % of raw sgemm)")
-print(matmul.render())
-print()
-print("MLP 784-256-10 training step: forward + backward, cross-entropy, no input gradient")
-print(mlp.render())
+
+func runAllBenchmarks() {
+    print("TensorTop benchmark — OpenBLAS core \(BLAS.coreName), best of several rounds per figure")
+    print()
+    var matmul = Report("threads", "shape", "path", "time/call", "GFLOP/s", "vs raw")
+    var mlp = Report("threads", "case", "path", "time/step", "GFLOP/s", "vs raw", "samples/s")
+    var stepAt256: Double?
+    for threads in [1, 2] {
+        BLAS.threads = threads
+        TensorBench.matmul(threads: threads, into: &matmul)
+        for batch in [64, 256] {
+            let seconds = TensorBench.mlpStep(threads: threads, batch: batch, into: &mlp)
+            if batch == 256 && threads == 1 { stepAt256 = seconds }
+        }
+    }
+    print("Matrix product (target: Tensor path within 15 % of raw sgemm)")
+    print(matmul.render())
+    print()
+    print("MLP 784-256-10 training step: forward + backward, cross-entropy, no input gradient")
+    print(mlp.render())
+    print()
+    BLAS.threads = 1
+    var data = Report("data", "time", "note")
+    DataBench.load(into: &data)
+    for workers in [0, 2] { DataBench.throughput(workers: workers, stepSeconds: stepAt256, into: &data) }
+    print("Fashion-MNIST loading (the training step above: batch 256, 1 BLAS thread)")
+    print(data.render())
+}

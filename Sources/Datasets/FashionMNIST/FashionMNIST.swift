@@ -1,0 +1,184 @@
+import Foundation
+import Tensors
+
+/// Zalando's Fashion-MNIST: 28×28 grey images of clothes in 10 classes (60,000 for
+/// training, 10,000 for testing), like `torchvision.datasets.FashionMNIST`.
+///
+/// Images stay as bytes in memory (784 per image); conversion to float happens per
+/// sample or per batch. Without `root`, the files are looked for in `$TENSORTOP_DATA`,
+/// the Debian package's `/usr/share/datasets/fashion-mnist` (`make deps` installs it) and
+/// the per-user cache, in that order; torchvision's `ROOT/FashionMNIST/raw/` layout works too.
+public struct FashionMNIST: BatchSource, Sequence {
+    /// The class names, indexed by label.
+    public static let classes = [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ]
+    /// Image height and width.
+    public static let side = 28
+
+    /// The folder the files were read from.
+    public let folder: URL
+    /// Whether this is the training split (else the test split).
+    public let train: Bool
+    /// count × 784 pixel bytes, row-major.
+    public let images: ArraySlice<UInt8>
+    /// One label (0–9) per image.
+    public let labels: ArraySlice<UInt8>
+    /// Applied to each sample; nil means `ToTensor()`.
+    public let transform: (any Transform)?
+
+    public var count: Int { labels.count }
+
+    /// Loads a split, searching the default places when `root` is nil.
+    ///
+    /// With `download: true`, missing files are fetched first (see `FashionMNISTDownload`)
+    /// into `root`, or into the per-user cache.
+    public init(root: URL? = nil, train: Bool = true, transform: (any Transform)? = nil, download: Bool = false) throws {
+        let folder: URL
+        if let found = try? Self.locate(root: root) {
+            folder = found
+        } else if download {
+            let target = root ?? FashionMNISTLocation.userCache
+            try FashionMNISTDownload().fetch(into: target)
+            folder = try Self.locate(root: target)
+        } else {
+            folder = try Self.locate(root: root)
+        }
+        let split = train ? FashionMNISTFiles.train : FashionMNISTFiles.test
+        let imageFile = try IDXFile(contentsOf: try FashionMNISTLocation.file(split.images, in: folder), expectedMagic: IDXFile.imageMagic)
+        let labelFile = try IDXFile(contentsOf: try FashionMNISTLocation.file(split.labels, in: folder), expectedMagic: IDXFile.labelMagic)
+        let imagePath = try FashionMNISTLocation.file(split.images, in: folder).path
+        guard imageFile.dims.count == 3, imageFile.dims[1] == Self.side, imageFile.dims[2] == Self.side else {
+            throw DatasetError(imagePath, "expected 28×28 images, the file holds dims \(imageFile.dims)")
+        }
+        guard labelFile.dims.count == 1, labelFile.dims[0] == imageFile.dims[0] else {
+            throw DatasetError(folder.path, "the image file holds \(imageFile.dims[0]) images but the label file holds \(labelFile.dims.first ?? 0) labels")
+        }
+        if let bad = labelFile.bytes.first(where: { $0 > 9 }) {
+            throw DatasetError(try FashionMNISTLocation.file(split.labels, in: folder).path, "label \(bad) is not a class 0–9")
+        }
+        self.folder = folder
+        self.train = train
+        self.images = imageFile.bytes
+        self.labels = labelFile.bytes
+        self.transform = transform
+    }
+
+    /// The folder holding the four files: `root` (or its torchvision layout), else the default places.
+    public static func locate(root: URL? = nil) throws -> URL {
+        let candidates = root.map { [$0] } ?? FashionMNISTLocation.defaultRoots
+        for candidate in candidates {
+            for folder in [candidate, candidate.appendingPathComponent("FashionMNIST/raw")] where FashionMNISTLocation.hasAllFiles(folder) {
+                return folder
+            }
+        }
+        throw DatasetError(
+            candidates.map(\.path).joined(separator: ", "),
+            "Fashion-MNIST not found (looked for train-images-idx3-ubyte[.gz] and the other three files there)",
+            hint: "Get the data with `make deps` (Debian package dataset-fashion-mnist), pass --data PATH, or run `tensortop data download`.")
+    }
+
+    /// The raw image at `index`.
+    public func image(at index: Int) -> Image {
+        let start = images.startIndex + index * 784
+        return Image(width: 28, height: 28, channels: 1, pixels: Array(images[start..<(start + 784)]))
+    }
+
+    /// The label at `index`.
+    public func label(at index: Int) -> Int { Int(labels[labels.startIndex + index]) }
+
+    /// The sample at `index`: the transformed image (a [1, 28, 28] tensor by default) and its label.
+    public subscript(index: Int) -> (image: Tensor, label: Int) {
+        precondition(index >= 0 && index < count, "index \(index) is out of range for \(count) images")
+        do {
+            return (try (transform ?? ToTensor()).tensor(from: image(at: index)), label(at: index))
+        } catch {
+            preconditionFailure("FashionMNIST transform failed: \(error)")
+        }
+    }
+
+    public func makeIterator() -> AnyIterator<(image: Tensor, label: Int)> {
+        var i = 0
+        return AnyIterator {
+            defer { i += 1 }
+            return i < count ? self[i] : nil
+        }
+    }
+
+    /// Images as a [B, 1, 28, 28] float column and labels as a [B] int64 column.
+    ///
+    /// Without a transform the bytes are converted straight into one buffer (÷255).
+    public func batch(_ indices: [Int]) throws -> BatchData {
+        var pixels = [Float](repeating: 0, count: indices.count * 784)
+        if let transform {
+            var offset = 0
+            for i in indices {
+                let t = try transform.tensor(from: image(at: i))
+                pixels.replaceSubrange(offset..<(offset + t.count), with: t.scalars)
+                offset += t.count
+                guard t.count == 784 else { throw DatasetError("transform", "must keep 784 values per image, made shape \(t.shape)") }
+            }
+        } else {
+            images.withUnsafeBufferPointer { source in
+                pixels.withUnsafeMutableBufferPointer { out in
+                    for (row, i) in indices.enumerated() {
+                        let src = source.baseAddress! + i * 784, dst = out.baseAddress! + row * 784
+                        for p in 0..<784 { dst[p] = Float(src[p]) / 255 }  // exactly ToTensor's values
+                    }
+                }
+            }
+        }
+        let targets = indices.map { Int64(labels[labels.startIndex + $0]) }
+        return BatchData(columns: [
+            BatchColumn(shape: [indices.count, 1, 28, 28], values: .float(pixels)),
+            BatchColumn(shape: [indices.count], values: .int64(targets)),
+        ])
+    }
+}
+
+/// The file names of one split.
+public struct FashionMNISTFiles: Sendable {
+    public let images: String
+    public let labels: String
+    public static let train = FashionMNISTFiles(images: "train-images-idx3-ubyte", labels: "train-labels-idx1-ubyte")
+    public static let test = FashionMNISTFiles(images: "t10k-images-idx3-ubyte", labels: "t10k-labels-idx1-ubyte")
+    /// All four base names (without `.gz`).
+    public static let all = [train.images, train.labels, test.images, test.labels]
+}
+
+/// Where Fashion-MNIST lives on this machine.
+public enum FashionMNISTLocation {
+    /// The Debian package's folder.
+    public static let debianPackage = URL(fileURLWithPath: "/usr/share/datasets/fashion-mnist")
+
+    /// `$XDG_CACHE_HOME/tensortop/fashion-mnist` (or `~/.cache/...`).
+    public static var userCache: URL {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return base.appendingPathComponent("tensortop/fashion-mnist")
+    }
+
+    /// The places searched when no root is given: `$TENSORTOP_DATA`, the Debian package, the user cache.
+    public static var defaultRoots: [URL] {
+        var roots: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["TENSORTOP_DATA"], !env.isEmpty {
+            roots.append(URL(fileURLWithPath: env))
+        }
+        return roots + [debianPackage, userCache]
+    }
+
+    /// Whether `folder` has all four files (each plain or `.gz`).
+    static func hasAllFiles(_ folder: URL) -> Bool {
+        FashionMNISTFiles.all.allSatisfy { (try? file($0, in: folder)) != nil }
+    }
+
+    /// `name.gz` or `name` in `folder`, whichever exists.
+    static func file(_ name: String, in folder: URL) throws -> URL {
+        for candidate in [name + ".gz", name] {
+            let url = folder.appendingPathComponent(candidate)
+            if FileManager.default.isReadableFile(atPath: url.path) { return url }
+        }
+        throw DatasetError(folder.appendingPathComponent(name + ".gz").path, "missing")
+    }
+}
