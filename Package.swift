@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Optim", targets: ["Optim"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "Training", targets: ["Training"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
         .executable(name: "tensortop", targets: ["tensortop"]),
     ],
@@ -29,6 +31,8 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
         .target(name: "NN", dependencies: ["Tensors", "COpenBLAS"]),
         .target(name: "Optim", dependencies: ["Tensors"]),
+        .target(name: "Telemetry"),
+        .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(
             name: "Datasets",
             dependencies: ["Tensors", "CGzip", "CPNG", .product(name: "Crypto", package: "swift-crypto")]),
@@ -40,11 +44,11 @@ let package = Package(
         .executableTarget(
             name: "tensortop",
             dependencies: [
-                "Tensors", "NN", "Checkpoints", "Datasets",
+                "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),
-        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "NN", "Datasets", "COpenBLAS"]),
+        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "NN", "Datasets", "Telemetry", "Training", "COpenBLAS"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
@@ -55,6 +59,7 @@ let package = Package(
             name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Tensors", "Datasets", "Checkpoints"]),
         .testTarget(
             name: "DatasetsTests",
             dependencies: ["Datasets", "Tensors", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),

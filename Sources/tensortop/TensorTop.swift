@@ -11,6 +11,6 @@ struct TensorTop: ParsableCommand {
             basics (tensors with autograd, nn, nn.init, optimizers) and shows what training does.
             """,
         version: TensorTopVersion.current,
-        subcommands: [DataCommand.self, Inspect.self, Convert.self]
+        subcommands: [TrainCommand.self, EvalCommand.self, PredictCommand.self, DataCommand.self, Inspect.self, Convert.self]
     )
 }

@@ -5,7 +5,7 @@ import Glibc
 
 /// A POSIX thread that can be joined: after `join()` returns the thread no longer exists,
 /// so a stopped data loader provably leaves no threads behind.
-struct JoinableThread: Sendable {
+public struct JoinableThread: Sendable {
     private let handle: pthread_t
 
     /// The work a new thread runs, boxed to cross the C boundary.
@@ -19,7 +19,7 @@ struct JoinableThread: Sendable {
     }
 
     /// Starts `body` on a new thread named `name` (at most 15 characters are kept).
-    init(name: String, _ body: @escaping @Sendable () -> Void) {
+    public init(name: String, _ body: @escaping @Sendable () -> Void) {
         let work = Unmanaged.passRetained(Work(name: name, body: body)).toOpaque()
         var handle = pthread_t()
         let status = pthread_create(&handle, nil, { raw in
@@ -33,7 +33,7 @@ struct JoinableThread: Sendable {
     }
 
     /// Waits until the thread has finished.
-    func join() {
+    public func join() {
         pthread_join(handle, nil)
     }
 }

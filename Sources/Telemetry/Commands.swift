@@ -1,0 +1,70 @@
+/// An `nn.init` method named the way PyTorch spells it, with its arguments, as plain data.
+///
+/// The trainer turns it into the real initialiser and refuses unknown names or arguments;
+/// the dashboard offers the list the trainer publishes (`TrainingSnapshot.initChoices`).
+public struct InitChoice: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// PyTorch's function name, e.g. `kaiming_uniform_`, or `default` for nn.Linear's own init.
+    public var name: String
+    /// Keyword arguments in display order, e.g. `[("mean", "0.0"), ("std", "0.01")]`.
+    public var arguments: [Argument]
+
+    public struct Argument: Sendable, Equatable, Hashable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(name: String, arguments: [Argument] = []) {
+        self.name = name
+        self.arguments = arguments
+    }
+
+    /// `name(a=1, b='x')`.
+    public var description: String {
+        "\(name)(" + arguments.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")"
+    }
+}
+
+/// Identifies a command so its acknowledgement can be matched.
+public typealias CommandID = Int
+
+/// What a UI or CLI asks the trainer to do; applied between steps and acknowledged.
+public enum TrainerCommand: Sendable, Equatable {
+    case pause
+    case resume
+    case togglePause
+    /// Run exactly this many steps, then pause.
+    case step(Int)
+    case setLearningRate(Double)
+    /// Multiply the learning rate (×2 / ÷2 from the keyboard).
+    case scaleLearningRate(Double)
+    /// Set another optimizer hyperparameter: `momentum`, `weight_decay`, `beta1`, `beta2`, `eps`, `nesterov`.
+    case setHyperparameter(name: String, value: Double)
+    /// Re-initialise one parameter (by dotted name) or all of them (nil).
+    case reinitialize(parameter: String?, method: InitChoice)
+    /// Start over: re-initialise everything, reset the optimizer and data order, new loss-curve segment.
+    case reset
+    /// Write a checkpoint (safetensors); nil chooses `checkpoints/step-<N>.safetensors`.
+    case save(path: String?)
+    /// Load a checkpoint strictly; a failed load changes nothing.
+    case load(path: String)
+    /// Publish a snapshot now rather than at the next interval.
+    case requestSnapshot
+    /// Finish the current step and end the run.
+    case stop
+}
+
+/// What the trainer reports: command acknowledgements and run milestones.
+public enum TrainerEvent: Sendable, Equatable {
+    case applied(CommandID, String)
+    case refused(CommandID, String)
+    case epochFinished(EpochResult)
+    case diverged(step: Int, loss: Double)
+    case saved(path: String)
+    case finished
+    case stopped
+    case failed(String)
+}

@@ -1,0 +1,74 @@
+import NN
+import Tensors
+import Telemetry
+
+/// Turns the trainer's live tensors into a snapshot of plain values (histograms, statistics, previews).
+enum SnapshotBuilder {
+    /// Units of a [units, 784] weight shown as 28×28 tiles.
+    static let tileUnits = 16
+
+    /// The histogram of a tensor's values.
+    static func histogram(_ tensor: Tensor) -> Histogram {
+        tensor.withFloats { Histogram(UnsafeBufferPointer(start: $0, count: tensor.count)) }
+    }
+
+    /// Gradient statistics and the update ratio lr·‖g‖/‖w‖.
+    static func gradientStats(_ parameter: Tensor, _ gradient: Tensor, learningRate: Double) -> GradientStats {
+        let n = gradient.count
+        let (sum, squares, maxAbs, zeros) = gradient.withFloats { g -> (Double, Double, Double, Int) in
+            var sum = 0.0, squares = 0.0, maxAbs = 0.0
+            var zeros = 0
+            for i in 0..<n {
+                let v = Double(g[i])
+                sum += v
+                squares += v * v
+                maxAbs = Swift.max(maxAbs, Swift.abs(v))
+                if g[i] == 0 { zeros += 1 }
+            }
+            return (sum, squares, maxAbs, zeros)
+        }
+        let weightNorm = parameter.withFloats { w in
+            (0..<parameter.count).reduce(0.0) { $0 + Double(w[$1]) * Double(w[$1]) }.squareRoot()
+        }
+        let mean = n > 0 ? sum / Double(n) : 0
+        let variance = n > 1 ? Swift.max(0, (squares - sum * mean) / Double(n - 1)) : 0
+        let norm = squares.squareRoot()
+        return GradientStats(l2Norm: norm, mean: mean, std: variance.squareRoot(), maxAbs: maxAbs,
+                             zeroFraction: n > 0 ? Double(zeros) / Double(n) : 0,
+                             updateRatio: weightNorm > 0 ? learningRate * norm / weightNorm : 0)
+    }
+
+    /// The first units of a [units, 784] tensor, for 28×28 tiles (empty for other shapes).
+    static func tiles(_ tensor: Tensor?) -> [Float] {
+        guard let tensor, tensor.rank == 2, tensor.shape[1] == 784 else { return [] }
+        let units = Swift.min(tileUnits, tensor.shape[0])
+        return tensor.withFloats { Array(UnsafeBufferPointer(start: $0, count: units * 784)) }
+    }
+
+    /// The batch's first images with labels, predictions, confidences and per-sample losses.
+    static func preview(images: Tensor, labels: Tensor, logits: Tensor, count: Int) -> BatchPreview {
+        let n = Swift.min(count, labels.count)
+        let side = images.count / Swift.max(labels.count, 1)
+        let width = Int(Double(side).squareRoot())
+        let pixels = images.withFloats { p in
+            (0..<(n * side)).map { UInt8(Swift.max(0, Swift.min(255, (p[$0] * 255).rounded()))) }
+        }
+        let head = logits[0..<n]
+        let target = labels[0..<n]
+        let (probabilities, losses) = noGrad {
+            ((try? head.softmax(dim: 1)) ?? head, Tensor.crossEntropy(head.contiguous(), target.contiguous(), reduction: .none))
+        }
+        let classes = logits.shape[1]
+        let probs = probabilities.scalars
+        var predictions: [Int] = []
+        var confidences: [Double] = []
+        for i in 0..<n {
+            let row = probs[(i * classes)..<((i + 1) * classes)]
+            let best = row.indices.max { row[$0] < row[$1] }!
+            predictions.append(best - i * classes)
+            confidences.append(Double(row[best]))
+        }
+        return BatchPreview(width: width, height: width, pixels: pixels, labels: target.int64Scalars.map(Int.init),
+                            predictions: predictions, confidences: confidences, losses: losses.scalars.map(Double.init))
+    }
+}

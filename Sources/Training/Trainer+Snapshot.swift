@@ -1,0 +1,44 @@
+import Datasets
+import NN
+import Tensors
+import Telemetry
+
+extension Trainer {
+    /// Builds a snapshot from the live tensors and puts it in the controller's mailbox.
+    func publishSnapshot() {
+        snapshotRequested = false
+        lastSnapshot = Clock.now()
+        snapshotSequence += 1
+        let lr = Double(optimizer.lr)
+        var parameterSnapshots: [ParameterSnapshot] = []
+        for (name, tensor) in parameters {
+            let stats = tensor.grad.map { SnapshotBuilder.gradientStats(tensor, $0, learningRate: lr) }
+            if let stats {
+                var history = normHistory[name, default: []]
+                history.append(stats.l2Norm)
+                if history.count > 120 { history.removeFirst(history.count - 120) }
+                normHistory[name] = history
+            }
+            parameterSnapshots.append(ParameterSnapshot(
+                name: name, shape: tensor.shape, values: SnapshotBuilder.histogram(tensor),
+                initialization: initRecords[name], gradient: stats,
+                gradientText: tensor.grad?.description ?? "None",
+                tiles: SnapshotBuilder.tiles(tensor), gradientTiles: SnapshotBuilder.tiles(tensor.grad),
+                normHistory: normHistory[name, default: []]))
+        }
+        let preview = lastBatch.map { last in
+            noGrad { SnapshotBuilder.preview(images: last.images, labels: last.labels, logits: last.logits, count: config.previewCount) }
+        }
+        let snapshot = TrainingSnapshot(
+            sequence: snapshotSequence, state: state, step: step,
+            epoch: Swift.min(epochsDone + (stepInEpoch > 0 ? 1 : 0), config.epochs), totalEpochs: config.epochs,
+            stepInEpoch: stepInEpoch, stepsPerEpoch: loader.count, samplesPerSecond: throughput.samplesPerSecond,
+            learningRate: lr, optimizerDescription: optimizer.name + "(" + optimizer.hyperparameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")",
+            optimizerName: optimizer.name, modelDescription: config.model.description, batchSize: config.batchSize,
+            initDescription: (config.initMethod.flatMap { try? InitMethod(choice: $0) } ?? .pytorchDefault).choice.description,
+            classNames: FashionMNIST.classes, epochResults: epochResults, parameters: parameterSnapshots, batch: preview,
+            journal: journal, initChoices: InitMethod.allWithDefaults.map(\.choice),
+            lossCount: controller.losses(from: Int.max).next, seconds: Clock.now() - started)
+        controller.publish(snapshot)
+    }
+}

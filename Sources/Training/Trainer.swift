@@ -1,0 +1,261 @@
+import Checkpoints
+import Datasets
+import Foundation
+import NN
+import Optim
+import Tensors
+import Telemetry
+
+/// The training engine: owns the model, optimizer, loss and data, and runs on its own thread.
+///
+/// It is created on that thread by `TrainerController.start` and never shared; the
+/// controller carries commands in and snapshots, losses and events out.
+final class Trainer {
+    let config: TrainingConfig
+    let controller: TrainerController
+    let trainData: Subset<FashionMNIST>
+    let testData: Subset<FashionMNIST>
+    let model: Module
+    /// Parameters by PyTorch dotted name, in order.
+    let parameters: [(name: String, tensor: Tensor)]
+    /// Copies of the parameters from the last step whose loss was finite.
+    let lastFinite: [Tensor]
+    var optimizer: Optimizer
+    let loader: DataLoader<Subset<FashionMNIST>>
+    var epochBatches: DataLoader<Subset<FashionMNIST>>.Iterator?
+    let initGenerator: Generator
+
+    var state: RunState = .loading
+    /// Steps still to run before pausing (set by a `step` command).
+    var stepsToRun: Int?
+    var step = 0
+    /// Completed epochs in the current segment.
+    var epochsDone = 0
+    var stepInEpoch = 0
+    var segment = 0
+    var epochLossSum = 0.0
+    var epochSeconds = 0.0
+    var epochResults: [EpochResult] = []
+    var journal: [JournalEntry] = []
+    var initRecords: [String: InitRecord] = [:]
+    var normHistory: [String: [Double]] = [:]
+    var snapshotSequence = 0
+    var lastSnapshot = -Double.infinity
+    var snapshotRequested = true
+    var started = Clock.now()
+    var throughput = Throughput()
+    /// The last trained batch, kept for the preview until the next snapshot.
+    var lastBatch: (images: Tensor, labels: Tensor, logits: Tensor)?
+
+    /// Builds everything, then trains until the run ends or is stopped.
+    static func run(config: TrainingConfig, controller: TrainerController) {
+        do {
+            let trainer = try Trainer(config: config, controller: controller)
+            trainer.loop()
+        } catch {
+            let message = "\(error)"
+            controller.publish(TrainingSnapshot(state: .failed(message)))
+            controller.report(.failed(message))
+        }
+    }
+
+    init(config: TrainingConfig, controller: TrainerController) throws {
+        self.config = config
+        self.controller = controller
+        BLAS.threads = config.threads
+        manualSeed(config.seed)
+        initGenerator = defaultGenerator
+        let root = config.dataRoot.map { URL(fileURLWithPath: $0) }
+        trainData = Subset(try FashionMNIST(root: root, train: true), first: config.trainLimit)
+        testData = Subset(try FashionMNIST(root: root, train: false), first: config.testLimit)
+        model = config.model.spec.makeModule()
+        parameters = model.namedParameters()
+        lastFinite = parameters.map { Tensor.zeros($0.tensor.shape) }
+        optimizer = Self.makeOptimizer(config, parameters.map(\.tensor), learningRate: config.learningRate)
+        loader = DataLoader(trainData, batchSize: config.batchSize, shuffle: true, generator: Generator(seed: config.seed &+ 1),
+                            numWorkers: config.dataWorkers)
+        recordInitialization()
+        state = config.startPaused ? .paused : .running
+    }
+
+    static func makeOptimizer(_ config: TrainingConfig, _ parameters: [Tensor], learningRate: Double) -> Optimizer {
+        let lr = Float(learningRate), decay = Float(config.weightDecay)
+        switch config.optimizer {
+        case .sgd: return SGD(parameters, lr: lr, momentum: Float(config.momentum), weightDecay: decay, nesterov: config.nesterov)
+        case .adam: return Adam(parameters, lr: lr, weightDecay: decay)
+        case .adamw: return AdamW(parameters, lr: lr, weightDecay: config.weightDecay == 0 ? 1e-2 : decay)
+        }
+    }
+
+    /// Applies the configured initialisation (or records PyTorch's default) for every parameter.
+    func recordInitialization() {
+        if let choice = config.initMethod, let method = try? InitMethod(choice: choice) {
+            _ = try? reinitialize(nil, method)
+            return
+        }
+        for (name, tensor) in parameters {
+            let spread = (try? InitMethod.pytorchDefault.spread(for: tensor.shape, fanIn: fanIn(of: name)))?.mark ?? .none
+            let zeros = Tensor.zeros(tensor.shape)
+            initRecords[name] = InitRecord(method: InitMethod.pytorchDefault.choice, step: step, spread: spread,
+                                           before: SnapshotBuilder.histogram(zeros), after: SnapshotBuilder.histogram(tensor))
+        }
+    }
+
+    // MARK: The loop
+
+    func loop() {
+        publishSnapshot()
+        while true {
+            // Apply the commands, publish a snapshot that shows their effect, then acknowledge:
+            // whoever waits for an acknowledgement finds a snapshot at least that new.
+            let commands = controller.takeCommands()
+            let acknowledgements = commands.map { handle($0.1, id: $0.0) }
+            if !commands.isEmpty || snapshotRequested { publishSnapshot() }
+            for event in acknowledgements { controller.report(event) }
+            if case .stopped = state {
+                publishSnapshot()
+                controller.report(.stopped)
+                return
+            }
+            if case .running = state {
+                if stepsToRun == 0 {
+                    stepsToRun = nil
+                    state = .paused
+                    publishSnapshot()
+                    continue
+                }
+                trainOneStep()
+                if let n = stepsToRun { stepsToRun = n - 1 }
+                if snapshotDue() { publishSnapshot() }
+                continue
+            }
+            if case .finished = state, !config.keepAliveWhenFinished { return }
+            controller.wake.wait()
+        }
+    }
+
+    func snapshotDue() -> Bool {
+        if snapshotRequested { return true }
+        guard let interval = config.snapshotInterval else { return false }
+        return Clock.now() - lastSnapshot >= interval
+    }
+
+    /// One optimisation step on the next batch, or the end of the epoch if there is none.
+    func trainOneStep() {
+        if epochBatches == nil { epochBatches = loader.makeIterator() }
+        let began = Clock.now()
+        let data: BatchData?
+        do {
+            data = try epochBatches!.nextBatchData()
+        } catch {
+            fail("reading a batch: \(error)")
+            return
+        }
+        guard let data else {
+            finishEpoch()
+            return
+        }
+        let batch = data.tensors()
+        let (images, labels) = (batch[0], batch[1])
+        optimizer.zeroGrad()
+        let logits = model(images)
+        let loss = Tensor.crossEntropy(logits, labels)
+        let value = Double(loss.item())
+        guard value.isFinite else {
+            diverge(loss: value)
+            return
+        }
+        noGrad { for (backup, p) in zip(lastFinite, parameters) { backup.copy_(p.tensor) } }
+        try! loss.backward()  // a scalar loss with a graph: cannot throw
+        optimizer.step()
+        step += 1
+        stepInEpoch += 1
+        epochLossSum += value
+        controller.append(LossPoint(step: step, loss: value, segment: segment))
+        let elapsed = Clock.now() - began
+        epochSeconds += elapsed
+        throughput.add(samples: labels.count, seconds: elapsed)
+        lastBatch = (images, labels, logits)
+    }
+
+    func finishEpoch() {
+        epochBatches = nil
+        epochsDone += 1
+        do {
+            let evaluation = try Evaluation(model: model, data: testData)
+            let result = EpochResult(
+                epoch: epochsDone, step: step, trainLoss: stepInEpoch > 0 ? epochLossSum / Double(stepInEpoch) : .nan,
+                testLoss: evaluation.loss, testAccuracy: evaluation.accuracy, perClassAccuracy: evaluation.perClassAccuracy,
+                confusion: evaluation.confusion, seconds: epochSeconds)
+            epochResults.append(result)
+            controller.report(.epochFinished(result))
+        } catch {
+            fail("evaluating on the test set: \(error)")
+            return
+        }
+        stepInEpoch = 0
+        epochLossSum = 0
+        epochSeconds = 0
+        if epochsDone >= config.epochs {
+            state = .finished
+            stepsToRun = nil
+            publishSnapshot()
+            controller.report(.finished)
+        } else {
+            snapshotRequested = true
+        }
+    }
+
+    /// A non-finite loss: pause, put back the last finite parameters, and say so.
+    func diverge(loss: Double) {
+        noGrad { for (backup, p) in zip(lastFinite, parameters) { p.tensor.copy_(backup) } }
+        let at = step + 1
+        state = .diverged(step: at)
+        stepsToRun = nil
+        journal.append(JournalEntry(step: at, kind: .diverged,
+                                    text: "loss \(loss) at step \(at); paused and restored the parameters of step \(step)"))
+        controller.report(.diverged(step: at, loss: loss))
+        publishSnapshot()
+    }
+
+    func fail(_ message: String) {
+        state = .failed(message)
+        controller.report(.failed(message))
+        publishSnapshot()
+    }
+
+    /// The fan-in of the layer owning parameter `name` (for biases' default init).
+    func fanIn(of name: String) -> Int? {
+        let owner = name.split(separator: ".").dropLast().joined(separator: ".")
+        return (model.namedModules().first { $0.name == owner }?.module as? Linear)?.inFeatures
+    }
+}
+
+/// Monotonic seconds.
+enum Clock {
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}
+
+/// Samples per second over the recent steps (an exponential average of step rates).
+struct Throughput {
+    private(set) var samplesPerSecond = 0.0
+    private var samples = 0
+    private var seconds = 0.0
+
+    mutating func add(samples n: Int, seconds s: Double) {
+        samples += n
+        seconds += s
+        if seconds >= 0.25 {
+            let rate = Double(samples) / seconds
+            samplesPerSecond = samplesPerSecond == 0 ? rate : 0.7 * samplesPerSecond + 0.3 * rate
+            samples = 0
+            seconds = 0
+        }
+    }
+
+    mutating func reset() { self = Throughput() }
+}

@@ -1,0 +1,108 @@
+import Datasets
+import Dispatch
+import Synchronization
+import Telemetry
+
+/// The thread-safe handle to a training run: commands in; snapshots, loss points and events out.
+///
+/// The trainer itself (model, optimizer, every tensor) lives on its own thread and is
+/// never touched from outside. It takes commands between steps, publishes the latest
+/// snapshot into a one-slot mailbox (the newest wins), appends every step's loss to a
+/// history read through a cursor (nothing is missed however rarely one reads), and never
+/// waits for a reader.
+public final class TrainerController: Sendable {
+    private struct Inbox: Sendable {
+        var nextID = 1
+        var commands: [(CommandID, TrainerCommand)] = []
+    }
+
+    private let inbox = Mutex(Inbox())
+    private let mailbox = Mutex<TrainingSnapshot?>(nil)
+    private let losses = Mutex<[LossPoint]>([])
+    private let events = Mutex<[TrainerEvent]>([])
+    /// Wakes a paused trainer when a command arrives.
+    let wake = DispatchSemaphore(value: 0)
+    /// Wakes a reader waiting for events.
+    private let eventSignal = DispatchSemaphore(value: 0)
+    private let thread = Mutex<JoinableThread?>(nil)
+
+    /// Starts training `config` on a new thread (the config is validated first).
+    public static func start(_ config: TrainingConfig) throws -> TrainerController {
+        try config.validate()
+        let controller = TrainerController()
+        let handle = JoinableThread(name: "tt-trainer") { [controller] in
+            Trainer.run(config: config, controller: controller)
+        }
+        controller.thread.withLock { $0 = handle }
+        return controller
+    }
+
+    // MARK: Commands
+
+    /// Queues a command for the next step boundary; its acknowledgement carries the returned id.
+    @discardableResult
+    public func send(_ command: TrainerCommand) -> CommandID {
+        let id = inbox.withLock { box -> CommandID in
+            defer { box.nextID += 1 }
+            box.commands.append((box.nextID, command))
+            return box.nextID
+        }
+        wake.signal()
+        return id
+    }
+
+    /// The commands queued since the last call (trainer side).
+    func takeCommands() -> [(CommandID, TrainerCommand)] {
+        inbox.withLock { box in
+            defer { box.commands.removeAll() }
+            return box.commands
+        }
+    }
+
+    // MARK: Snapshots
+
+    /// The newest snapshot, if one was published.
+    public func latestSnapshot() -> TrainingSnapshot? { mailbox.withLock { $0 } }
+
+    func publish(_ snapshot: TrainingSnapshot) { mailbox.withLock { $0 = snapshot } }
+
+    // MARK: Losses
+
+    /// Every loss point from `cursor` on, and the cursor to pass next time.
+    public func losses(from cursor: Int) -> (points: [LossPoint], next: Int) {
+        losses.withLock { all in
+            let start = Swift.min(Swift.max(cursor, 0), all.count)
+            return (Array(all[start...]), all.count)
+        }
+    }
+
+    func append(_ point: LossPoint) { losses.withLock { $0.append(point) } }
+
+    // MARK: Events
+
+    /// The events reported since the last call.
+    public func takeEvents() -> [TrainerEvent] {
+        events.withLock { list in
+            defer { list.removeAll() }
+            return list
+        }
+    }
+
+    /// Waits until an event arrives or `seconds` pass; returns the events (possibly none).
+    public func waitForEvents(timeout seconds: Double) -> [TrainerEvent] {
+        _ = eventSignal.wait(timeout: .now() + seconds)
+        return takeEvents()
+    }
+
+    func report(_ event: TrainerEvent) {
+        events.withLock { $0.append(event) }
+        eventSignal.signal()
+    }
+
+    // MARK: Lifetime
+
+    /// Waits until the training thread has ended (after `stop`, or when the run is over).
+    public func join() {
+        if let handle = thread.withLock({ $0 }) { handle.join() }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import NN
+import Telemetry
+
+/// A model architecture: one of the presets or any MLP.
+public enum ModelPreset: Sendable, Equatable, CustomStringConvertible {
+    /// Flatten → Linear(784, 10): the notebook's SoftMaxNet.
+    case softmax
+    /// Flatten → Linear(784, 256) → ReLU → Linear(256, 10): the notebook's second net.
+    case mlp
+    /// Flatten → Linear(784, 256) → ReLU → Linear(256, 128) → ReLU → Linear(128, 10).
+    case mlp2
+    /// Flatten → Linear layers of these widths with `activation` between them.
+    case layers([Int], Activation)
+
+    /// The preset names the CLI accepts.
+    public static let names = ["softmax", "mlp", "mlp2"]
+
+    public init(name: String) throws {
+        switch name {
+        case "softmax": self = .softmax
+        case "mlp": self = .mlp
+        case "mlp2": self = .mlp2
+        default: throw ConfigError("--model", "unknown model '\(name)'; choose one of: \(Self.names.joined(separator: ", ")) (or --layers)")
+        }
+    }
+
+    /// The layer widths, input first.
+    public var widths: [Int] {
+        switch self {
+        case .softmax: [784, 10]
+        case .mlp: [784, 256, 10]
+        case .mlp2: [784, 256, 128, 10]
+        case .layers(let widths, _): widths
+        }
+    }
+
+    public var activation: Activation {
+        if case .layers(_, let activation) = self { return activation }
+        return .relu
+    }
+
+    /// The module tree: Flatten, then Linear layers with the activation between them.
+    public var spec: ModuleSpec {
+        var layers: [ModuleSpec] = [.flatten(startDim: 1, endDim: -1)]
+        for (i, pair) in zip(widths, widths.dropFirst()).enumerated() {
+            if i > 0 { layers.append(activation.spec) }
+            layers.append(.linear(inFeatures: pair.0, outFeatures: pair.1, bias: true))
+        }
+        return .sequential(layers)
+    }
+
+    public var description: String {
+        switch self {
+        case .softmax: "softmax (784→10)"
+        case .mlp: "mlp (784→256→10)"
+        case .mlp2: "mlp2 (784→256→128→10)"
+        case .layers(let widths, let activation): "mlp " + widths.map(String.init).joined(separator: "→") + " (\(activation.rawValue))"
+        }
+    }
+}
+
+/// The nonlinearity between Linear layers.
+public enum Activation: String, Sendable, CaseIterable {
+    case relu, tanh, sigmoid
+    case leakyRelu = "leaky-relu"
+
+    public init(name: String) throws {
+        guard let value = Activation(rawValue: name) else {
+            throw ConfigError("--activation", "unknown activation '\(name)'; choose one of: \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = value
+    }
+
+    var spec: ModuleSpec {
+        switch self {
+        case .relu: .relu
+        case .tanh: .tanh
+        case .sigmoid: .sigmoid
+        case .leakyRelu: .leakyRelu(negativeSlope: 0.01)
+        }
+    }
+}
+
+/// The optimizer family.
+public enum OptimizerKind: String, Sendable, CaseIterable {
+    case sgd, adam, adamw
+
+    public init(name: String) throws {
+        guard let value = OptimizerKind(rawValue: name.lowercased()) else {
+            throw ConfigError("--optimizer", "unknown optimizer '\(name)'; choose one of: \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = value
+    }
+}
+
+/// A setting that cannot work, naming the option and what is allowed.
+public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let option: String
+    public let problem: String
+    public init(_ option: String, _ problem: String) {
+        self.option = option
+        self.problem = problem
+    }
+    public var description: String { "\(option): \(problem)" }
+}
+
+/// Everything a training run needs, checked before it starts.
+public struct TrainingConfig: Sendable {
+    public var model: ModelPreset = .mlp
+    public var epochs = 10
+    public var batchSize = 128
+    public var optimizer: OptimizerKind = .adam
+    public var learningRate = 0.001
+    public var momentum = 0.0
+    public var nesterov = false
+    public var weightDecay = 0.0
+    /// The initialisation applied at the start (nil: PyTorch's default for Linear).
+    public var initMethod: InitChoice?
+    public var seed: UInt64 = 0
+    /// The data folder (nil: the usual places).
+    public var dataRoot: String?
+    /// OpenBLAS threads. 1 by default: OpenBLAS workers spin while waiting, and on a
+    /// 2-core machine shared with a UI thread two BLAS threads can collapse.
+    public var threads = 1
+    /// Data-loader worker threads.
+    public var dataWorkers = 1
+    /// Use only the first N training / test images (nil: all).
+    public var trainLimit: Int?
+    public var testLimit: Int?
+    /// Seconds between periodic snapshots; nil publishes only at epoch ends and on request.
+    public var snapshotInterval: Double? = 0.1
+    /// Images in the batch preview.
+    public var previewCount = 16
+    /// Keep the thread alive (waiting for commands) after the last epoch, as the dashboard wants.
+    public var keepAliveWhenFinished = false
+    /// Start paused (the first step waits for resume or step).
+    public var startPaused = false
+    /// Where `save` writes by default.
+    public var checkpointFolder = "checkpoints"
+
+    public init() {}
+
+    /// Throws a `ConfigError` for the first impossible setting.
+    public func validate() throws {
+        guard epochs > 0 else { throw ConfigError("--epochs", "must be at least 1, got \(epochs)") }
+        guard batchSize > 0 else { throw ConfigError("--batch-size", "must be at least 1, got \(batchSize)") }
+        guard learningRate >= 0, learningRate.isFinite else { throw ConfigError("--lr", "must be a non-negative number, got \(learningRate)") }
+        guard momentum >= 0, momentum < 1 else { throw ConfigError("--momentum", "must be in [0, 1), got \(momentum)") }
+        guard weightDecay >= 0 else { throw ConfigError("--weight-decay", "must be non-negative, got \(weightDecay)") }
+        guard !nesterov || (optimizer == .sgd && momentum > 0) else {
+            throw ConfigError("--nesterov", "needs --optimizer sgd with a --momentum above 0")
+        }
+        guard (1...64).contains(threads) else { throw ConfigError("--threads", "must be between 1 and 64, got \(threads)") }
+        guard (0...16).contains(dataWorkers) else { throw ConfigError("--workers", "must be between 0 and 16, got \(dataWorkers)") }
+        let widths = model.widths
+        guard widths.count >= 2, widths.first == 784, widths.last == 10, widths.allSatisfy({ $0 > 0 }) else {
+            throw ConfigError("--layers", "must start with 784 (28×28 pixels) and end with 10 (classes), e.g. 784,512,256,10; got \(widths.map(String.init).joined(separator: ","))")
+        }
+        if let limit = trainLimit, limit < 1 { throw ConfigError("--train-limit", "must be at least 1, got \(limit)") }
+        if let limit = testLimit, limit < 1 { throw ConfigError("--test-limit", "must be at least 1, got \(limit)") }
+        if let initMethod { _ = try InitMethod(choice: initMethod) }
+    }
+}

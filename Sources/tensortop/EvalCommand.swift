@@ -1,0 +1,115 @@
+import ArgumentParser
+import Checkpoints
+import Datasets
+import Foundation
+import NN
+import Tensors
+import Training
+
+/// Loads a model from a weights file: a whole-model file rebuilds itself; a state dict
+/// (safetensors or PyTorch .pth) goes into the architecture the model options name.
+struct WeightsOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A .safetensors (from tensortop) or PyTorch .pth state dict.", valueName: "file"))
+    var weights: String
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder.", valueName: "path"))
+    var data: String?
+
+    func loadModel() throws -> Module {
+        let url = URL(fileURLWithPath: weights)
+        let checkpoint = try CommandLineError.wrap { try Checkpoint.read(from: url) }
+        if checkpoint.metadata[ModelFile.architectureKey] != nil {
+            return try CommandLineError.wrap { try ModelFile.load(from: url) }
+        }
+        let model = try CommandLineError.wrap { try modelOptions.preset() }.spec.makeModule()
+        do {
+            try model.loadStateDict(checkpoint.stateDict())
+        } catch {
+            throw CommandLineError(description: "\(weights) does not fit --model \(modelOptions.layers ?? modelOptions.model):\n\(error)")
+        }
+        return model
+    }
+
+    func testSet() throws -> FashionMNIST {
+        try CommandLineError.wrap { try FashionMNIST(root: data.map { URL(fileURLWithPath: $0) }, train: false) }
+    }
+}
+
+/// `tensortop eval`: test loss, accuracy and the confusion matrix of saved weights.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate saved weights on the Fashion-MNIST test set.",
+        discussion: "Prints the test loss, the accuracy, per-class accuracy and the 10×10 confusion matrix (rows: true class, columns: predicted).")
+
+    @OptionGroup var options: WeightsOptions
+
+    func run() throws {
+        let model = try options.loadModel()
+        let test = try options.testSet()
+        let result = try CommandLineError.wrap { try Evaluation(model: model, data: test) }
+        print(String(format: "test loss %.4f  accuracy %.4f (%d images)", result.loss, result.accuracy, result.count))
+        print()
+        let names = FashionMNIST.classes
+        let width = names.map(\.count).max()!
+        print(String(repeating: " ", count: width) + "  " + (0..<10).map { String(format: "%5d", $0) }.joined() + "  accuracy")
+        for (c, row) in result.confusion.enumerated() {
+            let label = names[c].padding(toLength: width, withPad: " ", startingAt: 0)
+            print(label + "  " + row.map { String(format: "%5d", $0) }.joined() + String(format: "  %.3f", result.perClassAccuracy[c]))
+        }
+    }
+}
+
+/// `tensortop predict`: label, prediction and logits of the first test images.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Show predictions for the first test images.")
+
+    @OptionGroup var options: WeightsOptions
+
+    @Option(name: .long, help: "How many test images.")
+    var first: Int = 10
+
+    @Flag(name: .long, help: "One JSON object per image.")
+    var json = false
+
+    func validate() throws {
+        guard first > 0 else { throw ValidationError("--first must be at least 1, got \(first)") }
+    }
+
+    struct Line: Encodable {
+        let index: Int
+        let label: Int
+        let label_name: String
+        let prediction: Int
+        let prediction_name: String
+        let logits: [Float]
+    }
+
+    func run() throws {
+        let model = try options.loadModel()
+        let test = try options.testSet()
+        let n = min(first, test.count)
+        let batch = try CommandLineError.wrap { try test.batch(Array(0..<n)).tensors() }
+        let logits = noGrad { model.eval()(batch[0]) }
+        let predictions = try logits.argmax(dim: 1).int64Scalars
+        let values = logits.scalars
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for i in 0..<n {
+            let label = test.label(at: i), prediction = Int(predictions[i])
+            let row = Array(values[(i * 10)..<((i + 1) * 10)])
+            if json {
+                let line = Line(index: i, label: label, label_name: FashionMNIST.classes[label], prediction: prediction,
+                                prediction_name: FashionMNIST.classes[prediction], logits: row)
+                print(String(decoding: try encoder.encode(line), as: UTF8.self))
+            } else {
+                let mark = label == prediction ? "✓" : "✗"
+                func padded(_ name: String) -> String { name.padding(toLength: 11, withPad: " ", startingAt: 0) }
+                print(String(format: "%4d  ", i) + "\(mark) \(padded(FashionMNIST.classes[label])) predicted \(padded(FashionMNIST.classes[prediction])) logits "
+                      + row.map { String(format: "%7.3f", $0) }.joined(separator: " "))
+            }
+        }
+    }
+}

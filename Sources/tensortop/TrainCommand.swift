@@ -1,0 +1,180 @@
+import ArgumentParser
+import Foundation
+import Synchronization
+import Telemetry
+import Training
+
+/// `tensortop train`: train without the dashboard.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train on Fashion-MNIST without the dashboard.",
+        discussion: """
+            Prints one line per epoch (train loss, test loss, test accuracy, seconds), or with --json \
+            one JSON object per epoch on stdout. On a terminal a progress bar with loss, samples/s \
+            and ETA runs on stderr. Ctrl-C stops after the current step and still writes --save.
+            """)
+
+    @OptionGroup var options: TrainingOptions
+
+    @Option(name: .long, help: ArgumentHelp("Write the trained model here (.safetensors: architecture + weights; .pth: a PyTorch state dict).", valueName: "file"))
+    var save: String?
+
+    @Flag(name: .long, help: "Write one JSON object per epoch to stdout instead of text.")
+    var json = false
+
+    func validate() throws {
+        do {
+            _ = try options.makeConfig()
+        } catch let error as ConfigError {
+            throw ValidationError(error.description)
+        }
+        if let save, !(save.hasSuffix(".safetensors") || save.hasSuffix(".pth") || save.hasSuffix(".pt")) {
+            throw ValidationError("--save must end in .safetensors, .pth or .pt (got '\(save)')")
+        }
+    }
+
+    func run() throws {
+        var config = try options.makeConfig()
+        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+        config.keepAliveWhenFinished = true
+        config.snapshotInterval = progress.enabled ? 0.25 : nil
+        let controller = try CommandLineError.wrap { try TrainerController.start(config) }
+        let interrupt = InterruptWatch()
+        var outcome: TrainerEvent?
+        var stopSent = false
+        var lossCursor = 0
+        var lastLoss: Double?
+        while outcome == nil {
+            for event in controller.waitForEvents(timeout: 0.2) {
+                switch event {
+                case .epochFinished(let result):
+                    progress.clear()
+                    EpochReport.print(result, of: config.epochs, json: json)
+                case .finished, .stopped, .diverged, .failed:
+                    outcome = event
+                default:
+                    break
+                }
+            }
+            if interrupt.fired && !stopSent {
+                progress.clear()
+                FileHandle.standardError.write(Data("interrupted: stopping after the current step\n".utf8))
+                if let save { controller.send(.save(path: save)) }
+                controller.send(.stop)
+                stopSent = true
+            }
+            if progress.enabled {
+                let (points, next) = controller.losses(from: lossCursor)
+                lossCursor = next
+                lastLoss = points.last?.loss ?? lastLoss
+                if let snapshot = controller.latestSnapshot(), outcome == nil { progress.draw(snapshot, loss: lastLoss) }
+            }
+        }
+        progress.clear()
+        if !stopSent, let save {
+            let id = controller.send(.save(path: save))
+            try awaitAck(id, from: controller)
+        }
+        if !stopSent { controller.send(.stop) }
+        controller.join()
+        switch outcome {
+        case .diverged(let step, let loss):
+            throw CommandLineError(description: "diverged at step \(step) (loss \(loss)); try a smaller --lr")
+        case .failed(let message):
+            throw CommandLineError(description: message)
+        default:
+            if stopSent, let save { FileHandle.standardError.write(Data("saved \(save)\n".utf8)) }
+        }
+    }
+
+    /// Waits for the acknowledgement of command `id`; a refusal becomes an error.
+    private func awaitAck(_ id: CommandID, from controller: TrainerController) throws {
+        while true {
+            for event in controller.waitForEvents(timeout: 1) {
+                if case .applied(id, let text) = event {
+                    FileHandle.standardError.write(Data("\(text)\n".utf8))
+                    return
+                }
+                if case .refused(id, let reason) = event { throw CommandLineError(description: reason) }
+            }
+        }
+    }
+}
+
+/// Notices Ctrl-C and SIGTERM (instead of dying) so a run can stop cleanly.
+final class InterruptWatch {
+    /// The flag the signal handlers set, shared with their dispatch queue.
+    private final class Flag: Sendable {
+        let raised = Atomic<Bool>(false)
+    }
+
+    private let flag = Flag()
+    private let sources: [any DispatchSourceSignal]
+
+    init() {
+        let flag = self.flag
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { flag.raised.store(true, ordering: .relaxed) }
+            source.resume()
+            return source
+        }
+    }
+
+    deinit {
+        for source in sources { source.cancel() }
+    }
+
+    var fired: Bool { flag.raised.load(ordering: .relaxed) }
+}
+
+/// One line per epoch, as text or JSON.
+enum EpochReport {
+    struct Line: Encodable {
+        let epoch: Int
+        let step: Int
+        let train_loss: Double
+        let test_loss: Double
+        let test_accuracy: Double
+        let seconds: Double
+    }
+
+    static func print(_ r: EpochResult, of epochs: Int, json: Bool) {
+        if json {
+            let line = Line(epoch: r.epoch, step: r.step, train_loss: r.trainLoss, test_loss: r.testLoss, test_accuracy: r.testAccuracy, seconds: r.seconds)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            Swift.print(String(decoding: (try? encoder.encode(line)) ?? Data(), as: UTF8.self))
+        } else {
+            Swift.print(String(format: "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.4f  %.1f s",
+                               r.epoch, epochs, r.trainLoss, r.testLoss, r.testAccuracy, r.seconds))
+        }
+        fflush(nil)
+    }
+}
+
+/// A progress bar redrawn in place on stderr (only on a terminal; logs get no control characters).
+struct ProgressLine {
+    let enabled: Bool
+
+    func draw(_ s: TrainingSnapshot, loss: Double?) {
+        guard enabled, s.stepsPerEpoch > 0 else { return }
+        let fraction = Double(s.stepInEpoch) / Double(s.stepsPerEpoch)
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let remainingSteps = Double((s.totalEpochs - s.epoch) * s.stepsPerEpoch + (s.stepsPerEpoch - s.stepInEpoch))
+        let eta = s.samplesPerSecond > 0 ? remainingSteps * Double(s.batchSize) / s.samplesPerSecond : 0
+        let lossText = loss.map { String(format: "  loss %.4f", $0) } ?? ""
+        let text = String(format: "\r\u{1B}[2Kepoch %d/%d %@ %3.0f%%  %.0f samples/s  ETA %d:%02d%@",
+                          max(s.epoch, 1), s.totalEpochs, bar, fraction * 100, s.samplesPerSecond, Int(eta) / 60, Int(eta) % 60, lossText)
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}
