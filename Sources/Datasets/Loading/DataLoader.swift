@@ -61,6 +61,9 @@ public final class DataLoader<Source: BatchSource>: Sequence {
 
         deinit { prefetcher?.stop() }
 
+        /// The names of this epoch's worker threads (empty without workers), as /proc shows them.
+        public var workerThreadNames: [String] { prefetcher?.threadNames ?? [] }
+
         /// The sample indices of every batch of this epoch.
         public var batchIndices: [[Int]] { batches }
 
@@ -107,6 +110,8 @@ final class Prefetcher<Source: BatchSource>: Sendable {
     private let state = Mutex(State())
     /// The worker threads, joined by `stop()`.
     private let threads = Mutex<[JoinableThread]>([])
+    /// The names the worker threads run under (unique to this prefetcher).
+    let threadNames: [String]
 
     init(source: Source, batches: [[Int]], workers: Int, slots: Int) {
         self.source = source
@@ -116,8 +121,11 @@ final class Prefetcher<Source: BatchSource>: Sendable {
         self.slots = DispatchSemaphore(value: 0)
         for _ in 0..<max(slots, 1) { self.slots.signal() }
         ready = batches.map { _ in DispatchSemaphore(value: 0) }
-        let started = (0..<workers).map { number in
-            JoinableThread(name: "tt-loader-\(number)") { [self] in work() }
+        let tag = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        let names = (0..<workers).map { "tt-ld-\(tag)-\($0)" }
+        threadNames = names
+        let started = names.map { name in
+            JoinableThread(name: name) { [self] in work() }
         }
         threads.withLock { $0 = started }
     }

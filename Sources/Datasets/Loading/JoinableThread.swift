@@ -12,23 +12,30 @@ public struct JoinableThread: Sendable {
     private final class Work {
         let name: String
         let body: @Sendable () -> Void
+        /// Signalled once the thread runs and carries its name.
+        let started = DispatchSemaphore(value: 0)
         init(name: String, body: @escaping @Sendable () -> Void) {
             self.name = name
             self.body = body
         }
     }
 
-    /// Starts `body` on a new thread named `name` (at most 15 characters are kept).
+    /// Starts `body` on a new thread named `name` (at most 15 characters are kept), and
+    /// returns once the thread is running under that name.
     public init(name: String, _ body: @escaping @Sendable () -> Void) {
-        let work = Unmanaged.passRetained(Work(name: name, body: body)).toOpaque()
+        let box = Work(name: name, body: body)
+        let started = box.started
+        let work = Unmanaged.passRetained(box).toOpaque()
         var handle = pthread_t()
         let status = pthread_create(&handle, nil, { raw in
             let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
             Thread.current.name = String(work.name.prefix(15))
+            work.started.signal()
             work.body()
             return nil
         }, work)
         precondition(status == 0, "cannot start a thread (pthread_create returned \(status))")
+        started.wait()
         self.handle = handle
     }
 
