@@ -25,6 +25,7 @@ test: deps
 ## bench: release-build benchmark that prints speed figures
 bench: deps
 	$(SWIFT) build -c release --product tensortop-bench
+	$(SWIFT) build -c release --product tensortop
 	$(RELEASE_BIN)/tensortop-bench $(ARGS)
 
 ## notebook: replay the study notebook with TensorTop's library

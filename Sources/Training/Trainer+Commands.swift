@@ -197,7 +197,8 @@ extension Trainer {
         }
     }
 
-    /// Writes the model (architecture + weights) to `path`, or to `checkpoints/step-<N>.safetensors`.
+    /// Writes the model to `path` (a `.pth`/`.pt` path gets a PyTorch state dict, anything else a
+    /// safetensors whole-model file), or to `checkpoints/step-<N>.safetensors`.
     func save(to path: String?) throws -> String {
         let url: URL
         if let path {
@@ -212,7 +213,12 @@ extension Trainer {
             url = folder.appendingPathComponent(String(format: "step-%06d.safetensors", step))
         }
         do {
-            try ModelFile.save(model, to: url)
+            // safetensors: a whole-model file (architecture + weights); .pth/.pt: a PyTorch state dict.
+            if CheckpointFormat(pathExtension: url.pathExtension) == .pytorch {
+                try model.saveStateDict(to: url)
+            } else {
+                try ModelFile.save(model, to: url)
+            }
         } catch {
             throw Refusal("\(error)")
         }

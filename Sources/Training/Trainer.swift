@@ -18,8 +18,13 @@ final class Trainer {
     let model: Module
     /// Parameters by PyTorch dotted name, in order.
     let parameters: [(name: String, tensor: Tensor)]
-    /// Copies of the parameters from the last step whose loss was finite.
+    /// Copies of the parameters from a recent step whose loss was finite (taken every
+    /// `backupInterval` steps: a copy per step would cost a few percent of the step time).
     let lastFinite: [Tensor]
+    /// The step whose parameters `lastFinite` holds.
+    var lastFiniteStep = 0
+    /// Steps between parameter backups.
+    static let backupInterval = 10
     var optimizer: Optimizer
     let loader: DataLoader<Subset<FashionMNIST>>
     var epochBatches: DataLoader<Subset<FashionMNIST>>.Iterator?
@@ -70,7 +75,7 @@ final class Trainer {
         testData = Subset(try FashionMNIST(root: root, train: false), first: config.testLimit)
         model = config.model.spec.makeModule()
         parameters = model.namedParameters()
-        lastFinite = parameters.map { Tensor.zeros($0.tensor.shape) }
+        lastFinite = parameters.map { $0.tensor.detach().clone() }
         optimizer = Self.makeOptimizer(config, parameters.map(\.tensor), learningRate: config.learningRate)
         loader = DataLoader(trainData, batchSize: config.batchSize, shuffle: true, generator: Generator(seed: config.seed &+ 1),
                             numWorkers: config.dataWorkers)
@@ -165,7 +170,10 @@ final class Trainer {
             diverge(loss: value)
             return
         }
-        noGrad { for (backup, p) in zip(lastFinite, parameters) { backup.copy_(p.tensor) } }
+        if step % Self.backupInterval == 0 || step - lastFiniteStep >= Self.backupInterval {
+            noGrad { for (backup, p) in zip(lastFinite, parameters) { backup.copy_(p.tensor) } }
+            lastFiniteStep = step
+        }
         try! loss.backward()  // a scalar loss with a graph: cannot throw
         optimizer.step()
         step += 1
@@ -213,7 +221,7 @@ final class Trainer {
         state = .diverged(step: at)
         stepsToRun = nil
         journal.append(JournalEntry(step: at, kind: .diverged,
-                                    text: "loss \(loss) at step \(at); paused and restored the parameters of step \(step)"))
+                                    text: "loss \(loss) at step \(at); paused and restored the parameters of step \(lastFiniteStep)"))
         controller.report(.diverged(step: at, loss: loss))
         publishSnapshot()
     }

@@ -34,4 +34,15 @@ func runAllBenchmarks() {
     for workers in [0, 2] { DataBench.throughput(workers: workers, stepSeconds: stepAt256, into: &data) }
     print("Fashion-MNIST loading (the training step above: batch 256, 1 BLAS thread)")
     print(data.render())
+    print()
+    var speed = Report("training (plain SGD, one epoch, shuffle + gather included)", "1 thread", "2 threads")
+    TrainingBench.speed(into: &speed)
+    print("Training samples/s through the trainer (tensortop train), best of 2 epochs")
+    print(speed.render())
+    print()
+    var overheads = Report("case", "samples/s", "note")
+    TrainingBench.overheads(into: &overheads)
+    TrainingBench.trainMemory(into: &overheads)
+    print("Snapshot cost, a busy neighbour, memory")
+    print(overheads.render())
 }

@@ -42,19 +42,22 @@ extension Tensor: CustomStringConvertible {
 
 /// Renders a tensor's values the way PyTorch's `_tensor_str` does (nesting, wrapping, `...`).
 private struct TensorText {
-    let values: [Double]
+    /// The elements to print by row-major position: all of them, or only the shown ones when summarising.
+    let values: [Int: Double]
     let shape: [Int]
     let summarize: Bool
     let options: PrintOptions
     let formatter: TensorFormatter
 
+    /// Reads only the elements a summarised print shows (all of them otherwise).
     init(tensor: Tensor, options: PrintOptions) {
-        values = tensor.dtype.isFloatingPoint ? tensor.scalars.map(Double.init) : tensor.int64Scalars.map(Double.init)
         shape = tensor.shape
         self.options = options
         summarize = tensor.count > options.threshold
-        let all = values
-        let shown = summarize ? Self.summarizedIndices(shape: shape, edge: options.edgeItems).map { all[$0] } : all
+        let positions = summarize ? Self.summarizedIndices(shape: shape, edge: options.edgeItems) : Array(0..<tensor.count)
+        func read<T>(_ p: UnsafePointer<T>, _ convert: (T) -> Double) -> [Double] { positions.map { convert(p[$0]) } }
+        let shown = tensor.dtype.isFloatingPoint ? tensor.withFloats { read($0, Double.init) } : tensor.withInt64s { read($0, Double.init) }
+        values = Dictionary(uniqueKeysWithValues: zip(positions, shown))
         formatter = TensorFormatter(values: shown, dtype: tensor.dtype, precision: options.precision)
     }
 
@@ -71,7 +74,7 @@ private struct TensorText {
     }
 
     func render(indent: Int) -> String {
-        if shape.isEmpty { return formatter.format(values[0]) }
+        if shape.isEmpty { return formatter.format(values[0]!) }
         return render(dim: 0, base: 0, indent: indent)
     }
 
@@ -82,7 +85,7 @@ private struct TensorText {
         let elided = summarize && size > 2 * edge
         let shown: [Int?] = elided ? Array(0..<edge) + [nil] + Array((size - edge)..<size) : Array(0..<size)
         if dim == shape.count - 1 {
-            let items = shown.map { i in i.map { formatter.format(values[base + $0]) } ?? " ..." }
+            let items = shown.map { i in i.map { formatter.format(values[base + $0]!) } ?? " ..." }
             let perLine = Swift.max(1, (options.lineWidth - indent) / (formatter.width + 2))
             let lines = stride(from: 0, to: items.count, by: perLine).map {
                 items[$0..<Swift.min($0 + perLine, items.count)].joined(separator: ", ")

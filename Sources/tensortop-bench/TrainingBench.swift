@@ -1,0 +1,109 @@
+import Foundation
+import Telemetry
+import Training
+
+/// The trainer issue's figures: samples/s of whole training epochs through the real engine.
+enum TrainingBench {
+    /// Seconds of training steps (data gather included, evaluation excluded) for one epoch.
+    static func epochSeconds(model: ModelPreset, batch: Int, threads: Int, workers: Int = 1,
+                             snapshots: Bool = false, consumer: Bool = false) -> Double? {
+        var config = TrainingConfig()
+        config.model = model
+        config.epochs = 1
+        config.batchSize = batch
+        config.optimizer = .sgd
+        config.learningRate = 0.1
+        config.threads = threads
+        config.dataWorkers = workers
+        config.testLimit = 1000
+        config.snapshotInterval = snapshots ? 0.1 : nil
+        guard let controller = try? TrainerController.start(config) else { return nil }
+        var result: EpochResult?
+        var reads = 0
+        while result == nil {
+            if consumer {
+                // A UI-like reader: take every snapshot and every loss point, as fast as it can.
+                if controller.latestSnapshot() != nil { reads += 1 }
+                _ = controller.losses(from: 0)
+            }
+            for event in controller.waitForEvents(timeout: consumer ? 0.001 : 0.5) {
+                if case .epochFinished(let r) = event { result = r }
+                if case .failed = event { return nil }
+            }
+        }
+        controller.send(.stop)
+        controller.join()
+        return result!.seconds
+    }
+
+    /// Best samples/s of `repeats` epochs.
+    static func samplesPerSecond(_ repeats: Int = 2, _ run: () -> Double?) -> Double? {
+        let times = (0..<repeats).compactMap { _ in run() }
+        return times.min().map { 60_000 / $0 }
+    }
+
+    static func speed(into report: inout Report) {
+        for (name, model, batch) in [("mlp", ModelPreset.mlp, 64), ("mlp", .mlp, 256), ("softmax", .softmax, 256)] {
+            var cells = ["\(name), batch \(batch)"]
+            for threads in [1, 2] {
+                let rate = samplesPerSecond { epochSeconds(model: model, batch: batch, threads: threads) }
+                cells.append(rate.map { fixed($0, 0) } ?? "no data")
+            }
+            report.add(cells[0], cells[1], cells[2])
+        }
+    }
+
+    /// Training with a snapshot reader versus without, and the default thread count next to a busy neighbour.
+    static func overheads(into report: inout Report) {
+        let quiet = samplesPerSecond(3) { epochSeconds(model: .mlp, batch: 128, threads: 1) }
+        let watched = samplesPerSecond(3) { epochSeconds(model: .mlp, batch: 128, threads: 1, snapshots: true, consumer: true) }
+        if let quiet, let watched {
+            report.add("mlp batch 128, no snapshots", fixed(quiet, 0), "")
+            report.add("mlp batch 128, snapshots every 100 ms + a reader", fixed(watched, 0),
+                       fixed((1 - watched / quiet) * 100, 1) + " % slower (target ≤ 3 %)")
+        }
+        for threads in [1, 2] {
+            let neighbour = BusyNeighbour()
+            let rate = samplesPerSecond(1) { epochSeconds(model: .mlp, batch: 128, threads: threads) }
+            neighbour.stop()
+            report.add("mlp batch 128, \(threads) BLAS thread\(threads > 1 ? "s" : "") + a busy process",
+                       rate.map { fixed($0, 0) } ?? "no data", threads == 1 ? "the default" : "")
+        }
+    }
+
+    /// Peak resident memory of `tensortop train --model mlp --epochs 1` in a child process.
+    static func trainMemory(into report: inout Report) {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tensortop")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["train", "--model", "mlp", "--epochs", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+        } catch {
+            report.add("peak RSS of tensortop train --model mlp", "cannot run \(binary.path) (build it: swift build -c release)", "")
+            return
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        report.add("peak RSS of tensortop train --model mlp --epochs 1", fixed(Double(usage.ru_maxrss) / 1024, 1) + " MB", "target < 300 MB")
+    }
+}
+
+/// A process that keeps one core busy (`sh` spinning), like another user's job.
+final class BusyNeighbour {
+    private let process = Process()
+
+    init() {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "while :; do :; done"]
+        try? process.run()
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}

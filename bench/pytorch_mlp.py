@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Train TensorTop's `mlp` preset in PyTorch with the same settings, to compare side by side.
+
+PyTorch is optional and not part of the test suite. Install it with:
+    pip install torch numpy
+Then, for example:
+    python3 bench/pytorch_mlp.py --epochs 10 --batch-size 128 --optimizer adam --lr 0.001
+    python3 bench/pytorch_mlp.py --epochs 1 --batch-size 256 --optimizer sgd --lr 0.1 --threads 2
+and compare with
+    tensortop train --epochs 10 --batch-size 128 --optimizer adam --lr 0.001
+    tensortop train --epochs 1 --batch-size 256 --optimizer sgd --lr 0.1 --threads 2
+
+Samples/s are measured as TensorTop measures them: the training steps of an epoch with the
+data already in memory as float tensors, the shuffle and the batch gather included, the
+test evaluation excluded.
+"""
+import argparse
+import gzip
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def find_data(root):
+    """The folder holding the four IDX files: --data, $TENSORTOP_DATA, the Debian package, the user cache."""
+    candidates = [root] if root else [
+        os.environ.get("TENSORTOP_DATA"),
+        "/usr/share/datasets/fashion-mnist",
+        os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "tensortop/fashion-mnist"),
+    ]
+    for candidate in filter(None, candidates):
+        for folder in (candidate, os.path.join(candidate, "FashionMNIST", "raw")):
+            if os.path.exists(os.path.join(folder, "train-images-idx3-ubyte.gz")) or os.path.exists(os.path.join(folder, "train-images-idx3-ubyte")):
+                return folder
+    raise SystemExit("Fashion-MNIST not found; run `make deps` or pass --data PATH")
+
+
+def read_idx(folder, name):
+    path = os.path.join(folder, name)
+    raw = gzip.open(path + ".gz").read() if os.path.exists(path + ".gz") else open(path, "rb").read()
+    dims = raw[3]
+    shape = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--optimizer", choices=["sgd", "adam", "adamw"], default="adam")
+    parser.add_argument("--lr", type=float, default=0.001)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--data")
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    folder = find_data(args.data)
+    x_train = torch.from_numpy(read_idx(folder, "train-images-idx3-ubyte").astype(np.float32) / 255).reshape(-1, 1, 28, 28)
+    y_train = torch.from_numpy(read_idx(folder, "train-labels-idx1-ubyte").astype(np.int64))
+    x_test = torch.from_numpy(read_idx(folder, "t10k-images-idx3-ubyte").astype(np.float32) / 255).reshape(-1, 1, 28, 28)
+    y_test = torch.from_numpy(read_idx(folder, "t10k-labels-idx1-ubyte").astype(np.int64))
+
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    optimizer = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[args.optimizer](model.parameters(), lr=args.lr)
+    loss_fn = nn.CrossEntropyLoss()
+    n = len(y_train)
+    for epoch in range(1, args.epochs + 1):
+        order = torch.randperm(n)
+        total, steps = 0.0, 0
+        start = time.perf_counter()
+        for i in range(0, n, args.batch_size):
+            index = order[i:i + args.batch_size]
+            x, y = x_train[index], y_train[index]
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+            steps += 1
+        seconds = time.perf_counter() - start
+        with torch.no_grad():
+            logits = model(x_test)
+            test_loss = loss_fn(logits, y_test).item()
+            accuracy = (logits.argmax(1) == y_test).float().mean().item()
+        print(f"epoch {epoch}/{args.epochs}  train loss {total / steps:.4f}  test loss {test_loss:.4f}  "
+              f"test accuracy {accuracy:.4f}  {seconds:.1f} s  {n / seconds:.0f} samples/s")
+
+
+if __name__ == "__main__":
+    main()
