@@ -36,7 +36,7 @@ enum TrainingBench {
         return result!.seconds
     }
 
-    /// Best samples/s of `repeats` epochs.
+    /// Best samples/s of `repeats` epochs (the best run is the one least disturbed on a shared 2-core VM).
     static func samplesPerSecond(_ repeats: Int = 2, _ run: () -> Double?) -> Double? {
         let times = (0..<repeats).compactMap { _ in run() }
         return times.min().map { 60_000 / $0 }
@@ -46,7 +46,7 @@ enum TrainingBench {
         for (name, model, batch) in [("mlp", ModelPreset.mlp, 64), ("mlp", .mlp, 256), ("softmax", .softmax, 256)] {
             var cells = ["\(name), batch \(batch)"]
             for threads in [1, 2] {
-                let rate = samplesPerSecond { epochSeconds(model: model, batch: batch, threads: threads) }
+                let rate = samplesPerSecond(3) { epochSeconds(model: model, batch: batch, threads: threads) }
                 cells.append(rate.map { fixed($0, 0) } ?? "no data")
             }
             report.add(cells[0], cells[1], cells[2])

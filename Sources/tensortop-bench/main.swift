@@ -37,7 +37,7 @@ func runAllBenchmarks() {
     print()
     var speed = Report("training (plain SGD, one epoch, shuffle + gather included)", "1 thread", "2 threads")
     TrainingBench.speed(into: &speed)
-    print("Training samples/s through the trainer (tensortop train), best of 2 epochs")
+    print("Training samples/s through the trainer (tensortop train), best of 3 epochs")
     print(speed.render())
     print()
     var overheads = Report("case", "samples/s", "note")
