@@ -25,6 +25,7 @@ let package = Package(
             name: "COpenBLAS", path: "Sources/COpenBLAS",
             pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CGzip", path: "Sources/CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // MARK: Core
@@ -32,6 +33,8 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensors", "COpenBLAS"]),
         .target(name: "Optim", dependencies: ["Tensors"]),
         .target(name: "Telemetry"),
+        .target(name: "Dashboard", dependencies: ["Telemetry"]),
+        .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw"]),
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(
             name: "Datasets",
@@ -44,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "tensortop",
             dependencies: [
-                "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training",
+                "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training", "Dashboard", "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),
@@ -59,6 +62,7 @@ let package = Package(
             name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Tensors", "Datasets", "Checkpoints"]),
         .testTarget(
             name: "DatasetsTests",

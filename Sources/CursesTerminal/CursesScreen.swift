@@ -1,0 +1,145 @@
+import CNcursesw
+import Dashboard
+import Foundation
+
+/// What the terminal reported: a key, or a new size.
+public enum TerminalInput: Sendable, Equatable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+}
+
+/// The only code that calls ncurses: puts buffers on the screen (changed cells only) and reads keys.
+///
+/// Always call `restore()` (or let the screen be released) so the terminal gets its cursor,
+/// echo and colours back.
+public final class CursesScreen {
+    private var previous: Buffer?
+    private var pairs: [PairKey: Int32] = [:]
+    private var nextPair: Int32 = 1
+    private var active = true
+    /// Whether colours are used (a colour terminal and no NO_COLOR).
+    public let colorsAvailable: Bool
+    /// Whether the terminal has 256 colours (else colours map to the 8 basic ones).
+    public let has256Colors: Bool
+
+    private struct PairKey: Hashable {
+        let foreground: Int32
+        let background: Int32
+    }
+
+    /// Takes over the terminal: UTF-8 locale (C.UTF-8 as a fallback), raw keys, no cursor.
+    public init() {
+        _ = tt_setlocale_utf8()
+        initscr()
+        cbreak()
+        noecho()
+        keypad(tt_stdscr(), true)
+        curs_set(0)
+        set_escdelay(25)
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        if !noColor && has_colors() {
+            start_color()
+            _ = use_default_colors()
+            colorsAvailable = tt_colors() >= 8
+            has256Colors = tt_colors() >= 256
+        } else {
+            colorsAvailable = false
+            has256Colors = false
+        }
+    }
+
+    deinit { restore() }
+
+    /// Gives the terminal back (idempotent).
+    public func restore() {
+        guard active else { return }
+        active = false
+        curs_set(1)
+        endwin()
+    }
+
+    /// The terminal's size in cells.
+    public var size: (width: Int, height: Int) {
+        (Int(getmaxx(tt_stdscr())), Int(getmaxy(tt_stdscr())))
+    }
+
+    /// Writes the cells that differ from the last frame, then refreshes.
+    public func draw(_ buffer: Buffer) {
+        if previous?.width != buffer.width || previous?.height != buffer.height {
+            erase()
+            previous = nil
+        }
+        for (x, y) in buffer.changes(from: previous) {
+            // The bottom-right cell would scroll the screen on some terminals.
+            if x == buffer.width - 1 && y == buffer.height - 1 { continue }
+            put(buffer[x, y], x: x, y: y)
+        }
+        previous = buffer
+        refresh()
+    }
+
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        var attributes = TT_A_NORMAL
+        let style = cell.style
+        if style.bold { attributes |= TT_A_BOLD }
+        if style.dim { attributes |= TT_A_DIM }
+        if style.reverse { attributes |= TT_A_REVERSE }
+        if style.underline { attributes |= TT_A_UNDERLINE }
+        var pair = colorsAvailable ? self.pair(style) : 0
+        var wide: [wchar_t] = cell.character.unicodeScalars.prefix(1).map { wchar_t(bitPattern: $0.value) } + [0]
+        var character = cchar_t()
+        _ = setcchar(&character, &wide, attributes, 0, &pair)
+        _ = mvadd_wch(Int32(y), Int32(x), &character)
+    }
+
+    /// The colour pair for a style's colours, allocated on first use.
+    private func pair(_ style: Style) -> Int32 {
+        func index(_ color: TerminalColor) -> Int32 {
+            guard let i = has256Colors ? color.index256 : color.index8 else { return -1 }
+            return Int32(i)
+        }
+        let key = PairKey(foreground: index(style.foreground), background: index(style.background))
+        if key.foreground == -1 && key.background == -1 { return 0 }
+        if let existing = pairs[key] { return existing }
+        guard nextPair < tt_color_pairs() else { return 0 }
+        let number = nextPair
+        nextPair += 1
+        _ = init_extended_pair(number, key.foreground, key.background)
+        pairs[key] = number
+        return number
+    }
+
+    /// Waits up to `milliseconds` for a key or a resize.
+    public func read(timeout milliseconds: Int32) -> TerminalInput? {
+        timeout(milliseconds)
+        var character: wint_t = 0
+        let status = get_wch(&character)
+        if status == ERR { return nil }
+        if status == KEY_CODE_YES {
+            let code = Int32(character)
+            switch code {
+            case KEY_RESIZE:
+                let (w, h) = size
+                return .resize(width: w, height: h)
+            case KEY_UP: return .key(.up)
+            case KEY_DOWN: return .key(.down)
+            case KEY_LEFT: return .key(.left)
+            case KEY_RIGHT: return .key(.right)
+            case KEY_BTAB: return .key(.backTab)
+            case KEY_ENTER: return .key(.enter)
+            case KEY_BACKSPACE: return .key(.backspace)
+            case KEY_F0 + 1...KEY_F0 + 12: return .key(.function(Int(code - KEY_F0)))
+            default: return nil
+            }
+        }
+        switch character {
+        case 9: return .key(.tab)
+        case 10, 13: return .key(.enter)
+        case 27: return .key(.escape)
+        case 8, 127: return .key(.backspace)
+        default:
+            guard let scalar = Unicode.Scalar(character) else { return nil }
+            return .key(.character(Character(scalar)))
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Telemetry
+
+/// A key press, decoded from the terminal.
+public enum Key: Sendable, Equatable, Hashable {
+    case character(Character)
+    case up, down, left, right
+    case tab, backTab, enter, escape, backspace
+    case function(Int)
+
+    /// How the key is written in help texts and in demo scripts (`space`, `tab`, `+`, ...).
+    public var name: String {
+        switch self {
+        case .character(" "): "space"
+        case .character(let c): String(c)
+        case .up: "up"
+        case .down: "down"
+        case .left: "left"
+        case .right: "right"
+        case .tab: "tab"
+        case .backTab: "shift-tab"
+        case .enter: "enter"
+        case .escape: "esc"
+        case .backspace: "backspace"
+        case .function(let n): "F\(n)"
+        }
+    }
+
+    /// The key a name stands for (the inverse of `name`), e.g. `space`, `tab`, `F1`, `q`.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "space": self = .character(" ")
+        case "up": self = .up
+        case "down": self = .down
+        case "left": self = .left
+        case "right": self = .right
+        case "tab": self = .tab
+        case "shift-tab", "backtab": self = .backTab
+        case "enter", "return": self = .enter
+        case "esc", "escape": self = .escape
+        case "backspace": self = .backspace
+        default:
+            if name.count == 1 {
+                self = .character(name.first!)
+            } else if name.uppercased().hasPrefix("F"), let n = Int(name.dropFirst()), (1...12).contains(n) {
+                self = .function(n)
+            } else {
+                return nil
+            }
+        }
+    }
+}
+
+/// The dashboard's pages.
+public enum Page: Sendable, Equatable {
+    case main, confusion
+}
+
+/// The panels of the main page, in Tab order.
+public enum Panel: Int, Sendable, CaseIterable {
+    case loss, weights, batch, gradients
+}
+
+/// How batch images are drawn.
+public enum ImageMode: Sendable, Equatable {
+    /// Upper-half blocks in the grey ramp, two pixels per cell.
+    case blocks
+    /// A pure ASCII density ramp (the literal "ASCII image").
+    case ascii
+}
+
+/// The re-initialisation menu: a method and a target.
+public struct InitMenu: Sendable, Equatable {
+    public var choices: [InitChoice]
+    public var method = 0
+    /// 0 = all parameters, k = parameter k − 1.
+    public var target = 0
+}
+
+/// The checkpoint list for loading.
+public struct LoadMenu: Sendable, Equatable {
+    public var files: [String]
+    public var selected = 0
+}
+
+/// Everything the screen shows, changed only by `reduce`.
+public struct DashboardState: Sendable, Equatable {
+    public var snapshot: TrainingSnapshot?
+    /// Every loss point received so far.
+    public var losses: [LossPoint] = []
+    /// The exponential moving average's weight of the past (0 = raw, 0.99 = very smooth).
+    public var smoothing = 0.9
+    public var logScale = false
+    public var page: Page = .main
+    public var focus: Panel = .loss
+    public var selectedParameter = 0
+    public var imageMode: ImageMode
+    public var themeName: String
+    public var themeNames: [String]
+    public var showHelp = false
+    public var initMenu: InitMenu?
+    public var loadMenu: LoadMenu?
+    /// The last acknowledgement, refusal or warning, shown in the status bar.
+    public var message: String?
+    public var width: Int
+    public var height: Int
+    /// Whether the terminal shows colours (false with NO_COLOR or fewer than 8 colours).
+    public var colorsAvailable: Bool
+    /// A caption line shown on screen (demo recordings).
+    public var caption: String?
+    /// Recently pressed keys, shown in an overlay when recording with --keys.
+    public var shownKeys: [String] = []
+    public var showKeys = false
+
+    public init(width: Int, height: Int, themeName: String = "dark", themeNames: [String] = ["dark"], colorsAvailable: Bool = true) {
+        self.width = width
+        self.height = height
+        self.themeName = themeName
+        self.themeNames = themeNames
+        self.colorsAvailable = colorsAvailable
+        imageMode = colorsAvailable ? .blocks : .ascii
+    }
+
+    /// The parameter the weights and gradient panels show.
+    public var parameter: ParameterSnapshot? {
+        guard let parameters = snapshot?.parameters, !parameters.isEmpty else { return nil }
+        return parameters[min(selectedParameter, parameters.count - 1)]
+    }
+}
