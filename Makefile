@@ -20,6 +20,7 @@ run: build
 
 ## test: the whole test suite (Swift Testing)
 test: deps
+	$(SWIFT) build -c release --product tensortop
 	$(SWIFT) test
 
 ## bench: release-build benchmark that prints speed figures

@@ -63,7 +63,21 @@ enum WeightsPanel {
         let title = parameter.map { "Weights \($0.name) \(shapeText($0.shape))  ↑↓ select" } ?? "Weights"
         Draw.box(rect, title: title, focused: focused, theme: theme, into: &buffer)
         let inner = rect.inset(1)
-        guard let parameter, inner.height >= 8, inner.width >= 20 else { return }
+        guard let parameter, inner.height >= 5, inner.width >= 20 else { return }
+        if inner.height < 12 {
+            // A short panel: before, after and now side by side.
+            let record = parameter.initialization
+            buffer.put(Draw.fit("init \(record.map { "\($0.method)" } ?? "")  \(spreadText(record?.spread))", inner.width), x: inner.x, y: inner.y, style: theme[.accent])
+            let row = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+            let third = row.width / 3
+            let areas = [Rect(x: row.x, y: row.y, width: third - 1, height: row.height),
+                         Rect(x: row.x + third, y: row.y, width: third - 1, height: row.height),
+                         Rect(x: row.x + 2 * third, y: row.y, width: row.width - 2 * third, height: row.height)]
+            HistogramView.render(record?.before ?? .empty, title: "before", spread: nil, style: theme[.histogramBefore], in: areas[0], theme: theme, into: &buffer)
+            HistogramView.render(record?.after ?? .empty, title: "after", spread: record?.spread, style: theme[.histogramAfter], in: areas[1], theme: theme, into: &buffer)
+            HistogramView.render(parameter.values, title: "now", spread: record?.spread, style: theme[.histogramNow], in: areas[2], theme: theme, into: &buffer)
+            return
+        }
         let (top, bottom) = inner.splitRows(inner.height / 2)
         let (left, right) = top.splitColumns(top.width / 2)
         let record = parameter.initialization

@@ -1,0 +1,88 @@
+import Testing
+import Dashboard
+import Telemetry
+
+/// The reducer alone: keys become commands and state changes.
+@Suite struct ReducerTests {
+    func state() -> DashboardState { Sample.state(width: 120, height: 40) }
+
+    @Test func keysSendCommands() {
+        var s = state()
+        #expect(reduce(&s, .key(.character(" "))) == [.send(.togglePause)])
+        #expect(reduce(&s, .key(.character("n"))) == [.send(.step(1))])
+        #expect(reduce(&s, .key(.character("+"))) == [.send(.scaleLearningRate(2))])
+        #expect(reduce(&s, .key(.character("-"))) == [.send(.scaleLearningRate(0.5))])
+        #expect(reduce(&s, .key(.character("r"))) == [.send(.reset)])
+        #expect(reduce(&s, .key(.character("s"))) == [.send(.save(path: nil))])
+        #expect(reduce(&s, .key(.character("l"))) == [.listCheckpoints])
+        #expect(reduce(&s, .key(.character("t"))) == [.changeTheme("light")])
+        #expect(reduce(&s, .key(.character("F"))) == [.writeFrame])
+        #expect(reduce(&s, .key(.character("q"))) == [.quit])
+    }
+
+    @Test func viewKeysChangeOnlyTheState() {
+        var s = state()
+        #expect(reduce(&s, .key(.tab)).isEmpty)
+        #expect(s.focus == .weights)
+        _ = reduce(&s, .key(.down))
+        #expect(s.selectedParameter == 1)
+        _ = reduce(&s, .key(.up))
+        _ = reduce(&s, .key(.up))
+        #expect(s.selectedParameter == 3)  // wraps
+        _ = reduce(&s, .key(.character("2")))
+        #expect(s.page == .confusion)
+        _ = reduce(&s, .key(.character("a")))
+        #expect(s.imageMode == .ascii)
+        _ = reduce(&s, .key(.character("g")))
+        #expect(s.logScale)
+        _ = reduce(&s, .key(.character("]")))
+        #expect(s.smoothing == 0.95)
+        _ = reduce(&s, .key(.character("?")))
+        #expect(s.showHelp)
+        _ = reduce(&s, .key(.character("x")))
+        #expect(!s.showHelp)
+    }
+
+    @Test func initMenuPicksMethodAndTarget() {
+        var s = state()
+        _ = reduce(&s, .key(.character("i")))
+        let menu = s.initMenu!
+        #expect(menu.choices[1].description == "normal_(mean=0.0, std=0.01)")  // the notebook's, right after the default
+        _ = reduce(&s, .key(.down))
+        _ = reduce(&s, .key(.right))
+        let effects = reduce(&s, .key(.enter))
+        #expect(effects == [.send(.reinitialize(parameter: "1.weight", method: menu.choices[1]))])
+        #expect(s.initMenu == nil)
+        _ = reduce(&s, .key(.character("i")))
+        #expect(reduce(&s, .key(.escape)).isEmpty)
+        #expect(s.initMenu == nil)
+    }
+
+    @Test func loadMenuAndMessages() {
+        var s = state()
+        _ = reduce(&s, .checkpoints([]))
+        #expect(s.message?.contains("no checkpoints") == true)
+        _ = reduce(&s, .checkpoints(["checkpoints/b.safetensors", "checkpoints/a.safetensors"]))
+        _ = reduce(&s, .key(.down))
+        #expect(reduce(&s, .key(.enter)) == [.send(.load(path: "checkpoints/a.safetensors"))])
+        _ = reduce(&s, .event(.refused(3, "no parameter 'x'")))
+        #expect(s.message == "refused: no parameter 'x'")
+        _ = reduce(&s, .event(.diverged(step: 12, loss: .nan)))
+        #expect(s.message?.hasPrefix("diverged at step 12") == true)
+    }
+
+    @Test func lossesAccumulateAndSmoothingIsBiasCorrected() {
+        var s = DashboardState(width: 80, height: 24)
+        _ = reduce(&s, .losses([LossPoint(step: 1, loss: 2, segment: 0)]))
+        _ = reduce(&s, .losses([LossPoint(step: 2, loss: 2, segment: 0)]))
+        #expect(s.losses.count == 2)
+        let buffer = DashboardView.render(s, theme: .monochrome)
+        #expect(buffer.text.contains("now 2.0000"))  // the first smoothed value equals the data, thanks to bias correction
+    }
+
+    @Test func keyNamesRoundTrip() {
+        for key: Key in [.character(" "), .character("+"), .tab, .escape, .enter, .up, .function(5), .character("?")] {
+            #expect(Key(name: key.name) == key)
+        }
+    }
+}
