@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "Telemetry"),
         .target(name: "Dashboard", dependencies: ["Telemetry"]),
         .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw"]),
+        .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training"]),
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(
             name: "Datasets",
@@ -47,11 +48,11 @@ let package = Package(
         .executableTarget(
             name: "tensortop",
             dependencies: [
-                "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training", "Dashboard", "CursesTerminal",
+                "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training", "Dashboard", "CursesTerminal", "App",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),
-        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "NN", "Datasets", "Telemetry", "Training", "COpenBLAS"]),
+        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "NN", "Datasets", "Telemetry", "Training", "Dashboard", "App", "COpenBLAS"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),

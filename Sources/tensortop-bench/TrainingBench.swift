@@ -1,3 +1,5 @@
+import App
+import Dashboard
 import Foundation
 import Telemetry
 import Training
@@ -69,6 +71,45 @@ enum TrainingBench {
             report.add("mlp batch 128, \(threads) BLAS thread\(threads > 1 ? "s" : "") + a busy process",
                        rate.map { fixed($0, 0) } ?? "no data", threads == 1 ? "the default" : "")
         }
+    }
+
+    /// One epoch with the dashboard's loop open on this thread: polling the trainer and rendering
+    /// a full 120×40 frame every 50 ms, as the terminal UI does (without a terminal).
+    static func epochSecondsWithDashboard(batch: Int) -> Double? {
+        var config = TrainingConfig()
+        config.epochs = 1
+        config.batchSize = batch
+        config.optimizer = .sgd
+        config.learningRate = 0.1
+        config.testLimit = 1000
+        config.snapshotInterval = 0.1
+        config.keepAliveWhenFinished = true
+        guard let controller = try? TrainerController.start(config) else { return nil }
+        let app = DashboardApp(controller: controller, catalog: ThemeCatalog(), initialTheme: "dark", size: (120, 40), colorsAvailable: true)
+        var result: EpochResult?
+        var previous: Buffer?
+        while result == nil {
+            for event in controller.waitForEvents(timeout: 0.05) {
+                if case .epochFinished(let r) = event { result = r }
+                if case .failed = event { return nil }
+            }
+            app.poll()
+            let frame = app.frame()
+            _ = frame.changes(from: previous)  // what the terminal backend computes before writing
+            previous = frame
+        }
+        controller.send(.stop)
+        controller.join()
+        return result!.seconds
+    }
+
+    static func dashboardCost(into report: inout Report) {
+        let headless = samplesPerSecond(3) { epochSeconds(model: .mlp, batch: 128, threads: 1) }
+        let dashboard = samplesPerSecond(3) { epochSecondsWithDashboard(batch: 128) }
+        guard let headless, let dashboard else { return }
+        report.add("mlp batch 128, tensortop train --headless", fixed(headless, 0), "")
+        report.add("mlp batch 128, dashboard open (render every 50 ms)", fixed(dashboard, 0),
+                   fixed((1 - dashboard / headless) * 100, 1) + " % slower (target ≤ 5 %)")
     }
 
     /// Peak resident memory of `tensortop train --model mlp --epochs 1` in a child process.

@@ -42,7 +42,8 @@ func runAllBenchmarks() {
     print()
     var overheads = Report("case", "samples/s", "note")
     TrainingBench.overheads(into: &overheads)
+    TrainingBench.dashboardCost(into: &overheads)
     TrainingBench.trainMemory(into: &overheads)
-    print("Snapshot cost, a busy neighbour, memory")
+    print("Snapshot and dashboard cost, a busy neighbour, memory")
     print(overheads.render())
 }

@@ -23,6 +23,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Write one JSON object per epoch to stdout instead of text.")
     var json = false
 
+    @Flag(name: .long, help: "Train without any dashboard (what `train` always does; accepted for clarity in scripts).")
+    var headless = false
+
     func validate() throws {
         do {
             _ = try options.makeConfig()

@@ -131,8 +131,15 @@ public struct ThemeCatalog: Sendable {
         }
         folders.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("themes"))
         if let executable {
-            // .build/release/tensortop → the checkout's themes/
-            folders.append(executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("themes"))
+            // A themes/ folder in a parent of the binary: .build/release/tensortop (or the folder
+            // that symlink points to) inside a checkout finds the checkout's themes/.
+            for start in [executable, executable.resolvingSymlinksInPath()] {
+                var folder = start.deletingLastPathComponent()
+                for _ in 0..<5 {
+                    folders.append(folder.appendingPathComponent("themes"))
+                    folder = folder.deletingLastPathComponent()
+                }
+            }
         }
         folders.append(URL(fileURLWithPath: "/usr/share/tensortop/themes"))
         self.folders = folders

@@ -17,7 +17,7 @@ enum GradientsView {
         guard let parameters = state.snapshot?.parameters, !parameters.isEmpty, inner.width >= 30, inner.height >= 3 else { return }
         let withShape = inner.width >= 72
         let header = Draw.fit("name", 9) + (withShape ? Draw.fit("shape", 10) : "") + Draw.fit("‖g‖", 8, alignRight: true)
-            + Draw.fit("mean", 8, alignRight: true) + Draw.fit("max|g|", 8, alignRight: true) + Draw.fit("zero", 5, alignRight: true)
+            + Draw.fit("mean", 9, alignRight: true) + Draw.fit("max|g|", 8, alignRight: true) + Draw.fit("zero", 5, alignRight: true)
             + Draw.fit("lr‖g‖/‖w‖", 10, alignRight: true) + " "
         buffer.put(Draw.fit(header + "‖g‖ history", inner.width), x: inner.x, y: inner.y, style: theme[.dim])
         for (i, p) in parameters.enumerated() where inner.y + 1 + i < inner.maxY {
@@ -26,7 +26,7 @@ enum GradientsView {
             var line = Draw.fit(p.name, 9) + (withShape ? Draw.fit(WeightsPanel.shapeText(p.shape), 10) : "")
             var flagStyle = theme[.text]
             if let g = p.gradient {
-                line += Draw.fit(Draw.short(g.l2Norm), 8, alignRight: true) + Draw.fit(Draw.short(g.mean), 8, alignRight: true)
+                line += Draw.fit(Draw.short(g.l2Norm), 8, alignRight: true) + Draw.fit(Draw.short(g.mean), 9, alignRight: true)
                     + Draw.fit(Draw.short(g.maxAbs), 8, alignRight: true) + Draw.fit(Draw.fixed(g.zeroFraction * 100, 0) + "%", 5, alignRight: true)
                     + Draw.fit(Draw.short(g.updateRatio), 10, alignRight: true) + " "
                 if g.l2Norm < vanishing { flagStyle = theme[.warn] }

@@ -1,0 +1,86 @@
+import Dashboard
+import Foundation
+import Telemetry
+import Training
+
+/// The dashboard's loop without a terminal: trainer data in, reducer, effects, frames out.
+/// The curses loop and the headless demo runner both drive it.
+public final class DashboardApp {
+    public let controller: TrainerController
+    public let catalog: ThemeCatalog
+    public private(set) var state: DashboardState
+    public private(set) var theme: Theme
+    private var lossCursor = 0
+    private var lastSequence = -1
+    public private(set) var quitting = false
+    /// Where `F` writes text frames.
+    public var frameFolder = "frames"
+
+    public init(controller: TrainerController, catalog: ThemeCatalog, initialTheme: String, size: (width: Int, height: Int), colorsAvailable: Bool) {
+        self.controller = controller
+        self.catalog = catalog
+        let loaded = catalog.load(initialTheme)
+        theme = loaded.theme
+        state = DashboardState(width: size.width, height: size.height, themeName: loaded.theme.name,
+                               themeNames: colorsAvailable ? ThemeCatalog.builtInOrder : ["mono"], colorsAvailable: colorsAvailable)
+        state.message = loaded.warning
+    }
+
+    /// Folds in new losses, events and the newest snapshot.
+    public func poll() {
+        let (points, next) = controller.losses(from: lossCursor)
+        lossCursor = next
+        if !points.isEmpty { dispatch(.losses(points)) }
+        for event in controller.takeEvents() { dispatch(.event(event)) }
+        if let snapshot = controller.latestSnapshot(), snapshot.sequence != lastSequence {
+            lastSequence = snapshot.sequence
+            dispatch(.snapshot(snapshot))
+        }
+    }
+
+    /// Runs the reducer and carries out its effects.
+    public func dispatch(_ action: Action) {
+        for effect in reduce(&state, action) {
+            switch effect {
+            case .send(let command): controller.send(command)
+            case .quit: quitting = true
+            case .changeTheme(let name):
+                let loaded = catalog.load(name)
+                theme = loaded.theme
+                state.themeName = loaded.theme.name
+                if let warning = loaded.warning { state.message = warning }
+            case .listCheckpoints: dispatch(.checkpoints(checkpointFiles()))
+            case .writeFrame: state.message = writeFrame()
+            }
+        }
+    }
+
+    public func frame() -> Buffer { DashboardView.render(state, theme: theme) }
+
+    /// Checkpoint files under checkpoints/, newest first.
+    func checkpointFiles() -> [String] {
+        let folder = "checkpoints"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".safetensors") || $0.hasSuffix(".pth") || $0.hasSuffix(".pt") }
+            .map { "\(folder)/\($0)" }
+            .sorted { a, b in
+                let da = (try? FileManager.default.attributesOfItem(atPath: a)[.modificationDate] as? Date) ?? .distantPast
+                let db = (try? FileManager.default.attributesOfItem(atPath: b)[.modificationDate] as? Date) ?? .distantPast
+                return da == db ? a > b : da > db
+            }
+    }
+
+    /// Writes the current screen as plain text under `frames/`, atomically; returns a message.
+    public func writeFrame() -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: frameFolder, withIntermediateDirectories: true)
+            let name = String(format: "%@/frame-step-%06d.txt", frameFolder, state.snapshot?.step ?? 0)
+            let temporary = name + ".tmp"
+            try Data((frame().text + "\n").utf8).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, name) == 0 else { return "cannot write \(name)" }
+            return "wrote \(name)"
+        } catch {
+            return "cannot write a frame: \(error.localizedDescription)"
+        }
+    }
+}
