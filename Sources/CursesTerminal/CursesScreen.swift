@@ -63,6 +63,17 @@ public final class CursesScreen {
         (Int(getmaxx(tt_stdscr())), Int(getmaxy(tt_stdscr())))
     }
 
+    /// Asks the terminal itself for its size and, if ncurses missed a change (no SIGWINCH
+    /// arrived), tells ncurses; returns the new size when it changed.
+    public func checkResize() -> (width: Int, height: Int)? {
+        var window = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 else { return nil }
+        let (width, height) = (Int(window.ws_col), Int(window.ws_row))
+        guard (width, height) != size else { return nil }
+        resizeterm(Int32(height), Int32(width))
+        return size
+    }
+
     /// Writes the cells that differ from the last frame, then refreshes.
     public func draw(_ buffer: Buffer) {
         if previous?.width != buffer.width || previous?.height != buffer.height {

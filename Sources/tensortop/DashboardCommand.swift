@@ -50,6 +50,7 @@ struct DashboardCommand: ParsableCommand {
             var inputs: [TerminalInput] = []
             if let input = screen.read(timeout: 50) { inputs.append(input) }
             while let more = screen.read(timeout: 0) { inputs.append(more) }
+            if let size = screen.checkResize() { inputs.append(.resize(width: size.width, height: size.height)) }
             for input in inputs {
                 switch input {
                 case .key(let key): app.dispatch(.key(key))

@@ -16,15 +16,15 @@ import Telemetry
         GoldenFrames.check(buffer.text + "\n", named: "main-\(width)x\(height).txt")
     }
 
-    @Test(arguments: ThemeCatalog.builtInOrder)
-    func everyThemeStylesTheSameScreen(name: String) throws {
+    @Test(arguments: ThemeCatalog.builtInOrder, [(80, 24), (120, 40)])
+    func everyThemeStylesTheSameScreen(name: String, size: (Int, Int)) throws {
         let theme = try Self.theme(name)
-        let buffer = DashboardView.render(Sample.state(width: 120, height: 40, theme: name), theme: theme)
+        let buffer = DashboardView.render(Sample.state(width: size.0, height: size.1, theme: name), theme: theme)
         // The characters do not depend on the theme (except the name in the status bar) …
-        let dark = DashboardView.render(Sample.state(width: 120, height: 40, theme: name), theme: try Self.theme("dark"))
+        let dark = DashboardView.render(Sample.state(width: size.0, height: size.1, theme: name), theme: try Self.theme("dark"))
         #expect(buffer.text == dark.text)
-        // … the styles do, and are recorded per theme.
-        GoldenFrames.check(GoldenFrames.styleMap(buffer) + "\n", named: "styles-\(name)-120x40.txt")
+        // … the styles do, and are recorded per theme and size.
+        GoldenFrames.check(GoldenFrames.styleMap(buffer) + "\n", named: "styles-\(name)-\(size.0)x\(size.1).txt")
     }
 
     @Test func confusionPageHelpAndMenus() throws {

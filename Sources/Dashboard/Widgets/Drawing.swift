@@ -26,7 +26,7 @@ enum Draw {
         return String(format: "%.\(digits)g", value)
     }
 
-    /// A number in at most 7 characters: `0.0193`, `-1.4e-5`, `1.2e+3`.
+    /// A number in at most 7 characters: `0.0193`, `-1.4e-5`, `-1e-10`, `1.2e3`.
     static func short(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
@@ -38,7 +38,8 @@ enum Draw {
         }
         let exponent = Int(floor(log10(magnitude)))
         let mantissa = value / pow(10, Double(exponent))
-        return String(format: "%.1f", mantissa) + "e\(exponent)"
+        let text = String(format: "%.1f", mantissa) + "e\(exponent)"
+        return text.count <= 7 ? text : String(format: "%.0f", mantissa) + "e\(exponent)"
     }
 
     /// A fixed-decimals number.

@@ -15,61 +15,77 @@ enum GradientsView {
                  focused: focused, theme: theme, into: &buffer)
         let inner = rect.inset(1)
         guard let parameters = state.snapshot?.parameters, !parameters.isEmpty, inner.width >= 30, inner.height >= 3 else { return }
-        let withShape = inner.width >= 72
-        let header = Draw.fit("name", 9) + (withShape ? Draw.fit("shape", 10) : "") + Draw.fit("‖g‖", 8, alignRight: true)
-            + Draw.fit("mean", 9, alignRight: true) + Draw.fit("max|g|", 8, alignRight: true) + Draw.fit("zero", 5, alignRight: true)
-            + Draw.fit("lr‖g‖/‖w‖", 10, alignRight: true) + " "
-        buffer.put(Draw.fit(header + "‖g‖ history", inner.width), x: inner.x, y: inner.y, style: theme[.dim])
-        for (i, p) in parameters.enumerated() where inner.y + 1 + i < inner.maxY {
-            let y = inner.y + 1 + i
+        // Columns: name, shape, ‖g‖, mean, max|g|, zero share, update ratio; the norm's history
+        // follows on the same line when there is room, else on a line of its own.
+        let header = Draw.fit("name", 9) + Draw.fit("shape", 10) + Draw.fit("‖g‖", 7, alignRight: true)
+            + Draw.fit("mean", 8, alignRight: true) + Draw.fit("max|g|", 7, alignRight: true) + Draw.fit("zero", 5, alignRight: true)
+            + Draw.fit("ratio", 8, alignRight: true) + " "
+        let historyInline = inner.width - header.count - 2 >= 10
+        buffer.put(Draw.fit(header + (historyInline ? "‖g‖ history" : ""), inner.width), x: inner.x, y: inner.y, style: theme[.dim])
+        var y = inner.y + 1
+        for (i, p) in parameters.enumerated() where y < inner.maxY {
             let selected = i == state.selectedParameter
-            var line = Draw.fit(p.name, 9) + (withShape ? Draw.fit(WeightsPanel.shapeText(p.shape), 10) : "")
+            var line = Draw.fit(p.name, 9) + Draw.fit(WeightsPanel.shapeText(p.shape), 10)
             var flagStyle = theme[.text]
             if let g = p.gradient {
-                line += Draw.fit(Draw.short(g.l2Norm), 8, alignRight: true) + Draw.fit(Draw.short(g.mean), 9, alignRight: true)
-                    + Draw.fit(Draw.short(g.maxAbs), 8, alignRight: true) + Draw.fit(Draw.fixed(g.zeroFraction * 100, 0) + "%", 5, alignRight: true)
-                    + Draw.fit(Draw.short(g.updateRatio), 10, alignRight: true) + " "
+                line += Draw.fit(Draw.short(g.l2Norm), 7, alignRight: true) + Draw.fit(Draw.short(g.mean), 8, alignRight: true)
+                    + Draw.fit(Draw.short(g.maxAbs), 7, alignRight: true) + Draw.fit(Draw.fixed(g.zeroFraction * 100, 0) + "%", 5, alignRight: true)
+                    + Draw.fit(Draw.short(g.updateRatio), 8, alignRight: true) + " "
                 if g.l2Norm < vanishing { flagStyle = theme[.warn] }
                 if g.l2Norm > exploding || !g.l2Norm.isFinite { flagStyle = theme[.alarm] }
             } else {
                 line += Draw.fit("no gradient yet", 40) + " "
             }
-            let sparkWidth = max(0, inner.width - line.count - 2)
+            let sparkWidth = historyInline ? max(0, inner.width - line.count - 2) : inner.width - 12
             let history = Array(p.normHistory.suffix(sparkWidth))
             let peak = history.max() ?? 1
-            line += String(history.map { Draw.spark(peak > 0 ? $0 / peak : 0) })
-            buffer.put(Draw.fit(line, inner.width - 2), x: inner.x, y: y, style: selected ? theme[.selected] : theme[.text])
+            let spark = String(history.map { Draw.spark(peak > 0 ? $0 / peak : 0) })
+            if historyInline { line += spark }
+            buffer.put(Draw.fit(line, inner.width - 1), x: inner.x, y: y, style: selected ? theme[.selected] : theme[.text])
             if flagStyle != theme[.text] {
                 let flag = (p.gradient?.l2Norm ?? 0) < vanishing ? "▼" : "▲"
                 buffer.put(flag, x: inner.maxX - 1, y: y, style: flagStyle)
             }
+            y += 1
+            if !historyInline && y < inner.maxY {
+                buffer.put("  ‖g‖ hist " + spark, x: inner.x, y: y, style: theme[.dim], clip: inner)
+                y += 1
+            }
         }
-        // The selected parameter's gradient: PyTorch's printout and a heat map tile.
-        let detailY = inner.y + parameters.count + 2
+        // The selected parameter's gradient: PyTorch's printout, then heat-map tiles of its first units.
+        let detailY = y + 1
         guard let selected = state.parameter, detailY < inner.maxY else { return }
-        let tile = selected.gradientTiles.count >= 784 ? Array(selected.gradientTiles.prefix(784)) : []
-        let tileWidth = tile.isEmpty || inner.width < 60 ? 0 : 29
-        let textArea = Rect(x: inner.x, y: detailY, width: inner.width - tileWidth, height: inner.maxY - detailY)
-        buffer.put(Draw.fit("\(selected.name).grad:", textArea.width), x: textArea.x, y: detailY, style: theme[.title])
-        for (i, line) in selected.gradientText.split(separator: "\n").enumerated() where detailY + 1 + i < inner.maxY {
-            buffer.put(Draw.fit(String(line), textArea.width), x: textArea.x, y: detailY + 1 + i, style: theme[.text])
+        let rows = inner.maxY - detailY
+        // Heat-map tiles of the first units on the right, the printout on the left.
+        let tileCount = rows >= 4 ? min(selected.gradientTiles.count / 784, max(0, (inner.width - 40) / 15)) : 0
+        let textWidth = inner.width - tileCount * 15
+        let title = tileCount > 0 ? "\(selected.name).grad (tiles: units 0–\(tileCount - 1), red +, blue −):" : "\(selected.name).grad:"
+        buffer.put(Draw.fit(title, inner.width), x: inner.x, y: detailY, style: theme[.title])
+        for (i, line) in selected.gradientText.split(separator: "\n").prefix(max(0, rows - 1)).enumerated() {
+            buffer.put(Draw.fit(String(line), textWidth - 1), x: inner.x, y: detailY + 1 + i, style: theme[.text])
         }
-        if tileWidth > 0 {
-            heatMap(tile, x: inner.maxX - 28, y: detailY, maxRows: inner.maxY - detailY, color: state.colorsAvailable, theme: theme, into: &buffer)
+        for unit in 0..<tileCount {
+            let values = Array(selected.gradientTiles[(unit * 784)..<((unit + 1) * 784)])
+            heatMap(values, x: inner.x + textWidth + unit * 15, y: detailY + 1, rows: rows - 1, color: state.colorsAvailable, theme: theme, into: &buffer)
         }
     }
 
-    /// The first hidden unit's 784 gradients as a 28×28 tile (blue negative, red positive).
-    static func heatMap(_ values: [Float], x: Int, y: Int, maxRows: Int, color: Bool, theme: Theme, into buffer: inout Buffer) {
+    /// One hidden unit's 784 gradients as a 28×28 tile at half size (14×7 cells): blue negative, red positive.
+    static func heatMap(_ values: [Float], x: Int, y: Int, rows: Int, color: Bool, theme: Theme, into buffer: inout Buffer) {
         let peak = max(values.map { abs($0) }.max() ?? 1, 1e-12)
+        /// The mean of a 2×2 block of the 28×28 grid.
+        func value(_ column: Int, _ row: Int) -> Float {
+            (values[(2 * row) * 28 + 2 * column] + values[(2 * row) * 28 + 2 * column + 1]
+             + values[(2 * row + 1) * 28 + 2 * column] + values[(2 * row + 1) * 28 + 2 * column + 1]) / 4
+        }
         func shade(_ v: Float) -> TerminalColor {
             let t = Double(v / peak)
-            let level = UInt8(min(5, Int(abs(t) * 5.99)))
-            return t >= 0 ? .index(16 + 36 * level) : .index(16 + level)
+            let level = min(5, Int(abs(t) * 5.99))
+            return t >= 0 ? .index(UInt8(16 + 36 * level)) : .index(UInt8(16 + level))
         }
-        for row in 0..<min(14, maxRows) {
-            for column in 0..<28 {
-                let top = values[(2 * row) * 28 + column], bottom = values[(2 * row + 1) * 28 + column]
+        for row in 0..<min(7, rows) {
+            for column in 0..<14 {
+                let top = value(column, 2 * row), bottom = value(column, 2 * row + 1)
                 if color {
                     buffer[x + column, y + row] = Cell("▀", Style(foreground: shade(top), background: shade(bottom)))
                 } else {
