@@ -63,6 +63,7 @@ let package = Package(
             name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop"]),
+        .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Tensors", "Datasets", "Checkpoints"]),
         .testTarget(

@@ -15,6 +15,16 @@ public final class DashboardApp {
     public private(set) var quitting = false
     /// Where `F` writes text frames.
     public var frameFolder = "frames"
+    /// Where the checkpoint list looks (the trainer's checkpoint folder).
+    public var checkpointFolder = "checkpoints"
+    /// Removed from paths in messages and lists (a scripted demo's temporary working folder).
+    public var hiddenPathPrefix: String? {
+        didSet { state.hiddenPathPrefix = hiddenPathPrefix }
+    }
+    /// Zero the timing figures (samples/s), so scripted frames are the same on every machine.
+    public var deterministic = false
+    /// Every command sent to the trainer, in order (scripted demos wait on them).
+    public private(set) var sentCommands: [TrainerCommand] = []
 
     public init(controller: TrainerController, catalog: ThemeCatalog, initialTheme: String, size: (width: Int, height: Int), colorsAvailable: Bool) {
         self.controller = controller
@@ -31,24 +41,57 @@ public final class DashboardApp {
         let (points, next) = controller.losses(from: lossCursor)
         lossCursor = next
         if !points.isEmpty { dispatch(.losses(points)) }
-        for event in controller.takeEvents() { dispatch(.event(event)) }
-        if let snapshot = controller.latestSnapshot(), snapshot.sequence != lastSequence {
+        for event in controller.takeEvents() { handle(event) }
+        refreshSnapshot()
+    }
+
+    /// Takes the newest snapshot if it is new.
+    public func refreshSnapshot() {
+        if var snapshot = controller.latestSnapshot(), snapshot.sequence != lastSequence {
             lastSequence = snapshot.sequence
+            if deterministic {
+                snapshot.samplesPerSecond = 0
+                snapshot.seconds = 0
+            }
             dispatch(.snapshot(snapshot))
         }
     }
+
+    /// Folds in one trainer event (with any hidden path prefix removed from its text).
+    public func handle(_ event: TrainerEvent) {
+        guard let prefix = hiddenPathPrefix else {
+            dispatch(.event(event))
+            return
+        }
+        func clean(_ text: String) -> String { text.replacingOccurrences(of: prefix, with: "") }
+        switch event {
+        case .applied(let id, let text): dispatch(.event(.applied(id, clean(text))))
+        case .refused(let id, let text): dispatch(.event(.refused(id, clean(text))))
+        case .saved(let path): dispatch(.event(.saved(path: clean(path))))
+        default: dispatch(.event(event))
+        }
+    }
+
+    /// Switches to a theme by name or path (a warning, if any, goes to the status line).
+    public func setTheme(_ name: String) {
+        let loaded = catalog.load(name)
+        theme = loaded.theme
+        state.themeName = loaded.theme.name
+        if let warning = loaded.warning { state.message = warning }
+    }
+
+    /// Shows pressed keys in an overlay (for recordings).
+    public func showKeys(_ on: Bool) { state.showKeys = on }
 
     /// Runs the reducer and carries out its effects.
     public func dispatch(_ action: Action) {
         for effect in reduce(&state, action) {
             switch effect {
-            case .send(let command): controller.send(command)
+            case .send(let command):
+                sentCommands.append(command)
+                controller.send(command)
             case .quit: quitting = true
-            case .changeTheme(let name):
-                let loaded = catalog.load(name)
-                theme = loaded.theme
-                state.themeName = loaded.theme.name
-                if let warning = loaded.warning { state.message = warning }
+            case .changeTheme(let name): setTheme(name)
             case .listCheckpoints: dispatch(.checkpoints(checkpointFiles()))
             case .writeFrame: state.message = writeFrame()
             }
@@ -59,7 +102,7 @@ public final class DashboardApp {
 
     /// Checkpoint files under checkpoints/, newest first.
     func checkpointFiles() -> [String] {
-        let folder = "checkpoints"
+        let folder = checkpointFolder
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.hasSuffix(".safetensors") || $0.hasSuffix(".pth") || $0.hasSuffix(".pt") }
             .map { "\(folder)/\($0)" }

@@ -38,6 +38,9 @@ public enum TrainerCommand: Sendable, Equatable {
     case togglePause
     /// Run exactly this many steps, then pause.
     case step(Int)
+    /// Run exactly this many steps and return to the current state (scripted demos, which
+    /// use `TrainingConfig.manualStepping` so that nothing else moves the run).
+    case advance(Int)
     case setLearningRate(Double)
     /// Multiply the learning rate (×2 / ÷2 from the keyboard).
     case scaleLearningRate(Double)
@@ -64,6 +67,8 @@ public enum TrainerEvent: Sendable, Equatable {
     case epochFinished(EpochResult)
     case diverged(step: Int, loss: Double)
     case saved(path: String)
+    /// An `advance` finished: the run stands at this step.
+    case reachedStep(Int)
     case finished
     case stopped
     case failed(String)

@@ -39,9 +39,21 @@ extension Trainer {
         case .step(let n):
             guard n >= 1 else { throw Refusal("step needs a positive count, got \(n)") }
             try requireResumable()
-            state = .running
-            stepsToRun = n
+            if config.manualStepping {
+                // Scripted sessions: the same steps, reported when done (reachedStep).
+                stateAfterAdvance = .paused
+                advanceBudget = n
+            } else {
+                state = .running
+                stepsToRun = n
+            }
             return "running \(n) step\(n == 1 ? "" : "s")"
+        case .advance(let n):
+            guard n >= 1 else { throw Refusal("advance needs a positive count, got \(n)") }
+            try requireResumable()
+            stateAfterAdvance = state
+            advanceBudget = n
+            return ""  // scripted: nothing to show on screen
         case .setLearningRate(let value):
             return try setLearningRate(value)
         case .scaleLearningRate(let factor):
@@ -60,16 +72,20 @@ extension Trainer {
         case .load(let path):
             return try load(from: path)
         case .requestSnapshot:
-            return "snapshot requested"
+            return ""  // nothing to tell a user
         case .stop:
             state = .stopped
             return "stopping at step \(step)"
         }
     }
 
+    /// Checks that training can go on from here; a diverged run goes on from paused.
     private func requireResumable() throws {
         switch state {
-        case .paused, .running, .diverged: return
+        case .paused, .running: return
+        case .diverged:
+            state = .paused
+            return
         case .finished: throw Refusal("the run is finished; reset it to train again")
         default: throw Refusal("cannot resume: \(state)")
         }

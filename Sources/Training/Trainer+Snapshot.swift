@@ -13,7 +13,10 @@ extension Trainer {
         var parameterSnapshots: [ParameterSnapshot] = []
         for (name, tensor) in parameters {
             let stats = tensor.grad.map { SnapshotBuilder.gradientStats(tensor, $0, learningRate: lr) }
-            if let stats {
+            // One history entry per step that had a snapshot (not per snapshot), so the history
+            // does not depend on how commands happened to be batched.
+            if let stats, normHistoryStep[name] != step {
+                normHistoryStep[name] = step
                 var history = normHistory[name, default: []]
                 history.append(stats.l2Norm)
                 if history.count > 120 { history.removeFirst(history.count - 120) }

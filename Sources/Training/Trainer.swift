@@ -33,6 +33,9 @@ final class Trainer {
     var state: RunState = .loading
     /// Steps still to run before pausing (set by a `step` command).
     var stepsToRun: Int?
+    /// Steps an `advance` command still owes, and the state to return to afterwards.
+    var advanceBudget = 0
+    var stateAfterAdvance: RunState = .paused
     var step = 0
     /// Completed epochs in the current segment.
     var epochsDone = 0
@@ -44,6 +47,8 @@ final class Trainer {
     var journal: [JournalEntry] = []
     var initRecords: [String: InitRecord] = [:]
     var normHistory: [String: [Double]] = [:]
+    /// The step of each parameter's latest history entry.
+    var normHistoryStep: [String: Int] = [:]
     var snapshotSequence = 0
     var lastSnapshot = -Double.infinity
     var snapshotRequested = true
@@ -122,15 +127,24 @@ final class Trainer {
                 controller.report(.stopped)
                 return
             }
-            if case .running = state {
+            if advanceBudget > 0 {
+                if trainOneStep() { advanceBudget -= 1 }
+                if advanceBudget == 0 || !isTraining {
+                    advanceBudget = 0
+                    if isTraining { state = stateAfterAdvance }
+                    publishSnapshot()
+                    controller.report(.reachedStep(step))
+                }
+                continue
+            }
+            if case .running = state, !config.manualStepping || stepsToRun != nil {
                 if stepsToRun == 0 {
                     stepsToRun = nil
                     state = .paused
                     publishSnapshot()
                     continue
                 }
-                trainOneStep()
-                if let n = stepsToRun { stepsToRun = n - 1 }
+                if trainOneStep(), let n = stepsToRun { stepsToRun = n - 1 }
                 if snapshotDue() { publishSnapshot() }
                 continue
             }
@@ -145,8 +159,17 @@ final class Trainer {
         return Clock.now() - lastSnapshot >= interval
     }
 
-    /// One optimisation step on the next batch, or the end of the epoch if there is none.
-    func trainOneStep() {
+    /// Whether the run is in a state that trains (running, or being advanced).
+    var isTraining: Bool {
+        switch state {
+        case .running, .paused: true
+        default: false
+        }
+    }
+
+    /// One optimisation step on the next batch (true), or the end of the epoch if there is none (false).
+    @discardableResult
+    func trainOneStep() -> Bool {
         if epochBatches == nil { epochBatches = loader.makeIterator() }
         let began = Clock.now()
         let data: BatchData?
@@ -154,11 +177,11 @@ final class Trainer {
             data = try epochBatches!.nextBatchData()
         } catch {
             fail("reading a batch: \(error)")
-            return
+            return false
         }
         guard let data else {
             finishEpoch()
-            return
+            return false
         }
         let batch = data.tensors()
         let (images, labels) = (batch[0], batch[1])
@@ -168,7 +191,7 @@ final class Trainer {
         let value = Double(loss.item())
         guard value.isFinite else {
             diverge(loss: value)
-            return
+            return false
         }
         if step % Self.backupInterval == 0 || step - lastFiniteStep >= Self.backupInterval {
             noGrad { for (backup, p) in zip(lastFinite, parameters) { backup.copy_(p.tensor) } }
@@ -184,6 +207,7 @@ final class Trainer {
         epochSeconds += elapsed
         throughput.add(samples: labels.count, seconds: elapsed)
         lastBatch = (images, labels, logits)
+        return true
     }
 
     func finishEpoch() {

@@ -136,6 +136,9 @@ public struct TrainingConfig: Sendable {
     public var keepAliveWhenFinished = false
     /// Start paused (the first step waits for resume or step).
     public var startPaused = false
+    /// Steps happen only through `step` and `advance` commands, never by running freely, so
+    /// a scripted session is the same on a slow or a fast machine.
+    public var manualStepping = false
     /// Where `save` writes by default.
     public var checkpointFolder = "checkpoints"
 

@@ -19,6 +19,12 @@ struct DashboardCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A theme name (dark, light, okabe-ito, high-contrast, mono) or a theme file.", valueName: "name|path"))
     var theme: String?
 
+    @Option(name: .long, help: ArgumentHelp("Record the session as an asciicast v2 file (asciinema play FILE).", valueName: "file.cast"))
+    var record: String?
+
+    @Flag(name: .long, help: "Show pressed keys in an overlay (for recordings).")
+    var keys = false
+
     func validate() throws {
         do {
             _ = try options.makeConfig()
@@ -46,6 +52,21 @@ struct DashboardCommand: ParsableCommand {
         let app = DashboardApp(controller: controller, catalog: catalog,
                                initialTheme: noColor || !screen.colorsAvailable ? "mono" : (theme ?? ThemeCatalog.defaultName),
                                size: screen.size, colorsAvailable: screen.colorsAvailable)
+        app.showKeys(keys)
+        var recording = record.map { _ in
+            Asciicast(width: screen.size.width, height: screen.size.height, title: "TensorTop", timestamp: Int(Date().timeIntervalSince1970))
+        }
+        let started = Date()
+        defer {
+            if let record, let recording {
+                do {
+                    try recording.write(to: URL(fileURLWithPath: record))
+                } catch {
+                    FileHandle.standardError.write(Data("cannot write the recording \(record): \(error.localizedDescription)\n".utf8))
+                }
+            }
+        }
+        var lastFrame: Buffer?
         while !app.quitting && !interrupt.fired {
             var inputs: [TerminalInput] = []
             if let input = screen.read(timeout: 50) { inputs.append(input) }
@@ -58,7 +79,12 @@ struct DashboardCommand: ParsableCommand {
                 }
             }
             app.poll()
-            screen.draw(app.frame())
+            let frame = app.frame()
+            screen.draw(frame)
+            if recording != nil, frame != lastFrame {
+                recording!.frame(frame, at: Date().timeIntervalSince(started))
+                lastFrame = frame
+            }
         }
     }
 }

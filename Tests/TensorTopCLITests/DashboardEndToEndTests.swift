@@ -41,7 +41,7 @@ import Testing
         let session = "tt-e2e-\(UUID().uuidString.prefix(8))"
         let work = Binary.temporaryDirectory()
         let data = TrainCommandTests.dataFolder(train: 4000, test: 200)
-        let command = "\(Self.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000; echo EXIT=$?; stty -a; sleep 60"
+        let command = "\(Self.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000 --record session.cast; echo EXIT=$?; stty -a; sleep 60"
         try Self.tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", work.path, command])
         defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
         func send(_ keys: String...) throws { try Self.tmux(["send-keys", "-t", session] + keys) }
@@ -82,5 +82,10 @@ import Testing
         #expect(after.contains("EXIT=0"))
         #expect(after.contains(" icanon") && after.contains(" echo"))  // cooked mode and echo are back
         #expect(!after.contains("-icanon"))
+        // --record wrote an asciicast v2 file of the session.
+        let cast = try String(contentsOf: work.appendingPathComponent("session.cast"), encoding: .utf8).split(separator: "\n")
+        let header = try JSONSerialization.jsonObject(with: Data(cast[0].utf8)) as? [String: Any]
+        #expect(header?["version"] as? Int == 2 && header?["width"] as? Int == 120)
+        #expect(cast.count > 5)
     }
 }

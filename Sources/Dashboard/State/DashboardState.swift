@@ -110,6 +110,8 @@ public struct DashboardState: Sendable, Equatable {
     /// Recently pressed keys, shown in an overlay when recording with --keys.
     public var shownKeys: [String] = []
     public var showKeys = false
+    /// Load-menu entries are shown without this prefix (a demo's temporary folder).
+    public var hiddenPathPrefix: String?
 
     public init(width: Int, height: Int, themeName: String = "dark", themeNames: [String] = ["dark"], colorsAvailable: Bool = true) {
         self.width = width

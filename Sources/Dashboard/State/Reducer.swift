@@ -32,13 +32,13 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         return []
     case .event(let event):
         switch event {
-        case .applied(_, let text): state.message = text
+        case .applied(_, let text): if !text.isEmpty { state.message = text }
         case .refused(_, let reason): state.message = "refused: " + reason
         case .diverged(let step, _): state.message = "diverged at step \(step): paused, parameters restored; lower the learning rate (-) and resume"
         case .saved(let path): state.message = "saved \(path)"
         case .failed(let message): state.message = "failed: " + message
         case .finished: state.message = "finished: r resets, q quits"
-        case .epochFinished, .stopped: break
+        case .epochFinished, .stopped, .reachedStep: break
         }
         return []
     case .resize(let width, let height):

@@ -38,7 +38,7 @@ public enum DashboardView {
         }
         StatusBar.render(state, in: Rect(x: 0, y: state.height - 2, width: state.width, height: 2), theme: theme, into: &buffer)
         if let menu = state.initMenu { Overlays.initMenu(menu, state, in: screen, theme: theme, into: &buffer) }
-        if let menu = state.loadMenu { Overlays.loadMenu(menu, in: screen, theme: theme, into: &buffer) }
+        if let menu = state.loadMenu { Overlays.loadMenu(menu, state, in: screen, theme: theme, into: &buffer) }
         if state.showHelp { Overlays.help(in: screen, theme: theme, into: &buffer) }
         if state.showKeys { Overlays.keys(state.shownKeys, in: screen, theme: theme, into: &buffer) }
         return buffer

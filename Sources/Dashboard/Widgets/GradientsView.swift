@@ -18,8 +18,8 @@ enum GradientsView {
         // Columns: name, shape, ‖g‖, mean, max|g|, zero share, update ratio; the norm's history
         // follows on the same line when there is room, else on a line of its own.
         let header = Draw.fit("name", 9) + Draw.fit("shape", 10) + Draw.fit("‖g‖", 7, alignRight: true)
-            + Draw.fit("mean", 8, alignRight: true) + Draw.fit("max|g|", 7, alignRight: true) + Draw.fit("zero", 5, alignRight: true)
-            + Draw.fit("ratio", 8, alignRight: true) + " "
+            + Draw.fit("mean", 8, alignRight: true) + Draw.fit("max|g|", 8, alignRight: true) + Draw.fit("zero", 5, alignRight: true)
+            + Draw.fit("ratio", 7, alignRight: true) + " "
         let historyInline = inner.width - header.count - 2 >= 10
         buffer.put(Draw.fit(header + (historyInline ? "‖g‖ history" : ""), inner.width), x: inner.x, y: inner.y, style: theme[.dim])
         var y = inner.y + 1
@@ -29,8 +29,8 @@ enum GradientsView {
             var flagStyle = theme[.text]
             if let g = p.gradient {
                 line += Draw.fit(Draw.short(g.l2Norm), 7, alignRight: true) + Draw.fit(Draw.short(g.mean), 8, alignRight: true)
-                    + Draw.fit(Draw.short(g.maxAbs), 7, alignRight: true) + Draw.fit(Draw.fixed(g.zeroFraction * 100, 0) + "%", 5, alignRight: true)
-                    + Draw.fit(Draw.short(g.updateRatio), 8, alignRight: true) + " "
+                    + Draw.fit(Draw.short(g.maxAbs), 8, alignRight: true) + Draw.fit(Draw.fixed(g.zeroFraction * 100, 0) + "%", 5, alignRight: true)
+                    + Draw.fit(Draw.short(g.updateRatio), 7, alignRight: true) + " "
                 if g.l2Norm < vanishing { flagStyle = theme[.warn] }
                 if g.l2Norm > exploding || !g.l2Norm.isFinite { flagStyle = theme[.alarm] }
             } else {

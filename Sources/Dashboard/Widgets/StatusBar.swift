@@ -31,7 +31,8 @@ enum StatusBar {
         let eta = s.samplesPerSecond > 0 && s.state == .running ? remaining * Double(s.batchSize) / s.samplesPerSecond : 0
         part(" step \(s.step)", theme[.status])
         if eta > 0 { part(String(format: " ETA %d:%02d", Int(eta) / 60, Int(eta) % 60), theme[.status]) }
-        part(" │ \(Int(s.samplesPerSecond.rounded())) samples/s │ lr \(Draw.number(s.learningRate)) │ \(s.optimizerName)", theme[.status])
+        let rate = s.samplesPerSecond > 0 ? "\(Int(s.samplesPerSecond.rounded()))" : "–"
+        part(" │ \(rate) samples/s │ lr \(Draw.number(s.learningRate)) │ \(s.optimizerName)", theme[.status])
         if rect.width >= 140 { part(" │ init \(s.initDescription)", theme[.status]) }
         part(" │ theme \(state.themeName)", theme[.status])
         keys(state, in: rect, theme: theme, into: &buffer)

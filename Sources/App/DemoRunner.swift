@@ -1,0 +1,165 @@
+import Dashboard
+import Foundation
+import Telemetry
+import Training
+
+/// Plays a demo script against the real dashboard and trainer with no terminal: frames
+/// become text files and the session an asciicast recording.
+///
+/// Training advances only through `steps N` (and the `n` key), so the same script, seed and
+/// size give the same frames on a slow or a fast machine; timing figures are blanked.
+public final class DemoRunner {
+    public struct Options {
+        public var width = 120
+        public var height = 40
+        public var framesFolder: URL?
+        public var castFile: URL?
+        public var showKeys = false
+        public var theme = ThemeCatalog.defaultName
+        /// The training settings (seed, model, ...); stepping is made manual.
+        public var config = DemoRunner.defaultConfig()
+        public var catalog = ThemeCatalog()
+        public init() {}
+    }
+
+    /// Settings that keep demos quick: 50-step epochs (6,400 training images) and 2,000 test images.
+    public static func defaultConfig() -> TrainingConfig {
+        var config = TrainingConfig()
+        config.trainLimit = 6400
+        config.testLimit = 2000
+        config.dataWorkers = 0
+        return config
+    }
+
+    public let script: DemoScript
+    public let options: Options
+    /// The frames written, in order.
+    public private(set) var framesWritten: [URL] = []
+
+    public init(script: DemoScript, options: Options) {
+        self.script = script
+        self.options = options
+    }
+
+    /// A demo command that could not be carried out.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Runs the script; returns the text of every frame by name, in order.
+    @discardableResult
+    public func run() throws -> [(name: String, text: String)] {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("tensortop-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        var config = options.config
+        try script.settings.apply(to: &config)
+        config.manualStepping = true
+        config.keepAliveWhenFinished = true
+        config.snapshotInterval = nil
+        config.checkpointFolder = work.appendingPathComponent("checkpoints").path
+        let controller = try TrainerController.start(config)
+        defer {
+            controller.send(.stop)
+            controller.join()
+        }
+        let app = DashboardApp(controller: controller, catalog: options.catalog, initialTheme: options.theme,
+                               size: (options.width, options.height), colorsAvailable: true)
+        app.deterministic = true
+        app.checkpointFolder = config.checkpointFolder
+        app.hiddenPathPrefix = work.path + "/"
+        app.frameFolder = options.framesFolder?.path ?? work.appendingPathComponent("frames").path
+        app.showKeys(options.showKeys)
+        var cast = options.castFile.map { _ in
+            Asciicast(width: options.width, height: options.height, title: "TensorTop demo: \(script.name)", timestamp: Int(Date().timeIntervalSince1970))
+        }
+        var clock = 0.0
+        var frames: [(String, String)] = []
+        try sync(app)
+        cast?.frame(app.frame(), at: clock)
+        for (line, command) in script.commands {
+            do {
+                switch command {
+                case .steps(let n):
+                    try advance(app, command: .advance(n))
+                    clock += 0.5
+                case .key(let key):
+                    try press(key, app)
+                    clock += 0.25
+                case .type(let text):
+                    for character in text {
+                        try press(.character(character), app)
+                        clock += 0.1
+                    }
+                case .wait(let seconds):
+                    clock += seconds
+                case .frame(let name):
+                    let text = app.frame().lines.joined(separator: "\n") + "\n"
+                    frames.append((name, text))
+                    if let folder = options.framesFolder {
+                        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                        let url = folder.appendingPathComponent(name + ".txt")
+                        let temporary = folder.appendingPathComponent(".\(name).txt.tmp")
+                        try Data(text.utf8).write(to: temporary)
+                        guard rename(temporary.path, url.path) == 0 else { throw Failure(description: "cannot write \(url.path)") }
+                        framesWritten.append(url)
+                    }
+                    cast?.marker(name, at: clock)
+                case .caption(let text):
+                    app.dispatch(.caption(text.isEmpty ? nil : text))
+                case .theme(let name):
+                    app.setTheme(name)
+                case .resize(let width, let height):
+                    app.dispatch(.resize(width: width, height: height))
+                }
+            } catch {
+                throw Failure(description: "\(script.name):\(line): \(error)")
+            }
+            cast?.frame(app.frame(), at: clock)
+        }
+        if let castFile = options.castFile, let cast { try cast.write(to: castFile) }
+        return frames
+    }
+
+    /// Presses a key; waits until every command it sent has been carried out.
+    private func press(_ key: Key, _ app: DashboardApp) throws {
+        let before = app.sentCommands.count
+        app.dispatch(.key(key))
+        let sent = app.sentCommands.dropFirst(before)
+        if sent.contains(where: { if case .step = $0 { true } else { false } }) {
+            try waitForEvent(app) { if case .reachedStep = $0 { true } else { false } }
+        }
+        try sync(app)
+    }
+
+    private func advance(_ app: DashboardApp, command: TrainerCommand) throws {
+        app.controller.send(command)
+        try waitForEvent(app) { event in
+            if case .reachedStep = event { return true }
+            if case .refused = event { return true }
+            return false
+        }
+        try sync(app)
+    }
+
+    /// Waits until every earlier command is applied and a snapshot showing them is in.
+    private func sync(_ app: DashboardApp) throws {
+        let id = app.controller.send(.requestSnapshot)
+        try waitForEvent(app) { if case .applied(id, _) = $0 { true } else { false } }
+        app.refreshSnapshot()
+        app.poll()
+    }
+
+    /// Folds events into the app until one satisfies `done`; fails after 120 s or if training failed.
+    private func waitForEvent(_ app: DashboardApp, _ done: (TrainerEvent) -> Bool) throws {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            for event in app.controller.waitForEvents(timeout: 0.5) {
+                app.handle(event)
+                if case .failed(let message) = event { throw Failure(description: message) }
+                if done(event) { return }
+            }
+        }
+        throw Failure(description: "the trainer did not answer within 120 s")
+    }
+}

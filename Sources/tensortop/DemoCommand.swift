@@ -1,0 +1,91 @@
+import App
+import ArgumentParser
+import Dashboard
+import Foundation
+import Training
+
+/// `tensortop demo [SCRIPT]`: play a scripted session headlessly into text frames and an asciicast.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Play a scripted dashboard session with no terminal; write text frames and an asciicast recording.",
+        discussion: """
+            Without SCRIPT the bundled tour plays (demos/tour.tt). A script has one command a line \
+            (# starts a comment): steps N, key NAME, type TEXT, wait 500ms, frame NAME, caption "text", \
+            theme NAME, resize 80x24. Training moves only with `steps` (and the n key), so the same \
+            script, seed and size give the same frames on any machine.
+            """)
+
+    @Argument(help: "A demo script, or the name of a bundled one (tour, init-methods, learning-rates).")
+    var script: String = "tour"
+
+    @Option(name: .long, help: "The screen size.")
+    var size: String = "120x40"
+
+    @Option(name: .long, help: ArgumentHelp("Write each `frame` as DIR/NAME.txt.", valueName: "dir"))
+    var frames: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write an asciicast v2 recording (asciinema play FILE).", valueName: "file"))
+    var cast: String?
+
+    @Flag(name: .long, help: "Show pressed keys in an overlay, as screencasts do.")
+    var keys = false
+
+    @Option(name: .long, help: "Random seed.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder.", valueName: "path"))
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp("The starting theme.", valueName: "name|path"))
+    var theme: String = ThemeCatalog.defaultName
+
+    func parsedSize() throws -> (Int, Int) {
+        let parts = size.split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] >= 20, parts[1] >= 10 else {
+            throw ValidationError("--size must look like 120x40 (at least 20x10), got '\(size)'")
+        }
+        return (parts[0], parts[1])
+    }
+
+    func validate() throws { _ = try parsedSize() }
+
+    func run() throws {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0])
+        let url = try CommandLineError.wrap { try Self.locate(script, executable: executable) }
+        let parsed = try CommandLineError.wrap { try DemoScript(contentsOf: url) }
+        var options = DemoRunner.Options()
+        (options.width, options.height) = try parsedSize()
+        options.framesFolder = frames.map { URL(fileURLWithPath: $0) }
+        options.castFile = cast.map { URL(fileURLWithPath: $0) }
+        options.showKeys = keys
+        options.theme = theme
+        options.catalog = ThemeCatalog(executable: executable)
+        options.config.seed = seed
+        options.config.dataRoot = data
+        let runner = DemoRunner(script: parsed, options: options)
+        let written = try CommandLineError.wrap { try runner.run() }
+        print("played \(parsed.name): \(parsed.commands.count) commands, \(written.count) frames"
+              + (frames.map { " in \($0)" } ?? "") + (cast.map { ", recording \($0)" } ?? ""))
+    }
+
+    /// A script path, or a bundled demo's name looked up in `demos/` (cwd, $TENSORTOP_DEMOS, above the binary).
+    static func locate(_ name: String, executable: URL) throws -> URL {
+        if name.contains("/") || name.hasSuffix(".tt") { return URL(fileURLWithPath: name) }
+        var folders: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["TENSORTOP_DEMOS"], !env.isEmpty { folders.append(URL(fileURLWithPath: env)) }
+        folders.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("demos"))
+        for start in [executable, executable.resolvingSymlinksInPath()] {
+            var folder = start.deletingLastPathComponent()
+            for _ in 0..<5 {
+                folders.append(folder.appendingPathComponent("demos"))
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        for folder in folders {
+            let url = folder.appendingPathComponent(name + ".tt")
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        throw DemoScript.ParseError(file: name, line: 0, problem: "no demo script '\(name).tt' in \(folders.prefix(3).map(\.path).joined(separator: ", "))")
+    }
+}

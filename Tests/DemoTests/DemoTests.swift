@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import App
+import Dashboard
+
+/// Demo scripts: parsing, the bundled demos against their golden frames, and recordings that
+/// replay to the same screens.
+@Suite(.serialized) struct DemoTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let demos = root.appendingPathComponent("demos")
+    static var dataInstalled: Bool {
+        FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+            || ProcessInfo.processInfo.environment["TENSORTOP_DATA"] != nil
+    }
+    static var recording: Bool { ProcessInfo.processInfo.environment["TENSORTOP_RECORD_GOLDEN"] == "1" }
+
+    @Test func scriptErrorsNameTheLine() {
+        let cases: [(String, String)] = [
+            ("steps 0", "t.tt:1: expected `steps N`"),
+            ("\n# comment\nkey nope", "t.tt:3: expected `key NAME`"),
+            ("wait soon", "t.tt:1: expected `wait 500ms`"),
+            ("frame bad name!", "t.tt:1: expected `frame NAME`"),
+            ("caption no quotes", "t.tt:1: expected `caption \"text\"`"),
+            ("resize 10x5", "t.tt:1: expected `resize WIDTHxHEIGHT`"),
+            ("jump 3", "t.tt:1: unknown command 'jump'"),
+            ("steps 1\nsettings lr=1", "t.tt:2: `settings` must come before the first command"),
+            ("settings speed=9", "t.tt:1: expected settings key=value"),
+        ]
+        for (text, message) in cases {
+            let error = #expect(throws: DemoScript.ParseError.self) { try DemoScript(text: text, file: "t.tt") }
+            #expect(error?.description.hasPrefix(message) == true, "\(text): \(error?.description ?? "")")
+        }
+        let script = try? DemoScript(text: "# a demo\nsteps 3\nkey space\ntype n+\nwait 250ms\nframe a-1\ncaption \"hi\"\ntheme light\nresize 80x24", file: "ok.tt")
+        #expect(script?.commands.map(\.command) == [.steps(3), .key(.character(" ")), .type("n+"), .wait(seconds: 0.25), .frame("a-1"),
+                                                     .caption("hi"), .theme("light"), .resize(width: 80, height: 24)])
+    }
+
+    @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"), arguments: ["tour", "init-methods", "learning-rates"])
+    func bundledDemoMatchesItsGoldenFrames(name: String) throws {
+        let script = try DemoScript(contentsOf: Self.demos.appendingPathComponent("\(name).tt"))
+        var options = DemoRunner.Options()
+        options.catalog = ThemeCatalog(executable: Self.root.appendingPathComponent(".build/release/tensortop"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tt-demo-\(UUID().uuidString)")
+        options.framesFolder = folder
+        let cast = folder.appendingPathComponent("\(name).cast")
+        options.castFile = cast
+        let frames = try DemoRunner(script: script, options: options).run()
+        #expect(!frames.isEmpty)
+        let golden = Self.demos.appendingPathComponent("golden/\(name)")
+        for (frame, text) in frames {
+            // The file written equals the frame, and the frame equals the committed golden one.
+            #expect(try String(contentsOf: folder.appendingPathComponent("\(frame).txt"), encoding: .utf8) == text)
+            let goldenFile = golden.appendingPathComponent("\(frame).txt")
+            if Self.recording {
+                try FileManager.default.createDirectory(at: golden, withIntermediateDirectories: true)
+                try text.write(to: goldenFile, atomically: true, encoding: .utf8)
+            } else {
+                let expected = try? String(contentsOf: goldenFile, encoding: .utf8)
+                #expect(text == expected, "\(name)/\(frame) differs from demos/golden (TENSORTOP_RECORD_GOLDEN=1 re-records)")
+            }
+        }
+        try checkCast(cast, frames: frames, name: name)
+    }
+
+    /// The recording is asciicast v2 with one marker per frame, and its output up to each
+    /// marker, played by a real terminal (tmux), shows that frame.
+    func checkCast(_ url: URL, frames: [(name: String, text: String)], name: String) throws {
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        #expect(header["version"] as? Int == 2)
+        #expect(header["width"] as? Int == 120 && header["height"] as? Int == 40)
+        #expect(header["timestamp"] is Int && header["title"] is String && header["env"] is [String: Any])
+        var output = ""
+        var outputs: [String: String] = [:]
+        var lastTime = -1.0
+        for line in lines.dropFirst() {
+            let event = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [Any]
+            let time = event[0] as! Double
+            #expect(time >= lastTime)
+            lastTime = time
+            if event[1] as? String == "o" { output += event[2] as! String }
+            if event[1] as? String == "m" { outputs[event[2] as! String] = output }
+        }
+        #expect(outputs.keys.sorted() == frames.map(\.name).sorted())
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), let (frame, text) = frames.last else { return }
+        // Replay the recording up to the last frame's marker in a 120×40 terminal.
+        let replay = FileManager.default.temporaryDirectory.appendingPathComponent("tt-replay-\(UUID().uuidString).ansi")
+        try Data(outputs[frame]!.utf8).write(to: replay)
+        let session = "tt-replay-\(UUID().uuidString.prefix(8))"
+        // `tmux wait-for` signals when cat is done, without printing anything onto the screen.
+        try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "cat \(replay.path); tmux wait-for -S \(session); sleep 60"])
+        defer { _ = try? tmux(["kill-session", "-t", session]) }
+        try tmux(["wait-for", session])
+        let screen = try tmux(["capture-pane", "-t", session, "-p"])
+        func trimmed(_ lines: [Substring]) -> [String] { lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) } }
+        // The last row is left out: a terminal's bottom-right cell is not written (it would scroll).
+        let shown = trimmed(Array(screen.split(separator: "\n", omittingEmptySubsequences: false).prefix(39)))
+        let expected = trimmed(Array(text.split(separator: "\n", omittingEmptySubsequences: false).prefix(39)))
+        #expect(shown == expected, "\(name): the replayed recording differs from frame \(frame)")
+    }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
