@@ -8,7 +8,9 @@ import Training
 
 @Suite struct TrainerTests {
     @Test func shortRunLowersTheLossAndEvaluates() throws {
-        let controller = try TrainerController.start(SyntheticData.config(epochs: 3))
+        var config = SyntheticData.config(epochs: 3)
+        config.keepAliveWhenFinished = true  // so the stop below is what ends the run
+        let controller = try TrainerController.start(config)
         let events = try #require(controller.events { $0 == .finished })
         controller.send(.stop)
         controller.join()
