@@ -62,8 +62,8 @@ let package = Package(
         .testTarget(
             name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop"]),
-        .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard"]),
+        .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop", "TestSupport"]),
+        .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Tensors", "Datasets", "Checkpoints"]),
         .testTarget(

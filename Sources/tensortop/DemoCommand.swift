@@ -72,16 +72,7 @@ struct DemoCommand: ParsableCommand {
     /// A script path, or a bundled demo's name looked up in `demos/` (cwd, $TENSORTOP_DEMOS, above the binary).
     static func locate(_ name: String, executable: URL) throws -> URL {
         if name.contains("/") || name.hasSuffix(".tt") { return URL(fileURLWithPath: name) }
-        var folders: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["TENSORTOP_DEMOS"], !env.isEmpty { folders.append(URL(fileURLWithPath: env)) }
-        folders.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("demos"))
-        for start in [executable, executable.resolvingSymlinksInPath()] {
-            var folder = start.deletingLastPathComponent()
-            for _ in 0..<5 {
-                folders.append(folder.appendingPathComponent("demos"))
-                folder = folder.deletingLastPathComponent()
-            }
-        }
+        let folders = ResourceFolders.candidates(named: "demos", environmentVariable: "TENSORTOP_DEMOS", executable: executable)
         for folder in folders {
             let url = folder.appendingPathComponent(name + ".tt")
             if FileManager.default.fileExists(atPath: url.path) { return url }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import App
 import Dashboard
+import TestSupport
 
 /// Demo scripts: parsing, the bundled demos against their golden frames, and recordings that
 /// replay to the same screens.
@@ -82,16 +83,16 @@ import Dashboard
             if event[1] as? String == "m" { outputs[event[2] as! String] = output }
         }
         #expect(outputs.keys.sorted() == frames.map(\.name).sorted())
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), let (frame, text) = frames.last else { return }
+        guard Tmux.available, let (frame, text) = frames.last else { return }
         // Replay the recording up to the last frame's marker in a 120×40 terminal.
         let replay = FileManager.default.temporaryDirectory.appendingPathComponent("tt-replay-\(UUID().uuidString).ansi")
         try Data(outputs[frame]!.utf8).write(to: replay)
         let session = "tt-replay-\(UUID().uuidString.prefix(8))"
         // `tmux wait-for` signals when cat is done, without printing anything onto the screen.
-        try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "cat \(replay.path); tmux wait-for -S \(session); sleep 60"])
-        defer { _ = try? tmux(["kill-session", "-t", session]) }
-        try tmux(["wait-for", session])
-        let screen = try tmux(["capture-pane", "-t", session, "-p"])
+        try Tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "cat \(replay.path); tmux wait-for -S \(session); sleep 60"])
+        defer { _ = try? Tmux.run(["kill-session", "-t", session]) }
+        try Tmux.run(["wait-for", session])
+        let screen = try Tmux.run(["capture-pane", "-t", session, "-p"])
         func trimmed(_ lines: [Substring]) -> [String] { lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) } }
         // The last row is left out: a terminal's bottom-right cell is not written (it would scroll).
         let shown = trimmed(Array(screen.split(separator: "\n", omittingEmptySubsequences: false).prefix(39)))
@@ -99,17 +100,4 @@ import Dashboard
         #expect(shown == expected, "\(name): the replayed recording differs from frame \(frame)")
     }
 
-    @discardableResult
-    func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }

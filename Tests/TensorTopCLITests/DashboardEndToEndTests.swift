@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The real release binary in tmux: keys in, captured screens out, and a sane terminal after quitting.
 @Suite(.serialized) struct DashboardEndToEndTests {
@@ -8,29 +9,14 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent(".build/release/tensortop")
 
     static var available: Bool {
-        FileManager.default.isExecutableFile(atPath: releaseBinary.path) && FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
-    }
-
-    /// Runs tmux with `arguments`, returning its output.
-    @discardableResult
-    static func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        FileManager.default.isExecutableFile(atPath: releaseBinary.path) && Tmux.available
     }
 
     /// Captures the pane until `condition` holds; nil if it does not within 30 s.
     static func screen(_ session: String, until condition: (String) -> Bool) throws -> String? {
         let deadline = Date().addingTimeInterval(30)
         repeat {
-            let text = try tmux(["capture-pane", "-t", session, "-p"])
+            let text = try Tmux.run(["capture-pane", "-t", session, "-p"])
             if condition(text) { return text }
         } while Date() < deadline
         return nil
@@ -42,9 +28,9 @@ import Testing
         let work = Binary.temporaryDirectory()
         let data = TrainCommandTests.dataFolder(train: 4000, test: 200)
         let command = "\(Self.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000 --record session.cast; echo EXIT=$?; stty -a; sleep 60"
-        try Self.tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", work.path, command])
-        defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
-        func send(_ keys: String...) throws { try Self.tmux(["send-keys", "-t", session] + keys) }
+        try Tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", work.path, command])
+        defer { _ = try? Tmux.run(["kill-session", "-t", session]) }
+        func send(_ keys: String...) throws { try Tmux.run(["send-keys", "-t", session] + keys) }
 
         // The first epoch's steps: the dashboard is running and the loss curve has points.
         try #require(try Self.screen(session) {

@@ -125,24 +125,7 @@ public struct ThemeCatalog: Sendable {
     public let folders: [URL]
 
     public init(executable: URL? = nil) {
-        var folders: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["TENSORTOP_THEMES"], !env.isEmpty {
-            folders.append(URL(fileURLWithPath: env))
-        }
-        folders.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("themes"))
-        if let executable {
-            // A themes/ folder in a parent of the binary: .build/release/tensortop (or the folder
-            // that symlink points to) inside a checkout finds the checkout's themes/.
-            for start in [executable, executable.resolvingSymlinksInPath()] {
-                var folder = start.deletingLastPathComponent()
-                for _ in 0..<5 {
-                    folders.append(folder.appendingPathComponent("themes"))
-                    folder = folder.deletingLastPathComponent()
-                }
-            }
-        }
-        folders.append(URL(fileURLWithPath: "/usr/share/tensortop/themes"))
-        self.folders = folders
+        folders = ResourceFolders.candidates(named: "themes", environmentVariable: "TENSORTOP_THEMES", executable: executable)
     }
 
     /// The file a name or path refers to, if it exists.
