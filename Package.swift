@@ -26,10 +26,11 @@ let package = Package(
             pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CGzip", path: "Sources/CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // MARK: Core
-        .target(name: "Tensors", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc"]),
         .target(name: "NN", dependencies: ["Tensors", "COpenBLAS"]),
         .target(name: "Optim", dependencies: ["Tensors"]),
         .target(name: "Telemetry"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensors
 
 /// The `tensortop` command: htop for neural-network training.
 @main
@@ -14,4 +15,15 @@ struct TensorTop: ParsableCommand {
         subcommands: [DashboardCommand.self, DemoCommand.self, TrainCommand.self, EvalCommand.self, PredictCommand.self, DataCommand.self, Inspect.self, Convert.self],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// Tunes the allocator for training before any command runs, then runs the command.
+    static func main() {
+        Allocator.keepLargeBlocks()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
