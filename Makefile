@@ -18,10 +18,12 @@ build: deps
 run: build
 	$(RELEASE_BIN)/tensortop $(ARGS)
 
-## test: the whole test suite (Swift Testing)
+## test: the whole test suite (Swift Testing); the end-to-end tests drive the release binary
+## in tmux, whose server is started here so that it outlives the test process's children
 test: deps
 	$(SWIFT) build -c release --product tensortop
-	$(SWIFT) test
+	tmux new-session -d -s tensortop-test-server 'sleep 7200' 2>/dev/null || true
+	$(SWIFT) test; status=$$?; tmux kill-session -t tensortop-test-server 2>/dev/null; exit $$status
 
 ## bench: release-build benchmark that prints speed figures
 bench: deps

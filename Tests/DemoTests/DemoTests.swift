@@ -88,15 +88,18 @@ import TestSupport
         let replay = FileManager.default.temporaryDirectory.appendingPathComponent("tt-replay-\(UUID().uuidString).ansi")
         try Data(outputs[frame]!.utf8).write(to: replay)
         let session = "tt-replay-\(UUID().uuidString.prefix(8))"
-        // `tmux wait-for` signals when cat is done, without printing anything onto the screen.
-        try Tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "cat \(replay.path); tmux wait-for -S \(session); sleep 60"])
+        try Tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "cat \(replay.path); sleep 60"])
         defer { _ = try? Tmux.run(["kill-session", "-t", session]) }
-        try Tmux.run(["wait-for", session])
-        let screen = try Tmux.run(["capture-pane", "-t", session, "-p"])
         func trimmed(_ lines: [Substring]) -> [String] { lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) } }
         // The last row is left out: a terminal's bottom-right cell is not written (it would scroll).
-        let shown = trimmed(Array(screen.split(separator: "\n", omittingEmptySubsequences: false).prefix(39)))
         let expected = trimmed(Array(text.split(separator: "\n", omittingEmptySubsequences: false).prefix(39)))
+        // Read the pane until it shows the frame (cat may still be writing) or 30 s pass.
+        var shown: [String] = []
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            let screen = try Tmux.run(["capture-pane", "-t", session, "-p"])
+            shown = trimmed(Array(screen.split(separator: "\n", omittingEmptySubsequences: false).prefix(39)))
+        } while shown != expected && Date() < deadline
         #expect(shown == expected, "\(name): the replayed recording differs from frame \(frame)")
     }
 

@@ -5,14 +5,24 @@ public enum Tmux {
     public static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
     /// Runs `tmux ARGUMENTS` and returns what it printed.
+    ///
+    /// `new-session` may start the tmux server, which stays running and would inherit an
+    /// output pipe (so reading it to the end would never finish): its output is discarded.
     @discardableResult
     public static func run(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
         process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard arguments.first != "new-session" else {
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return ""
+        }
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
