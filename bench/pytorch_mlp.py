@@ -20,8 +20,6 @@ import os
 import time
 
 import numpy as np
-import torch
-import torch.nn as nn
 
 
 def find_data(root):
@@ -56,6 +54,9 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--data")
     args = parser.parse_args()
+
+    import torch  # imported here so bench/numpy_mlp.py can reuse the data helpers without PyTorch
+    import torch.nn as nn
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
