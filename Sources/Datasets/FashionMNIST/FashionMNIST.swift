@@ -5,9 +5,11 @@ import Tensors
 /// training, 10,000 for testing), like `torchvision.datasets.FashionMNIST`.
 ///
 /// Images stay as bytes in memory (784 per image); conversion to float happens per
-/// sample or per batch. Without `root`, the files are looked for in `$TENSORTOP_DATA`,
-/// the Debian package's `/usr/share/datasets/fashion-mnist` (`make deps` installs it) and
-/// the per-user cache, in that order; torchvision's `ROOT/FashionMNIST/raw/` layout works too.
+/// sample or per batch. A folder the user names (`root`, else `$TENSORTOP_DATA`) is the only
+/// place looked in, so a wrong name fails naming it instead of quietly using other data;
+/// without one, the Debian package's `/usr/share/datasets/fashion-mnist` (`make deps`
+/// installs it) and the per-user cache are searched, in that order. torchvision's
+/// `ROOT/FashionMNIST/raw/` layout works too.
 public struct FashionMNIST: BatchSource, Sequence {
     /// The class names, indexed by label.
     public static let classes = [
@@ -38,7 +40,7 @@ public struct FashionMNIST: BatchSource, Sequence {
         if let found = try? Self.locate(root: root) {
             folder = found
         } else if download {
-            let target = root ?? FashionMNISTLocation.userCache
+            let target = root ?? FashionMNISTLocation.environmentRoot ?? FashionMNISTLocation.userCache
             try FashionMNISTDownload().fetch(into: target)
             folder = try Self.locate(root: target)
         } else {
@@ -64,18 +66,27 @@ public struct FashionMNIST: BatchSource, Sequence {
         self.transform = transform
     }
 
-    /// The folder holding the four files: `root` (or its torchvision layout), else the default places.
+    /// The folder holding the four files: `root` (or its torchvision layout), else `$TENSORTOP_DATA`,
+    /// else the default places. A named folder without the files is an error naming it.
     public static func locate(root: URL? = nil) throws -> URL {
-        let candidates = root.map { [$0] } ?? FashionMNISTLocation.defaultRoots
+        let named = root ?? FashionMNISTLocation.environmentRoot
+        let candidates = named.map { [$0] } ?? FashionMNISTLocation.defaultRoots
         for candidate in candidates {
             for folder in [candidate, candidate.appendingPathComponent("FashionMNIST/raw")] where FashionMNISTLocation.hasAllFiles(folder) {
                 return folder
             }
         }
-        throw DatasetError(
-            candidates.map(\.path).joined(separator: ", "),
-            "Fashion-MNIST not found (looked for train-images-idx3-ubyte[.gz] and the other three files there)",
-            hint: "Get the data with `make deps` (Debian package dataset-fashion-mnist), pass --data PATH, or run `tensortop data download`.")
+        let source = root != nil ? "" : named != nil ? " (from $TENSORTOP_DATA)" : ""
+        let missing = named.map { FashionMNISTLocation.missingFiles(in: $0) } ?? FashionMNISTFiles.all
+        let problem = named.map { FileManager.default.fileExists(atPath: $0.path) } == false
+            ? "Dataset not found: the folder does not exist"
+            : "Dataset not found: no Fashion-MNIST there (missing \(missing.map { $0 + "[.gz]" }.joined(separator: ", ")))"
+        let hint = root != nil
+            ? "Pass --data with the folder holding the four IDX files, or leave --data out to use the usual places."
+            : named != nil
+            ? "Set TENSORTOP_DATA to the folder holding the four IDX files, or unset it to use the usual places."
+            : "Get the data with `make deps` (Debian package dataset-fashion-mnist), pass --data PATH, or run `tensortop data download`."
+        throw DatasetError(candidates.map(\.path).joined(separator: ", ") + source, problem, hint: hint)
     }
 
     /// The raw image at `index`.
@@ -159,13 +170,20 @@ public enum FashionMNISTLocation {
         return base.appendingPathComponent("tensortop/fashion-mnist")
     }
 
-    /// The places searched when no root is given: `$TENSORTOP_DATA`, the Debian package, the user cache.
-    public static var defaultRoots: [URL] {
-        var roots: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["TENSORTOP_DATA"], !env.isEmpty {
-            roots.append(URL(fileURLWithPath: env))
-        }
-        return roots + [debianPackage, userCache]
+    /// `$TENSORTOP_DATA` when it is set and not empty: a folder the user named.
+    public static var environmentRoot: URL? {
+        guard let env = ProcessInfo.processInfo.environment["TENSORTOP_DATA"], !env.isEmpty else { return nil }
+        return URL(fileURLWithPath: env)
+    }
+
+    /// The places searched when the user names none: the Debian package, the user cache.
+    public static var defaultRoots: [URL] { [debianPackage, userCache] }
+
+    /// The base names of the files `folder` lacks (looking in its torchvision layout too when that has more).
+    static func missingFiles(in folder: URL) -> [String] {
+        let layouts = [folder, folder.appendingPathComponent("FashionMNIST/raw")]
+        let missing = layouts.map { layout in FashionMNISTFiles.all.filter { (try? file($0, in: layout)) == nil } }
+        return missing.min { $0.count < $1.count } ?? FashionMNISTFiles.all
     }
 
     /// Whether `folder` has all four files (each plain or `.gz`).

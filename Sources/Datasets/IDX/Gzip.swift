@@ -9,24 +9,48 @@ public enum Gzip {
 
     /// The decompressed contents of a whole gzip file (concatenated members too).
     ///
-    /// A stream that stops before its end is reported as truncated, naming `path`.
-    public static func decompress(_ compressed: [UInt8], path: String) throws -> [UInt8] {
+    /// A stream that stops before its end is reported as truncated, naming `path`. With
+    /// `limit`, inflating stops as soon as the output would pass `limit` bytes and the file
+    /// is refused, so a small file that inflates to gigabytes (a "zip bomb") costs nothing.
+    public static func decompress(_ compressed: [UInt8], path: String, limit: Int? = nil) throws -> [UInt8] {
+        let cap = limit.map { $0 < Int.max ? $0 + 1 : $0 } ?? Int.max
+        let output = try inflateStream(compressed, path: path, stoppingAt: cap)
+        if let limit, output.count > limit {
+            throw DatasetError(path, "the gzip data inflates to more than the \(limit) bytes its header describes; the file is damaged or hostile (stopped there)",
+                               hint: "Download the file again.")
+        }
+        return output
+    }
+
+    /// The first `count` decompressed bytes (fewer if the data is shorter), inflating no more than that.
+    public static func decompressPrefix(_ compressed: [UInt8], count: Int, path: String) throws -> [UInt8] {
+        try inflateStream(compressed, path: path, stoppingAt: max(count, 0))
+    }
+
+    /// Inflates `compressed` until its end or until `cap` bytes were produced, whichever comes first.
+    private static func inflateStream(_ compressed: [UInt8], path: String, stoppingAt cap: Int) throws -> [UInt8] {
         var stream = z_stream()
         guard tt_inflate_init_gzip(&stream) == Z_OK else { throw DatasetError(path, "zlib could not start decompressing") }
         defer { inflateEnd(&stream) }
         // The trailer's ISIZE (size mod 2³²) is a good first guess for the output size.
-        var capacity = compressed.count * 2
+        var capacity = compressed.count.multipliedReportingOverflow(by: 2).overflow ? Int.max : compressed.count * 2
         if compressed.count >= 4 {
             let n = compressed.suffix(4).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
             if n > 0 && n < 1 << 30 { capacity = n }
         }
-        var output = [UInt8](repeating: 0, count: max(capacity, 1024))
+        var output = [UInt8](repeating: 0, count: min(max(capacity, 1024), max(cap, 1)))
         var produced = 0
         return try compressed.withUnsafeBufferPointer { input -> [UInt8] in
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
             stream.avail_in = UInt32(input.count)
             while true {
-                if produced == output.count { output.append(contentsOf: [UInt8](repeating: 0, count: output.count)) }
+                if produced >= cap {
+                    output.removeSubrange(cap...)
+                    return output
+                }
+                if produced == output.count {
+                    output.append(contentsOf: [UInt8](repeating: 0, count: min(output.count, cap - output.count)))
+                }
                 let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
                     stream.next_out = out.baseAddress! + produced
                     stream.avail_out = UInt32(min(out.count - produced, Int(UInt32.max)))

@@ -37,12 +37,20 @@ public final class DataLoader<Source: BatchSource>: Sequence {
     }
 
     /// The number of batches in one epoch (`len(loader)`).
-    public var count: Int { dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize }
+    ///
+    /// Worked out without `count + batchSize − 1`, which overflows for a batch size near `Int.max`.
+    public var count: Int {
+        let (full, rest) = dataset.count.quotientAndRemainder(dividingBy: batchSize)
+        return dropLast || rest == 0 ? full : full + 1
+    }
 
     /// Starts an epoch: draws the order (shuffled from the generator) and, with workers, starts them.
     public func makeIterator() -> Iterator {
         let order = shuffle ? (generator ?? defaultGenerator).permutation(dataset.count) : Array(0..<dataset.count)
-        let batches = (0..<count).map { b in Array(order[(b * batchSize)..<Swift.min((b + 1) * batchSize, order.count)]) }
+        let batches = (0..<count).map { b in
+            let start = b * batchSize  // at most order.count: b < count
+            return Array(order[start..<(start + Swift.min(batchSize, order.count - start))])
+        }
         return Iterator(dataset: dataset, batches: batches, workers: numWorkers, prefetch: numWorkers * prefetchFactor)
     }
 
