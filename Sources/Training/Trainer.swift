@@ -57,15 +57,18 @@ final class Trainer {
     /// The last trained batch, kept for the preview until the next snapshot.
     var lastBatch: (images: Tensor, labels: Tensor, logits: Tensor)?
 
-    /// Builds everything, then trains until the run ends or is stopped.
-    static func run(config: TrainingConfig, controller: TrainerController) {
+    /// Builds everything, then trains until the run ends or is stopped; returns why it ended
+    /// (the reason commands sent afterwards are refused with).
+    static func run(config: TrainingConfig, controller: TrainerController) -> String {
         do {
             let trainer = try Trainer(config: config, controller: controller)
             trainer.loop()
+            return "the training run has ended (\(trainer.state))"
         } catch {
             let message = "\(error)"
             controller.publish(TrainingSnapshot(state: .failed(message)))
             controller.report(.failed(message))
+            return "the training run could not start: \(message)"
         }
     }
 
@@ -84,7 +87,7 @@ final class Trainer {
         optimizer = Self.makeOptimizer(config, parameters.map(\.tensor), learningRate: config.learningRate)
         loader = DataLoader(trainData, batchSize: config.batchSize, shuffle: true, generator: Generator(seed: config.seed &+ 1),
                             numWorkers: config.dataWorkers)
-        recordInitialization()
+        try recordInitialization()
         state = config.startPaused ? .paused : .running
     }
 
@@ -97,10 +100,11 @@ final class Trainer {
         }
     }
 
-    /// Applies the configured initialisation (or records PyTorch's default) for every parameter.
-    func recordInitialization() {
-        if let choice = config.initMethod, let method = try? InitMethod(choice: choice) {
-            _ = try? reinitialize(nil, method)
+    /// Applies the configured initialisation (or records PyTorch's default) for every parameter;
+    /// a method the model's shapes refuse is an error, never a quiet fall-back to the default.
+    func recordInitialization() throws {
+        if let choice = config.initMethod {
+            _ = try reinitialize(nil, try InitMethod(choice: choice))
             return
         }
         for (name, tensor) in parameters {

@@ -14,6 +14,8 @@ public final class TrainerController: Sendable {
     private struct Inbox: Sendable {
         var nextID = 1
         var commands: [(CommandID, TrainerCommand)] = []
+        /// Why the trainer thread ended, once it has: later commands are refused at once.
+        var endedBecause: String?
     }
 
     private let inbox = Mutex(Inbox())
@@ -31,7 +33,8 @@ public final class TrainerController: Sendable {
         try config.validate()
         let controller = TrainerController()
         let handle = JoinableThread(name: "tt-trainer") { [controller] in
-            Trainer.run(config: config, controller: controller)
+            let ending = Trainer.run(config: config, controller: controller)
+            controller.trainerEnded(ending)
         }
         controller.thread.withLock { $0 = handle }
         return controller
@@ -40,15 +43,33 @@ public final class TrainerController: Sendable {
     // MARK: Commands
 
     /// Queues a command for the next step boundary; its acknowledgement carries the returned id.
+    ///
+    /// Once the trainer thread has ended, the command is refused at once (so nobody waits
+    /// for an acknowledgement that would never come).
     @discardableResult
     public func send(_ command: TrainerCommand) -> CommandID {
-        let id = inbox.withLock { box -> CommandID in
+        let (id, endedBecause) = inbox.withLock { box -> (CommandID, String?) in
             defer { box.nextID += 1 }
-            box.commands.append((box.nextID, command))
-            return box.nextID
+            if box.endedBecause == nil { box.commands.append((box.nextID, command)) }
+            return (box.nextID, box.endedBecause)
         }
-        wake.signal()
+        if let endedBecause {
+            report(.refused(id, endedBecause))
+        } else {
+            wake.signal()
+        }
         return id
+    }
+
+    /// Called as the trainer thread ends: refuses the commands it left unanswered and every later one.
+    private func trainerEnded(_ reason: String) {
+        let unanswered = inbox.withLock { box in
+            defer { box.commands.removeAll() }
+            box.endedBecause = reason
+            return box.commands
+        }
+        for (id, _) in unanswered { report(.refused(id, reason)) }
+        eventSignal.signal()
     }
 
     /// The commands queued since the last call (trainer side).
