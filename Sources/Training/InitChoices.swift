@@ -37,6 +37,13 @@ extension InitMethod {
             guard let value = Float(text), value.isFinite else { throw ConfigError("--init", "\(choice.name): \(key)=\(text) is not a number") }
             return value
         }
+        func count(_ key: String, _ fallback: Int) throws -> Int {
+            guard let text = args.removeValue(forKey: key) else { return fallback }
+            guard let value = Int(text), value >= 1 else {
+                throw ConfigError("--init", "\(choice.name): \(key) must be a whole number of at least 1, got \(text)")
+            }
+            return value
+        }
         func mode() throws -> FanMode {
             guard let text = args.removeValue(forKey: "mode") else { return .fanIn }
             guard let value = FanMode(rawValue: text) else { throw ConfigError("--init", "\(choice.name): mode must be fan_in or fan_out, got '\(text)'") }
@@ -56,7 +63,7 @@ extension InitMethod {
         case "ones": method = .ones
         case "zeros": method = .zeros
         case "eye": method = .eye
-        case "dirac": method = .dirac(groups: Int(try number("groups", 1)))
+        case "dirac": method = .dirac(groups: try count("groups", 1))
         case "xavier_uniform": method = .xavierUniform(gain: try number("gain", 1))
         case "xavier_normal": method = .xavierNormal(gain: try number("gain", 1))
         case "kaiming_uniform": method = .kaimingUniform(a: try number("a", 0), mode: try mode(), nonlinearity: try nonlinearity())
@@ -69,7 +76,44 @@ extension InitMethod {
         if let extra = args.keys.sorted().first {
             throw ConfigError("--init", "\(choice.name) has no argument '\(extra)'")
         }
+        if let problem = method.argumentProblem {
+            throw ConfigError("--init", "\(choice.name): \(problem)")
+        }
         self = method
+    }
+
+    /// What is wrong with the arguments (PyTorch refuses them too), or nil when they can work.
+    var argumentProblem: String? {
+        switch self {
+        case .uniform(let a, let b) where !(a <= b):
+            return "a must not be above b (got a=\(a), b=\(b))"
+        case .uniform(let a, let b) where !(Double(b) - Double(a) <= Double(Float.greatestFiniteMagnitude)):
+            return "the range from a=\(a) to b=\(b) is too wide for 32-bit floats"
+        case .normal(_, let std) where !(std >= 0):
+            return "std must be at least 0, got \(std)"
+        case .truncNormal(_, let std, let a, let b) where !(std > 0) || !(a < b):
+            return "needs std > 0 and a < b (a and b are absolute cut-offs), got std=\(std), a=\(a), b=\(b)"
+        case .sparse(let sparsity, let std) where !(0...1).contains(sparsity) || !(std >= 0):
+            return "needs sparsity in [0, 1] (the fraction of zeros per column) and std ≥ 0, got sparsity=\(sparsity), std=\(std)"
+        default:
+            return nil
+        }
+    }
+
+    /// Why the method cannot fill a weight with `rank` dims (dirac_ needs 3 to 5, eye_ and
+    /// sparse_ exactly 2), or nil when it can.
+    public func rankProblem(weightRank rank: Int) -> String? {
+        switch self {
+        case .dirac where !(3...5).contains(rank):
+            return "\(name) fills 3-, 4- or 5-D convolution weights; this model's weights have \(rank) dims (eye_ is the 2-D identity)"
+        case .eye where rank != 2, .sparse where rank != 2:
+            return "\(name) fills 2-D weights only; this model's weights have \(rank) dims"
+        case .xavierUniform where rank < 2, .xavierNormal where rank < 2, .kaimingUniform where rank < 2,
+             .kaimingNormal where rank < 2, .orthogonal where rank < 2:
+            return "\(name) needs weights with 2 or more dims; this model's weights have \(rank)"
+        default:
+            return nil
+        }
     }
 
     /// Whether the method can fill a 1-D tensor (a bias).

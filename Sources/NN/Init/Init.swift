@@ -27,30 +27,27 @@ public enum Init {
 
     /// Fills with N(mean, std²) truncated to [a, b] (a and b are absolute cut-offs, not in stds).
     ///
-    /// Sampled by rejection: redraw normals outside [a, b] when the kept mass is above 0.3,
-    /// otherwise propose uniformly on [a, b] and accept with probability pdf(x)/max pdf.
+    /// Sampled as PyTorch's `trunc_normal_` does, by the inverse CDF: a uniform draw between
+    /// the normal CDF at a and at b, mapped back through the inverse CDF and clamped to
+    /// [a, b]. One draw per element, so it always ends, even when [a, b] lies far out in a
+    /// tail (where the values pile up at the nearer cut-off, as in PyTorch).
     @discardableResult
     public static func truncNormal_(
         _ tensor: Tensor, mean: Float = 0, std: Float = 1, a: Float = -2, b: Float = 2, generator: Generator? = nil
     ) throws -> Tensor {
-        guard std > 0, a < b else { throw InitError("trunc_normal_ needs std > 0 and a < b, got std=\(std), a=\(a), b=\(b)") }
+        guard std > 0, a < b, mean.isFinite, std.isFinite, a.isFinite, b.isFinite else {
+            throw InitError("trunc_normal_ needs finite values with std > 0 and a < b, got mean=\(mean), std=\(std), a=\(a), b=\(b)")
+        }
         let g = generator ?? defaultGenerator
         let (m, s, low, high) = (Double(mean), Double(std), Double(a), Double(b))
         func cdf(_ x: Double) -> Double { 0.5 * (1 + erf((x - m) / (s * 2.0.squareRoot()))) }
-        let keptMass = cdf(high) - cdf(low)
-        // The density's largest value on [a, b], for the uniform proposal's acceptance test.
-        let peak = min(max(m, low), high)
+        // Uniform on [2·cdf(a) − 1, 2·cdf(b) − 1], then erfinv: PyTorch's steps, in double precision.
+        let lowEnd = 2 * cdf(low) - 1, highEnd = 2 * cdf(high) - 1
         tensor.withMutableFloats { values in
             for i in values.indices {
-                var x: Double
-                if keptMass > 0.3 {
-                    repeat { x = m + s * g.nextNormal() } while x < low || x > high
-                } else {
-                    repeat {
-                        x = low + (high - low) * g.nextDouble()
-                    } while g.nextDouble() >= exp(-((x - m) * (x - m) - (peak - m) * (peak - m)) / (2 * s * s))
-                }
-                values[i] = Float(x)
+                let u = lowEnd + (highEnd - lowEnd) * g.nextDouble()
+                let x = m + s * 2.0.squareRoot() * InverseErf.of(u)
+                values[i] = Float(x.isNaN ? low : min(max(x, low), high))
             }
         }
         return tensor
