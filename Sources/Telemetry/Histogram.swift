@@ -71,16 +71,22 @@ public struct Histogram: Sendable, Equatable {
             }
         }
         if rangeHigh <= rangeLow {
-            rangeLow -= 0.5
-            rangeHigh += 0.5
+            // One value (or none finite): a bin range around it, wide enough to change a value near ±3e38.
+            let centre = rangeLow.isFinite ? rangeLow : 0
+            let pad = Swift.max(0.5, abs(centre) * 1e-6)
+            rangeLow = centre - pad
+            rangeHigh = centre + pad
         }
+        let bins = Swift.max(bins, 1)
         var counts = [Int](repeating: 0, count: bins)
         var below = 0, above = 0
         let scale = Double(bins) / (rangeHigh - rangeLow)
         for v in values where v.isFinite {
             let d = Double(v)
             if d < rangeLow { below += 1 } else if d > rangeHigh { above += 1 } else {
-                counts[Swift.min(bins - 1, Int((d - rangeLow) * scale))] += 1
+                // Total even when the range is so narrow that the scale is infinite.
+                let position = (d - rangeLow) * scale
+                counts[position.isFinite ? Swift.min(bins - 1, Swift.max(0, Int(position))) : (position.isNaN ? 0 : bins - 1)] += 1
             }
         }
         self.init(counts: counts, low: rangeLow, high: rangeHigh, below: below, above: above, count: n,

@@ -92,10 +92,13 @@ extension Trainer {
     }
 
     private func setLearningRate(_ value: Double) throws -> String {
-        guard value >= 0, value.isFinite else { throw Refusal("the learning rate must be a non-negative number, got \(value)") }
+        guard value >= 0, !value.isNaN else { throw Refusal("the learning rate must be a non-negative number, got \(value)") }
         let old = optimizer.lr
-        optimizer.lr = Float(value)
-        let text = "lr \(old) → \(optimizer.lr)"
+        let clamped = LearningRateRange.clamp(value)
+        optimizer.lr = Float(clamped)
+        var text = "lr \(old) → \(optimizer.lr)"
+        if clamped < value { text += " (the largest learning rate allowed; asked for \(value))" }
+        if clamped > value { text += " (the smallest positive learning rate allowed; asked for \(value))" }
         journal.append(JournalEntry(step: step, kind: .learningRate, text: text))
         return text
     }

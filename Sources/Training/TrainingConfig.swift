@@ -105,6 +105,18 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String { "\(option): \(problem)" }
 }
 
+/// The learning rates the trainer accepts: 0, or a Float that stays finite and non-zero
+/// however often it is doubled or halved from the keyboard (each press is clamped here).
+public enum LearningRateRange {
+    public static let smallest = 1e-12
+    public static let largest = 1e6
+
+    /// `value` brought into [smallest, largest], keeping 0 as 0 (a non-negative, non-NaN `value`).
+    public static func clamp(_ value: Double) -> Double {
+        value == 0 ? 0 : Swift.min(Swift.max(value, smallest), largest)
+    }
+}
+
 /// Everything a training run needs, checked before it starts.
 public struct TrainingConfig: Sendable {
     public var model: ModelPreset = .mlp
@@ -149,7 +161,13 @@ public struct TrainingConfig: Sendable {
         guard epochs > 0 else { throw ConfigError("--epochs", "must be at least 1, got \(epochs)") }
         guard batchSize > 0 else { throw ConfigError("--batch-size", "must be at least 1, got \(batchSize)") }
         guard learningRate >= 0, learningRate.isFinite else { throw ConfigError("--lr", "must be a non-negative number, got \(learningRate)") }
+        guard learningRate == LearningRateRange.clamp(learningRate) else {
+            throw ConfigError("--lr", "must be 0 or between \(LearningRateRange.smallest) and \(LearningRateRange.largest), got \(learningRate)")
+        }
         guard momentum >= 0, momentum < 1 else { throw ConfigError("--momentum", "must be in [0, 1), got \(momentum)") }
+        guard momentum == 0 || optimizer == .sgd else {
+            throw ConfigError("--momentum", "applies only to --optimizer sgd (\(optimizer.rawValue) keeps its own moments), got --momentum \(momentum) with --optimizer \(optimizer.rawValue)")
+        }
         guard weightDecay >= 0 else { throw ConfigError("--weight-decay", "must be non-negative, got \(weightDecay)") }
         guard !nesterov || (optimizer == .sgd && momentum > 0) else {
             throw ConfigError("--nesterov", "needs --optimizer sgd with a --momentum above 0")
@@ -162,6 +180,9 @@ public struct TrainingConfig: Sendable {
         }
         if let limit = trainLimit, limit < 1 { throw ConfigError("--train-limit", "must be at least 1, got \(limit)") }
         if let limit = testLimit, limit < 1 { throw ConfigError("--test-limit", "must be at least 1, got \(limit)") }
-        if let initMethod { _ = try InitMethod(choice: initMethod) }
+        try checkMemory()
+        if let initMethod, let problem = try InitMethod(choice: initMethod).rankProblem(weightRank: 2) {
+            throw ConfigError("--init", problem)  // every model here is Linear layers: 2-D weights
+        }
     }
 }

@@ -1,0 +1,85 @@
+import Foundation
+
+/// The least memory a training run needs, worked out from its settings before anything is
+/// allocated, so a run that cannot fit is refused up front with the figure instead of
+/// failing (or being killed) mid-allocation.
+///
+/// Counts 4-byte floats: each parameter with its gradient, the trainer's backup copy and the
+/// optimizer's state (Adam: two moments; SGD with momentum: one buffer), and a batch: its
+/// pixels (plus the loader's prefetched batches) and every layer's output and gradient.
+/// Sums saturate at `Int.max` rather than overflow.
+public struct MemoryEstimate: Sendable, Equatable {
+    /// Parameters, gradients, backups and optimizer state.
+    public let modelBytes: Int
+    /// One training step's batch: inputs, prefetched inputs, activations and their gradients.
+    public let batchBytes: Int
+
+    /// The sum of both.
+    public var totalBytes: Int { Self.add(modelBytes, batchBytes) }
+
+    /// The estimate for `config` training on `trainImages` images (a batch never holds more).
+    public init(_ config: TrainingConfig, trainImages: Int) {
+        let widths = config.model.widths
+        var parameters = 0
+        for (inputs, outputs) in zip(widths, widths.dropFirst()) {
+            parameters = Self.add(parameters, Self.multiply(Self.add(inputs, 1), outputs))
+        }
+        let optimizerCopies = switch config.optimizer {
+        case .adam, .adamw: 2
+        case .sgd: config.momentum > 0 ? 1 : 0
+        }
+        // The parameter, its gradient, the trainer's last-finite backup, and the optimizer's state.
+        modelBytes = Self.multiply(parameters, (3 + optimizerCopies) * 4)
+        let images = Swift.min(config.batchSize, Swift.max(trainImages, 1))
+        let pixels = 784
+        let prefetched = Swift.max(config.dataWorkers, 1) * 2
+        // Each layer's output and its gradient, twice where an activation follows.
+        let perImage = Self.add(Self.multiply(pixels, 1 + prefetched), Self.multiply(widths.dropFirst().reduce(0, Self.add), 4))
+        batchBytes = Self.multiply(Self.multiply(images, perImage), 4)
+    }
+
+    /// The physical memory of this machine, in bytes.
+    public static var machineBytes: Int {
+        Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    }
+
+    /// `bytes` in the largest unit that keeps a number ≥ 1, e.g. `313.6 GB`.
+    public static func describe(_ bytes: Int) -> String {
+        let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[unit])
+    }
+
+    private static func add(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int.max : sum
+    }
+
+    private static func multiply(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? Int.max : product
+    }
+}
+
+extension TrainingConfig {
+    /// Throws a `ConfigError` naming the option to change when the run cannot fit in `memory` bytes.
+    func checkMemory(available memory: Int = MemoryEstimate.machineBytes) throws {
+        let estimate = MemoryEstimate(self, trainImages: trainLimit ?? FashionMNISTSize.trainImages)
+        guard estimate.totalBytes > memory else { return }
+        let option = estimate.modelBytes >= estimate.batchBytes ? "--layers" : "--batch-size"
+        throw ConfigError(option, "training this needs at least \(MemoryEstimate.describe(estimate.totalBytes)) "
+                          + "(model, gradients and optimizer state \(MemoryEstimate.describe(estimate.modelBytes)); "
+                          + "a batch of \(Swift.min(batchSize, trainLimit ?? FashionMNISTSize.trainImages)) images \(MemoryEstimate.describe(estimate.batchBytes))) but this machine has "
+                          + "\(MemoryEstimate.describe(memory)) of memory; choose "
+                          + (option == "--layers" ? "narrower layers" : "a smaller --batch-size"))
+    }
+}
+
+/// Fashion-MNIST's split sizes, for estimates made before the files are read.
+enum FashionMNISTSize {
+    static let trainImages = 60_000
+}
