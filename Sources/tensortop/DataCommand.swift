@@ -8,8 +8,10 @@ struct DataCommand: ParsableCommand {
         commandName: "data",
         abstract: "Find, download or export the Fashion-MNIST data set.",
         discussion: """
-            Without --data, TensorTop looks in $TENSORTOP_DATA, then /usr/share/datasets/fashion-mnist \
-            (the Debian package dataset-fashion-mnist, which `make deps` installs), then \
+            A folder named with --data, or else in $TENSORTOP_DATA, is the only place looked in \
+            (a wrong name is an error, never a quiet switch to other data). Without either, \
+            TensorTop looks in /usr/share/datasets/fashion-mnist (the Debian package \
+            dataset-fashion-mnist, which `make deps` installs), then \
             \(FashionMNISTLocation.userCache.path). A folder in torchvision's layout \
             (ROOT/FashionMNIST/raw/) works too.
             """,
@@ -80,7 +82,7 @@ struct DataExport: ParsableCommand {
     @Flag(name: .long, help: "Export only the test split.")
     var test = false
 
-    @Option(name: .long, help: "Export only the first N images of each split.")
+    @Option(name: .long, parsing: .unconditional, help: "Export only the first N images of each split.")
     var limit: Int?
 
     @Option(name: .long, help: "A folder holding the four IDX files (default: the usual places).")

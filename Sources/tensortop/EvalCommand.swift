@@ -20,16 +20,27 @@ struct WeightsOptions: ParsableArguments {
     func loadModel() throws -> Module {
         let url = URL(fileURLWithPath: weights)
         let checkpoint = try CommandLineError.wrap { try Checkpoint.read(from: url) }
-        if checkpoint.metadata[ModelFile.architectureKey] != nil {
+        if let json = checkpoint.metadata[ModelFile.architectureKey] {
+            try refuseOtherArchitecture(json)
             return try CommandLineError.wrap { try ModelFile.load(from: url) }
         }
         let model = try CommandLineError.wrap { try modelOptions.preset() }.spec.makeModule()
         do {
             try model.loadStateDict(checkpoint.stateDict())
         } catch {
-            throw CommandLineError(description: "\(weights) does not fit --model \(modelOptions.layers ?? modelOptions.model):\n\(error)")
+            throw CommandLineError(description: "\(weights) does not fit \(modelOptions.written):\n\(error)")
         }
         return model
+    }
+
+    /// A whole-model file rebuilds its own architecture: model options naming another one are refused, not ignored.
+    private func refuseOtherArchitecture(_ json: String) throws {
+        guard modelOptions.isGiven else { return }
+        let asked = try CommandLineError.wrap { try modelOptions.preset() }
+        // An architecture that does not decode is reported by ModelFile.load, naming the file.
+        guard let stored = try? JSONDecoder().decode(ModuleSpec.self, from: Data(json.utf8)), stored != asked.spec else { return }
+        throw CommandLineError(description: "\(weights) holds its own architecture, which is not \(modelOptions.written); "
+                               + "leave out --model, --layers and --activation to use the file's")
     }
 
     func testSet() throws -> FashionMNIST {
@@ -68,7 +79,7 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup var options: WeightsOptions
 
-    @Option(name: .long, help: "How many test images.")
+    @Option(name: .long, parsing: .unconditional, help: "How many test images.")
     var first: Int = 10
 
     @Flag(name: .long, help: "One JSON object per image.")

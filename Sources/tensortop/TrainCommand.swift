@@ -75,6 +75,12 @@ struct TrainCommand: ParsableCommand {
             }
         }
         progress.clear()
+        if case .failed(let message) = outcome {
+            // Nothing to save; a trainer still waiting for commands (a failure mid-run) stops.
+            if !stopSent { controller.send(.stop) }
+            controller.join()
+            throw CommandLineError(description: message)
+        }
         if !stopSent, let save {
             let id = controller.send(.save(path: save))
             try awaitAck(id, from: controller)
@@ -84,8 +90,6 @@ struct TrainCommand: ParsableCommand {
         switch outcome {
         case .diverged(let step, let loss):
             throw CommandLineError(description: "diverged at step \(step) (loss \(loss)); try a smaller --lr")
-        case .failed(let message):
-            throw CommandLineError(description: message)
         default:
             if stopSent, let save { FileHandle.standardError.write(Data("saved \(save)\n".utf8)) }
         }
@@ -151,7 +155,7 @@ enum EpochReport {
             encoder.outputFormatting = [.sortedKeys]
             Swift.print(String(decoding: (try? encoder.encode(line)) ?? Data(), as: UTF8.self))
         } else {
-            Swift.print(String(format: "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.4f  %.1f s",
+            Swift.print(String(format: "epoch %ld/%ld  train loss %.4f  test loss %.4f  test accuracy %.4f  %.1f s",
                                r.epoch, epochs, r.trainLoss, r.testLoss, r.testAccuracy, r.seconds))
         }
         fflush(nil)
@@ -164,16 +168,26 @@ struct ProgressLine {
 
     func draw(_ s: TrainingSnapshot, loss: Double?) {
         guard enabled, s.stepsPerEpoch > 0 else { return }
-        let fraction = Double(s.stepInEpoch) / Double(s.stepsPerEpoch)
+        let fraction = Swift.min(Swift.max(Double(s.stepInEpoch) / Double(s.stepsPerEpoch), 0), 1)
         let width = 24
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        let remainingSteps = Double((s.totalEpochs - s.epoch) * s.stepsPerEpoch + (s.stepsPerEpoch - s.stepInEpoch))
+        // In doubles: epochs × steps overflows Int for --epochs near Int.max.
+        let remainingSteps = Double(s.totalEpochs - s.epoch) * Double(s.stepsPerEpoch) + Double(s.stepsPerEpoch - s.stepInEpoch)
         let eta = s.samplesPerSecond > 0 ? remainingSteps * Double(s.batchSize) / s.samplesPerSecond : 0
         let lossText = loss.map { String(format: "  loss %.4f", $0) } ?? ""
-        let text = String(format: "\r\u{1B}[2Kepoch %d/%d %@ %3.0f%%  %.0f samples/s  ETA %d:%02d%@",
-                          max(s.epoch, 1), s.totalEpochs, bar, fraction * 100, s.samplesPerSecond, Int(eta) / 60, Int(eta) % 60, lossText)
+        let text = String(format: "\r\u{1B}[2Kepoch %ld/%ld %@ %3.0f%%  %.0f samples/s  ETA %@%@",
+                          max(s.epoch, 1), s.totalEpochs, bar, fraction * 100, s.samplesPerSecond, Self.duration(eta), lossText)
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// `m:ss` for `seconds`, `h:mm:ss` past an hour, `>999 days` past any useful figure (never traps).
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "--:--" }
+        guard seconds < 999 * 86_400 else { return ">999 days" }
+        let total = Int(seconds)
+        let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
+        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%d:%02d", minutes, secs)
     }
 
     func clear() {

@@ -3,50 +3,74 @@ import Telemetry
 import Training
 
 /// The model options shared by `train`, `eval`, `predict` and the dashboard.
+///
+/// Left out, they mean `--model mlp`; options that would be ignored (`--activation` with a
+/// preset, `--model` beside `--layers`) are refused rather than dropped silently.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The network: softmax (784→10), mlp (784→256→10) or mlp2 (784→256→128→10).", valueName: "name"))
-    var model: String = "mlp"
+    @Option(name: .long, help: ArgumentHelp("The network: softmax (784→10), mlp (784→256→10, the default) or mlp2 (784→256→128→10).", valueName: "name"))
+    var model: String?
 
     @Option(name: .long, help: ArgumentHelp("Any MLP instead of a preset: widths from 784 to 10, e.g. 784,512,256,10.", valueName: "widths"))
     var layers: String?
 
-    @Option(name: .long, help: ArgumentHelp("The activation between --layers: relu, tanh, sigmoid or leaky-relu.", valueName: "name"))
-    var activation: String = "relu"
+    @Option(name: .long, help: ArgumentHelp("The activation between --layers (only with --layers): relu (default), tanh, sigmoid or leaky-relu.", valueName: "name"))
+    var activation: String?
 
     /// The architecture the options name.
     func preset() throws -> ModelPreset {
-        guard let layers else { return try ModelPreset(name: model) }
+        guard let layers else {
+            if let activation {
+                throw ConfigError("--activation", "applies only with --layers (the presets softmax, mlp and mlp2 use ReLU); got --activation \(activation) without --layers")
+            }
+            return try ModelPreset(name: model ?? "mlp")
+        }
+        if let model {
+            throw ConfigError("--model", "--model \(model) and --layers \(layers) both name the network; give only one of them")
+        }
         let widths = layers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else {
             throw ConfigError("--layers", "expected comma-separated widths like 784,512,256,10, got '\(layers)'")
         }
-        return .layers(widths.map { $0! }, try Activation(name: activation))
+        return .layers(widths.map { $0! }, try Activation(name: activation ?? Activation.relu.rawValue))
+    }
+
+    /// Whether the user named an architecture (any of --model, --layers, --activation).
+    var isGiven: Bool { model != nil || layers != nil || activation != nil }
+
+    /// The architecture as the user wrote it, for messages.
+    var written: String {
+        if let layers { return "--layers \(layers)" + (activation.map { " --activation \($0)" } ?? "") }
+        return "--model \(model ?? "mlp")"
     }
 }
 
 /// The training options shared by `train` and the dashboard.
+///
+/// Numeric options take the next word as their value even when it starts with a dash
+/// (`parsing: .unconditional`), so `--lr -1` is refused for being negative rather than
+/// reported as a missing value.
 struct TrainingOptions: ParsableArguments {
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(name: .long, help: "Passes over the training set.")
+    @Option(name: .long, parsing: .unconditional, help: "Passes over the training set.")
     var epochs: Int = 10
 
-    @Option(name: .long, help: "Images per training step.")
+    @Option(name: .long, parsing: .unconditional, help: "Images per training step.")
     var batchSize: Int = 128
 
     @Option(name: .long, help: ArgumentHelp("sgd, adam or adamw.", valueName: "name"))
     var optimizer: String = "adam"
 
-    @Option(name: .long, help: "The learning rate.")
+    @Option(name: .long, parsing: .unconditional, help: "The learning rate.")
     var lr: Double = 0.001
 
-    @Option(name: .long, help: "SGD momentum.")
+    @Option(name: .long, parsing: .unconditional, help: "SGD momentum.")
     var momentum: Double = 0
 
     @Flag(name: .long, help: "Use Nesterov momentum (SGD with --momentum).")
     var nesterov = false
 
-    @Option(name: .long, help: "Weight decay (L2 for SGD/Adam, decoupled for AdamW; AdamW's default is 0.01).")
+    @Option(name: .long, parsing: .unconditional, help: "Weight decay (L2 for SGD/Adam, decoupled for AdamW; AdamW's default is 0.01).")
     var weightDecay: Double = 0
 
     @Option(name: .long, help: ArgumentHelp(
@@ -54,22 +78,22 @@ struct TrainingOptions: ParsableArguments {
         valueName: "method"))
     var `init`: String?
 
-    @Option(name: .long, help: "Random seed: the same seed and settings give the same loss at every step.")
+    @Option(name: .long, parsing: .unconditional, help: "Random seed: the same seed and settings give the same loss at every step.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder (default: $TENSORTOP_DATA, the Debian package, the user cache).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder (default: $TENSORTOP_DATA if set, else the Debian package, then the user cache).", valueName: "path"))
     var data: String?
 
-    @Option(name: .long, help: "OpenBLAS threads (1 cannot collapse on a busy 2-core machine; 2 can be faster when the machine is idle).")
+    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads (1 cannot collapse on a busy 2-core machine; 2 can be faster when the machine is idle).")
     var threads: Int = 1
 
-    @Option(name: .long, help: "Data-loader threads preparing batches ahead.")
+    @Option(name: .long, parsing: .unconditional, help: "Data-loader threads preparing batches ahead.")
     var workers: Int = 1
 
-    @Option(name: .long, help: ArgumentHelp("Train on the first N training images only.", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Train on the first N training images only.", valueName: "N"))
     var trainLimit: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Evaluate on the first N test images only.", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Evaluate on the first N test images only.", valueName: "N"))
     var testLimit: Int?
 
     /// The validated configuration the options describe.
