@@ -72,4 +72,6 @@ public enum TrainerEvent: Sendable, Equatable {
     case finished
     case stopped
     case failed(String)
+    /// Something looks wrong but training goes on (e.g. a loss far above its starting value for many steps).
+    case warning(String)
 }

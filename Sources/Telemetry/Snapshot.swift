@@ -160,7 +160,7 @@ public struct BatchPreview: Sendable, Equatable {
 /// Something the user (or the trainer) changed, and when.
 public struct JournalEntry: Sendable, Equatable {
     public enum Kind: String, Sendable {
-        case learningRate, hyperparameter, reinitialize, reset, load, save, diverged, pause, resume
+        case learningRate, hyperparameter, reinitialize, reset, load, save, diverged, pause, resume, warning
     }
     public var step: Int
     public var kind: Kind
@@ -183,6 +183,7 @@ public struct JournalEntry: Sendable, Equatable {
         case .diverged: "!"
         case .pause: "P"
         case .resume: ">"
+        case .warning: "W"
         }
     }
 }

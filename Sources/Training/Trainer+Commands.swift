@@ -96,6 +96,7 @@ extension Trainer {
         let old = optimizer.lr
         let clamped = LearningRateRange.clamp(value)
         optimizer.lr = Float(clamped)
+        lossWatch.rearm()
         var text = "lr \(old) → \(optimizer.lr)"
         if clamped < value { text += " (the largest learning rate allowed; asked for \(value))" }
         if clamped > value { text += " (the smallest positive learning rate allowed; asked for \(value))" }
@@ -199,6 +200,7 @@ extension Trainer {
         stepsToRun = nil
         state = .running
         throughput.reset()
+        lossWatch = LossWatch()
         let text = "reset at step \(step): re-initialised, optimizer state cleared, lr \(optimizer.lr)"
         journal.append(JournalEntry(step: step, kind: .reset, text: text))
         return text

@@ -54,6 +54,8 @@ final class Trainer {
     var snapshotRequested = true
     var started = Clock.now()
     var throughput = Throughput()
+    /// Watches for a loss that stays far above its start (a learning rate far too high).
+    var lossWatch = LossWatch()
     /// The last trained batch, kept for the preview until the next snapshot.
     var lastBatch: (images: Tensor, labels: Tensor, logits: Tensor)?
 
@@ -207,6 +209,10 @@ final class Trainer {
         stepInEpoch += 1
         epochLossSum += value
         controller.append(LossPoint(step: step, loss: value, segment: segment))
+        if let warning = lossWatch.observe(value, learningRate: optimizer.lr) {
+            journal.append(JournalEntry(step: step, kind: .warning, text: warning))
+            controller.report(.warning(warning))
+        }
         let elapsed = Clock.now() - began
         epochSeconds += elapsed
         throughput.add(samples: labels.count, seconds: elapsed)

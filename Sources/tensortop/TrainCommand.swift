@@ -54,6 +54,9 @@ struct TrainCommand: ParsableCommand {
                 case .epochFinished(let result):
                     progress.clear()
                     EpochReport.print(result, of: config.epochs, json: json)
+                case .warning(let text):
+                    progress.clear()
+                    FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
                 case .finished, .stopped, .diverged, .failed:
                     outcome = event
                 default:

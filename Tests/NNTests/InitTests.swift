@@ -110,6 +110,24 @@ import TestSupport
         #expect(throws: InitError.self) { try Init.truncNormal_(t, a: 1, b: 0) }
     }
 
+    /// fuzz: `--init trunc-normal:mean=0,std=0.001,a=1,b=2` ran for ever (rejection sampling
+    /// of a range 1000 stds out). The inverse-CDF method makes one draw per element.
+    @Test func truncatedNormalFarOutInATailEnds() throws {
+        let t = Tensor.zeros([256, 784])
+        try Init.truncNormal_(t, mean: 0, std: 0.001, a: 1, b: 2, generator: Generator(seed: 3))
+        #expect(t.min().item() >= 1 && t.max().item() <= 2)
+    }
+
+    /// The inverse CDF is exact enough in the body and in a tail: sample means against the
+    /// truncated normal's mean (φ(a) − φ(b)) / (Φ(b) − Φ(a)).
+    @Test(arguments: [(Float(0), Float(1), 0.459862), (Float(3), Float(4), 3.260454), (Float(-1), Float(0.5), -0.206631)])
+    func truncatedNormalMeanMatchesTheDistribution(a: Float, b: Float, mean: Double) throws {
+        let t = Tensor.zeros([40_000])
+        try Init.truncNormal_(t, mean: 0, std: 1, a: a, b: b, generator: Generator(seed: 5))
+        #expect(t.min().item() >= a && t.max().item() <= b)
+        #expect(abs(Double(t.mean().item()) - mean) < 0.01)
+    }
+
     @Test func eyeAndDirac() throws {
         let e = Tensor.zeros([2, 3])
         try Init.eye_(e)

@@ -37,6 +37,7 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         case .diverged(let step, _): state.message = "diverged at step \(step): paused, parameters restored; lower the learning rate (-) and resume"
         case .saved(let path): state.message = "saved \(path)"
         case .failed(let message): state.message = "failed: " + message
+        case .warning(let text): state.message = "warning: " + text
         case .finished: state.message = "finished: r resets, q quits"
         case .epochFinished, .stopped, .reachedStep: break
         }

@@ -81,10 +81,11 @@ public struct FashionMNIST: BatchSource, Sequence {
         let problem = named.map { FileManager.default.fileExists(atPath: $0.path) } == false
             ? "Dataset not found: the folder does not exist"
             : "Dataset not found: no Fashion-MNIST there (missing \(missing.map { $0 + "[.gz]" }.joined(separator: ", ")))"
+        let getIt = "get the data with `make deps` (Debian package dataset-fashion-mnist) or `tensortop data download`"
         let hint = root != nil
-            ? "Pass --data with the folder holding the four IDX files, or leave --data out to use the usual places."
+            ? "Check --data PATH (the folder holding the four IDX files), leave --data out to use the usual places, or \(getIt)."
             : named != nil
-            ? "Set TENSORTOP_DATA to the folder holding the four IDX files, or unset it to use the usual places."
+            ? "Check TENSORTOP_DATA (the folder holding the four IDX files), unset it to use the usual places, or \(getIt)."
             : "Get the data with `make deps` (Debian package dataset-fashion-mnist), pass --data PATH, or run `tensortop data download`."
         throw DatasetError(candidates.map(\.path).joined(separator: ", ") + source, problem, hint: hint)
     }

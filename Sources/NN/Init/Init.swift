@@ -29,8 +29,8 @@ public enum Init {
     ///
     /// Sampled as PyTorch's `trunc_normal_` does, by the inverse CDF: a uniform draw between
     /// the normal CDF at a and at b, mapped back through the inverse CDF and clamped to
-    /// [a, b]. One draw per element, so it always ends, even when [a, b] lies far out in a
-    /// tail (where the values pile up at the nearer cut-off, as in PyTorch).
+    /// [a, b]. One draw per element, so it always ends, even when [a, b] lies so far out in a
+    /// tail that both CDF values round to 1 (then every value lands on a cut-off, as in PyTorch).
     @discardableResult
     public static func truncNormal_(
         _ tensor: Tensor, mean: Float = 0, std: Float = 1, a: Float = -2, b: Float = 2, generator: Generator? = nil

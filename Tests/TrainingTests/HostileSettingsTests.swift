@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import NN
+import Telemetry
+import Training
+
+/// Settings and runs that trapped, hung or misled in the fuzzing run (issue 10).
+@Suite struct HostileSettingsTests {
+    /// fuzz: `train --data /nonexistent --save X` waited for ever for the save's acknowledgement
+    /// from a trainer that had already ended. Every command after the end is refused.
+    @Test func aTrainerThatCouldNotStartRefusesLaterCommands() throws {
+        var config = SyntheticData.config()
+        config.dataRoot = "/nonexistent-\(UUID().uuidString)"
+        config.keepAliveWhenFinished = true
+        let controller = try TrainerController.start(config)
+        let events = try #require(controller.events { if case .failed = $0 { true } else { false } })
+        guard case .failed(let message) = events.last else { Issue.record("no failure in \(events)"); return }
+        #expect(message.contains("Dataset not found"))
+        let save = try #require(controller.acknowledge(.save(path: "x.safetensors")))
+        #expect(!save.applied)
+        #expect(save.text.contains("could not start"))
+        controller.join()
+        #expect(controller.acknowledge(.stop)?.applied == false)
+    }
+
+    /// fuzz: ~130 presses of `+` made the Float learning rate inf; then `-` was refused for ever.
+    @Test func theLearningRateStaysFiniteUnderRepeatedScaling() throws {
+        var config = SyntheticData.config()
+        config.optimizer = .sgd
+        config.learningRate = 0.1
+        config.startPaused = true
+        config.keepAliveWhenFinished = true
+        let controller = try TrainerController.start(config)
+        defer {
+            controller.send(.stop)
+            controller.join()
+        }
+        var last: (applied: Bool, text: String)?
+        for _ in 0..<140 { last = controller.acknowledge(.scaleLearningRate(2)) }
+        #expect(last?.applied == true)
+        #expect(last?.text.contains("the largest learning rate allowed") == true)
+        let high = try #require(controller.snapshot { $0.learningRate > 0 })
+        #expect(high.learningRate == LearningRateRange.largest)
+        #expect(controller.acknowledge(.scaleLearningRate(0.5))?.applied == true)
+        #expect(controller.snapshot { _ in true }?.learningRate == LearningRateRange.largest / 2)
+        #expect(controller.acknowledge(.reset)?.applied == true)
+        #expect(controller.snapshot { _ in true }?.learningRate.isFinite == true)
+        for _ in 0..<200 { last = controller.acknowledge(.scaleLearningRate(0.5)) }
+        #expect(last?.text.contains("the smallest positive learning rate allowed") == true)
+        #expect(controller.snapshot { _ in true }?.learningRate ?? 0 > 0)
+    }
+
+    /// fuzz: `--lr 1000` with SGD trained to chance accuracy, finite, and nothing said so.
+    @Test func aLossFarAboveItsStartIsWarnedAbout() throws {
+        var config = SyntheticData.config(epochs: 3)
+        config.optimizer = .sgd
+        config.learningRate = 1000
+        let controller = try TrainerController.start(config)
+        let events = try #require(controller.events { $0 == .finished || { if case .diverged = $0 { true } else { false } }($0) })
+        controller.join()
+        let warnings = events.compactMap { if case .warning(let text) = $0 { text } else { nil } }
+        #expect(warnings.count == 1, "\(events)")
+        #expect(warnings.first?.contains("the learning rate 1000 is probably too high") == true)
+    }
+
+    @Test func anOrdinaryRunIsNotWarnedAbout() throws {
+        let controller = try TrainerController.start(SyntheticData.config(epochs: 3))
+        let events = try #require(controller.events { $0 == .finished })
+        controller.join()
+        #expect(!events.contains { if case .warning = $0 { true } else { false } })
+    }
+
+    /// fuzz: `--layers 784,100000000,10` allocated 313 GB; `784,9223372036854775807,10` trapped.
+    @Test(arguments: [100_000_000, Int.max])
+    func aModelThatCannotFitIsRefusedUpFront(width: Int) throws {
+        var config = SyntheticData.config()
+        config.model = .layers([784, width, 10], .relu)
+        let error = #expect(throws: ConfigError.self) { try config.validate() }
+        #expect(error?.option == "--layers")
+        #expect(error?.problem.contains("training this needs at least") == true)
+        #expect(error?.problem.contains("of memory") == true)
+    }
+
+    @Test func theMemoryEstimateCountsParametersStateAndABatch() {
+        var config = TrainingConfig()  // mlp 784→256→10, Adam, batch 128, one data worker
+        let mlpParameters = 784 * 256 + 256 + 256 * 10 + 10
+        var estimate = MemoryEstimate(config, trainImages: 60_000)
+        #expect(estimate.modelBytes == mlpParameters * 5 * 4)  // weights, grads, backup, two Adam moments
+        #expect(estimate.batchBytes == 128 * (784 * 3 + (256 + 10) * 4) * 4)
+        config.optimizer = .sgd
+        config.batchSize = Int.max
+        estimate = MemoryEstimate(config, trainImages: 1000)
+        #expect(estimate.modelBytes == mlpParameters * 3 * 4)
+        #expect(estimate.batchBytes == 1000 * (784 * 3 + (256 + 10) * 4) * 4)  // a batch holds at most the data
+        config.model = .layers([784, Int.max, 10], .relu)
+        #expect(MemoryEstimate(config, trainImages: 1000).totalBytes == Int.max)  // saturates, never traps
+        #expect(MemoryEstimate.describe(313_600_000_000) == "313.6 GB")
+    }
+
+    @Test func optionsThatWouldBeIgnoredAreRefused() throws {
+        var config = SyntheticData.config()
+        config.momentum = 0.9  // with the default Adam
+        #expect((#expect(throws: ConfigError.self) { try config.validate() })?.option == "--momentum")
+        config.optimizer = .sgd
+        try config.validate()
+    }
+
+    /// fuzz: invalid --init values fell back to the default initialisation without a word.
+    @Test(arguments: ["dirac", "dirac:groups=1e30", "dirac:groups=-2", "sparse:sparsity=2", "trunc-normal:a=1,b=0",
+                      "uniform:a=2,b=1", "normal:std=-1", "trunc-normal:std=0"])
+    func invalidInitMethodsAreRefused(text: String) throws {
+        let refusal = #expect(throws: ConfigError.self) {
+            var config = SyntheticData.config()
+            config.initMethod = try InitChoice.parse(text)
+            try config.validate()
+        }
+        #expect(refusal?.option == "--init")
+    }
+
+    @Test func aFarTailTruncatedNormalInitTrains() throws {
+        var config = SyntheticData.config(epochs: 1)
+        config.initMethod = try InitChoice.parse("trunc-normal:mean=0,std=0.001,a=1,b=2")
+        let controller = try TrainerController.start(config)
+        let events = try #require(controller.events { $0 == .finished || { if case .diverged = $0 { true } else { false } }($0) })
+        controller.join()
+        #expect(!events.contains { if case .failed = $0 { true } else { false } })
+    }
+
+    /// fuzz: `--init constant:val=3e38` trapped binning the histogram of a single huge value.
+    @Test func histogramsOfExtremeValuesDoNotTrap() {
+        for values: [Float] in [[Float](repeating: 3e38, count: 500), [-3e38, 3e38, 0], [Float.leastNonzeroMagnitude, 2 * .leastNonzeroMagnitude],
+                                [.nan, .infinity], [Float.greatestFiniteMagnitude, -Float.greatestFiniteMagnitude]] {
+            let histogram = values.withUnsafeBufferPointer { Histogram($0) }
+            #expect(histogram.counts.reduce(0, +) + histogram.below + histogram.above == values.filter(\.isFinite).count)
+        }
+    }
+}
