@@ -26,7 +26,7 @@ struct LossWatch {
         stepsAbove = loss > Self.factor * start ? stepsAbove + 1 : 0
         guard !warned, stepsAbove >= Self.patience else { return nil }
         warned = true
-        return String(format: "the loss has stayed above %g× its starting value (%.4f) for %d steps, now %.4g: the learning rate %g is probably too high",
+        return String(format: "loss above %g× its start (%.4g) for %d steps, now %.4g: learning rate %g is probably too high",
                       Self.factor, start, stepsAbove, loss, Double(learningRate))
     }
 

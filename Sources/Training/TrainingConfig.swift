@@ -109,7 +109,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
 /// however often it is doubled or halved from the keyboard (each press is clamped here).
 public enum LearningRateRange {
     public static let smallest = 1e-12
-    public static let largest = 1e6
+    public static let largest = 1e38
 
     /// `value` brought into [smallest, largest], keeping 0 as 0 (a non-negative, non-NaN `value`).
     public static func clamp(_ value: Double) -> Double {

@@ -40,9 +40,10 @@ import Training
         #expect(last?.applied == true)
         #expect(last?.text.contains("the largest learning rate allowed") == true)
         let high = try #require(controller.snapshot { $0.learningRate > 0 })
-        #expect(high.learningRate == LearningRateRange.largest)
+        let largest = Double(Float(LearningRateRange.largest))  // the optimizer keeps a Float
+        #expect(high.learningRate == largest)
         #expect(controller.acknowledge(.scaleLearningRate(0.5))?.applied == true)
-        #expect(controller.snapshot { _ in true }?.learningRate == LearningRateRange.largest / 2)
+        #expect(controller.snapshot { _ in true }?.learningRate == largest / 2)
         #expect(controller.acknowledge(.reset)?.applied == true)
         #expect(controller.snapshot { _ in true }?.learningRate.isFinite == true)
         for _ in 0..<200 { last = controller.acknowledge(.scaleLearningRate(0.5)) }
@@ -60,7 +61,7 @@ import Training
         controller.join()
         let warnings = events.compactMap { if case .warning(let text) = $0 { text } else { nil } }
         #expect(warnings.count == 1, "\(events)")
-        #expect(warnings.first?.contains("the learning rate 1000 is probably too high") == true)
+        #expect(warnings.first?.contains("learning rate 1000 is probably too high") == true)
     }
 
     @Test func anOrdinaryRunIsNotWarnedAbout() throws {
