@@ -26,6 +26,9 @@ public final class TrainerController: Sendable {
     let wake = DispatchSemaphore(value: 0)
     /// Wakes a reader waiting for events.
     private let eventSignal = DispatchSemaphore(value: 0)
+    /// Signalled once the first snapshot is out (or the thread has ended): the trainer has loaded, or failed to.
+    private let firstSnapshot = DispatchSemaphore(value: 0)
+    private let published = Atomic<Bool>(false)
     private let thread = Mutex<JoinableThread?>(nil)
 
     /// Starts training `config` on a new thread (the config is validated first).
@@ -70,6 +73,7 @@ public final class TrainerController: Sendable {
         }
         for (id, _) in unanswered { report(.refused(id, reason)) }
         eventSignal.signal()
+        if !published.exchange(true, ordering: .acquiringAndReleasing) { firstSnapshot.signal() }
     }
 
     /// The commands queued since the last call (trainer side).
@@ -85,7 +89,22 @@ public final class TrainerController: Sendable {
     /// The newest snapshot, if one was published.
     public func latestSnapshot() -> TrainingSnapshot? { mailbox.withLock { $0 } }
 
-    func publish(_ snapshot: TrainingSnapshot) { mailbox.withLock { $0 = snapshot } }
+    func publish(_ snapshot: TrainingSnapshot) {
+        mailbox.withLock { $0 = snapshot }
+        if !published.exchange(true, ordering: .acquiringAndReleasing) { firstSnapshot.signal() }
+    }
+
+    /// Waits until the trainer has loaded its data and model (or failed to) and returns why
+    /// it could not start, or nil when it runs. Consumes no events.
+    ///
+    /// The dashboard calls this before taking over the terminal, so a data set that cannot be
+    /// read is a plain message and an exit code, not a failed dashboard.
+    public func startupFailure() -> String? {
+        firstSnapshot.wait()
+        firstSnapshot.signal()  // for any other caller
+        if case .failed(let message)? = latestSnapshot()?.state { return message }
+        return nil
+    }
 
     // MARK: Losses
 

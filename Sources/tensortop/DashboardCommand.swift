@@ -42,6 +42,11 @@ struct DashboardCommand: ParsableCommand {
         let catalog = ThemeCatalog(executable: URL(fileURLWithPath: CommandLine.arguments[0]))
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let controller = try CommandLineError.wrap { try TrainerController.start(config) }
+        // Likewise data the trainer cannot read (a damaged file, a bomb): a message, not a failed dashboard.
+        if let failure = controller.startupFailure() {
+            controller.join()
+            throw CommandLineError(description: failure)
+        }
         let interrupt = InterruptWatch()
         let screen = CursesScreen()
         defer {

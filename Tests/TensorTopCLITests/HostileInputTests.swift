@@ -33,11 +33,13 @@ import TestSupport
         return Data(bytes)
     }
 
-    /// fuzz data_idx_dims_overflow/: dims 2³² − 1 × 3 overflowed in `data info`, `train`, `data export`.
+    /// fuzz data_idx_dims_overflow/: dims 2³² − 1 × 3 overflowed in `data info`, `train`, `data export`, the dashboard.
     @Test func idxDimsThatOverflowAreRefusedByEveryCommand() throws {
         let data = try Self.dataFolder(trainImages: Self.gzip(Self.imageHeader([.max, .max, .max]) + Data(repeating: 1, count: 4096)))
         let out = Binary.temporaryDirectory().path
-        for arguments in [["data", "info", "--data", data], ["train", "--data", data, "--epochs", "1"], ["data", "export", "--data", data, "--to", out]] {
+        // The dashboard reports it before taking over the terminal (so it runs here without one).
+        for arguments in [["data", "info", "--data", data], ["train", "--data", data, "--epochs", "1"], ["data", "export", "--data", data, "--to", out],
+                          ["dashboard", "--data", data]] {
             let result = try Binary.run(arguments)
             #expect(result.status == 1, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("train-images-idx3-ubyte.gz: the header's dimensions [4294967295, 4294967295, 4294967295]"), "\(arguments): \(result.stderr)")
@@ -164,19 +166,11 @@ import TestSupport
         let command = "\(Binary.url.path) train --data \(data) --batch-size 16 --epochs 9223372036854775807; echo EXIT=$?; sleep 60"
         try Tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "10", command])
         defer { _ = try? Tmux.run(["kill-session", "-t", session]) }
-        func screen(until condition: (String) -> Bool) throws -> String? {
-            let deadline = Date().addingTimeInterval(60)
-            repeat {
-                let text = try Tmux.run(["capture-pane", "-t", session, "-p"])
-                if condition(text) { return text }
-            } while Date() < deadline
-            return nil
-        }
         // Once a rate is measured the ETA is about 10¹⁶ years: shown as a bound, not an overflow.
-        let progress = try #require(try screen { $0.contains("ETA >999 days") })
+        let progress = try #require(try DashboardEndToEndTests.screen(session) { $0.contains("ETA >999 days") })
         #expect(progress.contains("epoch 1/9223372036854775807"), "\(progress)")
         try Tmux.run(["send-keys", "-t", session, "C-c"])
-        let end = try #require(try screen { $0.contains("EXIT=") })
+        let end = try #require(try DashboardEndToEndTests.screen(session) { $0.contains("EXIT=") })
         #expect(end.contains("EXIT=0"), "\(end)")
     }
 }

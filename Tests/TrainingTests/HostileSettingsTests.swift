@@ -13,6 +13,7 @@ import Training
         config.dataRoot = "/nonexistent-\(UUID().uuidString)"
         config.keepAliveWhenFinished = true
         let controller = try TrainerController.start(config)
+        #expect(controller.startupFailure()?.contains("Dataset not found") == true)
         let events = try #require(controller.events { if case .failed = $0 { true } else { false } })
         guard case .failed(let message) = events.last else { Issue.record("no failure in \(events)"); return }
         #expect(message.contains("Dataset not found"))
@@ -66,6 +67,7 @@ import Training
 
     @Test func anOrdinaryRunIsNotWarnedAbout() throws {
         let controller = try TrainerController.start(SyntheticData.config(epochs: 3))
+        #expect(controller.startupFailure() == nil)
         let events = try #require(controller.events { $0 == .finished })
         controller.join()
         #expect(!events.contains { if case .warning = $0 { true } else { false } })
