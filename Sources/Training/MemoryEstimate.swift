@@ -38,9 +38,14 @@ public struct MemoryEstimate: Sendable, Equatable {
         batchBytes = Self.multiply(Self.multiply(images, perImage), 4)
     }
 
-    /// The physical memory of this machine, in bytes.
+    /// The memory this process may use, in bytes: the machine's physical memory, or the
+    /// control group's limit when a container sets a smaller one.
     public static var machineBytes: Int {
-        Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        let limits = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"].compactMap { path in
+            (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        return limits.filter { $0 > 0 }.reduce(physical, Swift.min)
     }
 
     /// `bytes` in the largest unit that keeps a number ≥ 1, e.g. `313.6 GB`.

@@ -78,7 +78,7 @@ struct TrainingOptions: ParsableArguments {
         valueName: "method"))
     var `init`: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Random seed: the same seed and settings give the same loss at every step.")
+    @Option(name: .long, parsing: .unconditional, help: "Random seed, a whole number from 0 to 18446744073709551615: the same seed and settings give the same loss at every step.")
     var seed: UInt64 = 0
 
     @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder (default: $TENSORTOP_DATA if set, else the Debian package, then the user cache).", valueName: "path"))
