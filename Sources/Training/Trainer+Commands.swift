@@ -98,8 +98,9 @@ extension Trainer {
         optimizer.lr = Float(clamped)
         lossWatch.rearm()
         var text = "lr \(old) → \(optimizer.lr)"
-        if clamped < value { text += " (the largest learning rate allowed; asked for \(value))" }
-        if clamped > value { text += " (the smallest positive learning rate allowed; asked for \(value))" }
+        let asked = String(format: "%g", value)
+        if clamped < value { text += " (the largest learning rate allowed; asked for \(asked))" }
+        if clamped > value { text += " (the smallest positive learning rate allowed; asked for \(asked))" }
         journal.append(JournalEntry(step: step, kind: .learningRate, text: text))
         return text
     }
