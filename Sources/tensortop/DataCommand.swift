@@ -43,7 +43,7 @@ struct DataDownload: ParsableCommand {
         abstract: "Download Fashion-MNIST and verify each file's MD5.",
         discussion: "Files already present are kept. Each file is written under a temporary name and renamed only after its checksum matched.")
 
-    @Option(name: .long, help: "The folder to download into (default: the per-user cache).")
+    @Option(name: .long, help: "The folder to download into (default: $TENSORTOP_DATA if set, else the per-user cache).")
     var to: String?
 
     @Option(name: .long, help: "The base URL of a mirror holding the four .gz files.")
@@ -56,7 +56,8 @@ struct DataDownload: ParsableCommand {
     }
 
     func run() throws {
-        let folder = to.map { URL(fileURLWithPath: $0) } ?? FashionMNISTLocation.userCache
+        // Where TENSORTOP_DATA points is where later runs will look, so that is where the files go.
+        let folder = to.map { URL(fileURLWithPath: $0) } ?? FashionMNISTLocation.environmentRoot ?? FashionMNISTLocation.userCache
         var mirrorURL = URL(string: mirror)!
         if !mirror.hasSuffix("/") { mirrorURL = URL(string: mirror + "/")! }
         let fetched = try CommandLineError.wrap {

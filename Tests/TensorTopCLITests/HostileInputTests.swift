@@ -83,6 +83,14 @@ import TestSupport
         let found = try Binary.run(["data", "info"], environment: ["TENSORTOP_DATA": data])
         #expect(found.status == 0, "\(found.stderr)")
         #expect(found.stdout.contains("\(data): 50 training and 20 test images"))
+        // `data download` puts the files where TENSORTOP_DATA points (files already there are kept: no network here).
+        let target = Binary.temporaryDirectory()
+        for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+            try Data().write(to: target.appendingPathComponent(name + ".gz"))
+        }
+        let download = try Binary.run(["data", "download"], environment: ["TENSORTOP_DATA": target.path])
+        #expect(download.status == 0, "\(download.stderr)")
+        #expect(download.stdout.contains("all four files are already in \(target.path)"), "\(download.stdout)")
     }
 
     /// fuzz: values that trapped, hung or allocated without bound; each is refused, or trains.
