@@ -5,7 +5,8 @@ import Foundation
 /// whole run, finite, while the accuracy sits at chance.
 ///
 /// It warns once, after `patience` steps in a row above `factor` × the first step's loss;
-/// a learning-rate change re-arms it and a reset starts it over.
+/// a learning-rate change re-arms it, and a reset, re-initialisation or load starts it over
+/// (new weights have their own starting loss).
 struct LossWatch {
     /// How far above the first loss counts as "far above".
     static let factor = 4.0
@@ -26,7 +27,7 @@ struct LossWatch {
         stepsAbove = loss > Self.factor * start ? stepsAbove + 1 : 0
         guard !warned, stepsAbove >= Self.patience else { return nil }
         warned = true
-        return String(format: "loss above %g× its start (%.4g) for %d steps, now %.4g: learning rate %g is probably too high",
+        return String(format: "loss above %g× its start (%.4g) for %d steps, now %.4g: learning rate %g may be too high",
                       Self.factor, start, stepsAbove, loss, Double(learningRate))
     }
 

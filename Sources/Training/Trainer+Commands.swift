@@ -171,6 +171,7 @@ extension Trainer {
         }
         let text = "\(method.choice) on \(target ?? "all parameters")"
         journal.append(JournalEntry(step: step, kind: .reinitialize, text: text))
+        lossWatch = LossWatch()  // new weights, new starting loss: a bad init is not a learning-rate problem
         return text
     }
 
@@ -257,6 +258,7 @@ extension Trainer {
             throw Refusal("\(error)")
         }
         journal.append(JournalEntry(step: step, kind: .load, text: "loaded \(path)"))
+        lossWatch = LossWatch()
         if case .diverged = state { state = .paused }
         return "loaded \(path)"
     }

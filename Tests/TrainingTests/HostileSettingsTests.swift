@@ -62,7 +62,24 @@ import Training
         controller.join()
         let warnings = events.compactMap { if case .warning(let text) = $0 { text } else { nil } }
         #expect(warnings.count == 1, "\(events)")
-        #expect(warnings.first?.contains("learning rate 1000 is probably too high") == true)
+        #expect(warnings.first?.contains("learning rate 1000 may be too high") == true)
+    }
+
+    /// The demo's normal_(std=1) re-initialisation raised the loss tenfold: that is the new start,
+    /// not a learning-rate problem.
+    @Test func aReinitialisationStartsTheLossWatchOver() throws {
+        var config = SyntheticData.config(epochs: 3)
+        config.optimizer = .sgd
+        config.learningRate = 1e-4  // the loss stays where the re-initialisation puts it
+        config.startPaused = true
+        let controller = try TrainerController.start(config)
+        #expect(controller.acknowledge(.step(10))?.applied == true)
+        #expect(controller.snapshot { $0.step >= 10 && $0.state == .paused } != nil)
+        #expect(controller.acknowledge(.reinitialize(parameter: nil, method: try InitChoice.parse("normal:std=1")))?.applied == true)
+        #expect(controller.acknowledge(.resume)?.applied == true)
+        let events = try #require(controller.events { $0 == .finished })
+        controller.join()
+        #expect(!events.contains { if case .warning = $0 { true } else { false } }, "\(events)")
     }
 
     @Test func anOrdinaryRunIsNotWarnedAbout() throws {
