@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // Restores the terminal from signal handlers (C: only async-signal-safe calls, static storage).
+        .target(name: "CTerminalGuard", path: "Sources/CTerminalGuard"),
 
         // MARK: Core
         .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc"]),
@@ -35,7 +37,7 @@ let package = Package(
         .target(name: "Optim", dependencies: ["Tensors"]),
         .target(name: "Telemetry"),
         .target(name: "Dashboard", dependencies: ["Telemetry"]),
-        .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw"]),
+        .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw", "CTerminalGuard"]),
         .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training"]),
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(
