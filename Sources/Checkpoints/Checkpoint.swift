@@ -1,3 +1,4 @@
+import FileWriting
 import Foundation
 import NN
 import Tensors
@@ -68,7 +69,7 @@ public struct Checkpoint: Sendable, Equatable {
         switch format {
         case .safetensors:
             let data = try Safetensors.encode(self)
-            try AtomicFile.write(to: url) { temporary in try data.write(to: temporary) }
+            try AtomicFile.write(data, to: url)
         case .pytorch:
             try TorchArchive.write(self, to: url)
         }
