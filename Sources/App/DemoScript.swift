@@ -75,12 +75,16 @@ public struct DemoScript: Sendable {
             self.line = line
             self.problem = problem
         }
-        public var description: String { line > 0 ? "\(file):\(line): \(problem)" : "\(file): \(problem)" }
+        /// `FILE:LINE: problem`, with any control characters from the file name or the quoted line made visible.
+        public var description: String {
+            VisibleText.escaping(line > 0 ? "\(file):\(line): \(problem)" : "\(file): \(problem)")
+        }
     }
 
     /// Parses script text; `file` names it in errors.
     public init(text: String, file: String) throws {
-        name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        // The name goes into messages, the recording's title and the summary: no raw control characters.
+        name = VisibleText.escaping(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
         var commands: [(Int, DemoCommand)] = []
         var settings = DemoSettings()
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -1,3 +1,6 @@
+/* sigaction, siginfo_t, sigaltstack and SA_ONSTACK are POSIX/XSI, not plain C. */
+#define _XOPEN_SOURCE 700
+
 #include "CTerminalGuard.h"
 
 #include <errno.h>

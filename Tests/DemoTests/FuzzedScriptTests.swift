@@ -21,7 +21,7 @@ import Dashboard
         #expect(error?.description == "\(url.path)\(message)")
     }
 
-    @Test func settingsAndWaitsOutOfRangeAreRefused() {
+    @Test func settingsAndWaitsOutOfRangeAreRefused() throws {
         let cases: [(String, String)] = [
             ("settings batch=0", "t.tt:1: batch: '0' is not a whole number of images (1 or more)"),
             ("settings batch=2.5", "t.tt:1: batch: '2.5' is not a whole number"),
@@ -35,6 +35,10 @@ import Dashboard
             let error = #expect(throws: DemoScript.ParseError.self) { try DemoScript(text: text, file: "t.tt") }
             #expect(error?.description.hasPrefix(message) == true, "\(text): \(error?.description ?? "")")
         }
+        let quoted = #expect(throws: DemoScript.ParseError.self) { try DemoScript(text: "key \u{1B}[2J", file: "t\u{7}.tt") }
+        #expect(quoted?.description.hasPrefix("t\u{2407}.tt:1: expected `key NAME`") == true)
+        #expect(quoted?.description.hasSuffix("got 'key \u{241B}[2J'") == true)
+        #expect(try DemoScript(text: "", file: "/x/a\u{1B}b.tt").name == "a\u{241B}b")
         let script = try? DemoScript(text: "settings batch=64 seed=18446744073709551615\nwait 3600s", file: "ok.tt")
         #expect(script?.commands.map(\.command) == [.wait(seconds: 3600)])
     }
