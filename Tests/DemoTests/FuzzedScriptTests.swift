@@ -51,6 +51,15 @@ import Dashboard
         #expect(script.commands.filter { $0.command == .key(.character("+")) }.count == 140)
     }
 
+    /// 140 presses of `+` then `-`, `r` and steps: the script plays to its end with every frame.
+    @Test(.enabled(if: DemoTests.dataInstalled, "needs Fashion-MNIST (make deps installs it)"))
+    func learningRateReproducerPlays() throws {
+        let script = try DemoScript(contentsOf: Self.fixture("demo_lr_stuck_inf"))
+        let frames = try DemoRunner(script: script, options: DemoRunner.Options()).run()
+        #expect(frames.map(\.name) == ["at135", "plus140", "div", "minus20", "afterreset", "resumed"])
+        #expect(frames.allSatisfy { $0.text.contains("│ lr ") && $0.text.contains("SGD") })
+    }
+
     @Test func screenSizeIsBoundedBeforeAnythingRuns() throws {
         #expect(throws: Never.self) { try DemoRunner.checkSize(width: 1000, height: 500) }
         for (width, height) in [(100_000, 100_000), (1001, 40), (120, 501), (19, 40), (120, 9), (Int.max, Int.min)] {
