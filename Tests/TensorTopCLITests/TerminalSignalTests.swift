@@ -34,6 +34,46 @@ import TestSupport
         #expect(after.contains(" icanon") && after.contains(" echo") && after.contains(" icrnl") && after.contains(" onlcr"))
         #expect(!after.contains("-icanon") && !after.contains("-echo ") && !after.contains("-icrnl") && !after.contains("-onlcr"))
     }
+
+    /// `l` then enter on a hostile checkpoint (a shape whose size overflows): whether loading
+    /// traps on the trainer thread (Swift's crash reporter then prints on a restored terminal
+    /// and the exit status is 128 + the signal) or is refused (the dashboard goes on and quits
+    /// normally), the terminal ends up cooked with echo.
+    @Test(.enabled(if: DashboardEndToEndTests.available, "needs tmux and the release build (make test builds it)"))
+    func hostileCheckpointNeverLeavesTheTerminalRaw() throws {
+        let session = "tt-crash-\(UUID().uuidString.prefix(8))"
+        let work = Binary.temporaryDirectory()
+        let checkpoints = work.appendingPathComponent("checkpoints")
+        try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Binary.checkpointFixture("hostile/pth_view_shape_overflow.pth"),
+                                         to: checkpoints.appendingPathComponent("hostile.pth"))
+        let data = TrainCommandTests.dataFolder(train: 2000, test: 100)
+        let command = "\(DashboardEndToEndTests.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000; echo EXIT=$?; stty -a; sleep 60"
+        try Tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", work.path, command])
+        defer { _ = try? Tmux.run(["kill-session", "-t", session]) }
+        func send(_ keys: String...) throws { try Tmux.run(["send-keys", "-t", session] + keys) }
+
+        try #require(try DashboardEndToEndTests.screen(session) { $0.contains("RUNNING") } != nil)
+        try send("l")
+        try #require(try DashboardEndToEndTests.screen(session) { $0.contains("Load a checkpoint") && $0.contains("checkpoints/hostile.pth") } != nil)
+        try send("Enter")
+        // Wait until the load has an outcome: the process died (the crash reporter may ask
+        // for a key), or the dashboard runs on with the list closed and a message.
+        let outcome = try #require(try DashboardEndToEndTests.screen(session) { screen in
+            if screen.contains("Press space to interact") { _ = try? Tmux.run(["send-keys", "-t", session, "q"]) }
+            return screen.contains("EXIT=") || (!screen.contains("Load a checkpoint") && screen.contains("hostile.pth"))
+        })
+        if !outcome.contains("EXIT=") { try send("Escape", "q") }
+        let after = try #require(try DashboardEndToEndTests.screen(session) { screen in
+            if screen.contains("Press space to interact") { _ = try? Tmux.run(["send-keys", "-t", session, "q"]) }
+            return screen.contains("EXIT=") && screen.contains("icanon")
+        })
+        let exit = try #require(after.range(of: "EXIT=[0-9]+", options: .regularExpression), "\(after)")
+        let status = try #require(Int(after[exit].dropFirst(5)))
+        #expect(status == 0 || status == 128 + Int(SIGILL) || status == 128 + Int(SIGTRAP), "\(after)")
+        #expect(after.contains(" icanon") && after.contains(" echo") && after.contains(" icrnl") && after.contains(" onlcr"))
+        #expect(!after.contains("-icanon") && !after.contains("-icrnl") && !after.contains("-onlcr"))
+    }
 }
 
 /// Resize storms and thousands of random keys (escape sequences, paste, mouse codes) keep the
