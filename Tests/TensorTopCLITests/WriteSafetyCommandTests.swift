@@ -20,6 +20,20 @@ import TestSupport
         #expect(!result.stdout.contains("epoch"))  // refused before the first epoch
     }
 
+    /// What a SIGKILL during `train --save` leaves behind is removed by the next save there.
+    @Test(arguments: ["m.safetensors", "m.pth"])
+    func saveRemovesTheTemporaryFileOfAKilledSave(name: String) throws {
+        let folder = Binary.temporaryDirectory()
+        let stale = folder.appendingPathComponent(".\(name).tmp-\(try EndedProcess.id())-5eed")
+        try Data(repeating: 7, count: 1000).write(to: stale)
+        let model = folder.appendingPathComponent(name)
+        let result = try Binary.run(["train", "--data", TrainCommandTests.dataFolder(), "--epochs", "1", "--save", model.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [name])
+        let inspect = try Binary.run(["inspect", model.path])
+        #expect(inspect.status == 0 && inspect.stdout.contains("1.weight"), "\(inspect.stdout)\(inspect.stderr)")
+    }
+
     @Test func dashboardRefusesAnUnwritableRecordingBeforeStarting() throws {
         let data = TrainCommandTests.dataFolder()
         let missing = Binary.temporaryDirectory().appendingPathComponent("gone/session.cast").path
