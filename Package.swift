@@ -66,7 +66,9 @@ let package = Package(
         .testTarget(
             name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop", "TestSupport"]),
+        .testTarget(
+            name: "TensorTopCLITests",
+            dependencies: ["tensortop", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
