@@ -16,24 +16,13 @@ import ZIPFoundation
           arguments: signals.map(\.name))
     func signalLeavesTheTerminalUsable(signal name: String) throws {
         let number = try #require(Self.signals.first { $0.name == name }?.number)
-        let session = "tt-sig-\(name)-\(UUID().uuidString.prefix(8))"
-        let work = Binary.temporaryDirectory()
-        let data = TrainCommandTests.dataFolder(train: 2000, test: 100)
-        // The inner shell writes its process id, then becomes tensortop (exec keeps the id).
-        let command = "sh -c 'echo $$ > pid; exec \(DashboardEndToEndTests.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000'; "
-            + "echo EXIT=$?; stty -a; sleep 60"
-        try Tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", work.path, command])
-        defer { _ = try? Tmux.run(["kill-session", "-t", session]) }
-
-        try #require(try DashboardEndToEndTests.screen(session) { $0.contains("RUNNING") && $0.contains("Gradients") } != nil)
-        let pidText = try String(contentsOf: work.appendingPathComponent("pid"), encoding: .utf8)
-        let pid = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(kill(pid, number) == 0)
-
-        let after = try #require(try DashboardEndToEndTests.screen(session) { $0.contains("EXIT=") && $0.contains("icanon") })
-        #expect(after.contains("EXIT=\(128 + number)"), "\(after)")
-        #expect(after.contains(" icanon") && after.contains(" echo") && after.contains(" icrnl") && after.contains(" onlcr"))
-        #expect(!after.contains("-icanon") && !after.contains("-echo ") && !after.contains("-icrnl") && !after.contains("-onlcr"))
+        let dashboard = try DashboardSession("sig-\(name)")
+        defer { dashboard.close() }
+        try #require(try dashboard.screen { $0.contains("RUNNING") && $0.contains("Gradients") } != nil)
+        #expect(kill(try #require(try dashboard.processID()), number) == 0)
+        let end = try dashboard.finish()
+        #expect(end.status == 128 + Int(number), "\(end.pane)")
+        #expect(end.restored, "\(end.pane)")
     }
 
     /// A PyTorch archive whose pickle nests 100,000 one-element tuples (the fuzz file
@@ -56,9 +45,8 @@ import ZIPFoundation
     @Test(.enabled(if: DashboardEndToEndTests.available, "needs tmux and the release build (make test builds it)"),
           arguments: ["overflowing shape", "nested tuples"])
     func hostileCheckpointNeverLeavesTheTerminalRaw(checkpoint: String) throws {
-        let session = "tt-crash-\(UUID().uuidString.prefix(8))"
-        let work = Binary.temporaryDirectory()
-        let checkpoints = work.appendingPathComponent("checkpoints")
+        let folder = Binary.temporaryDirectory()
+        let checkpoints = folder.appendingPathComponent("checkpoints")
         try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
         let hostile = checkpoints.appendingPathComponent("hostile.pth")
         if checkpoint == "nested tuples" {
@@ -66,32 +54,22 @@ import ZIPFoundation
         } else {
             try FileManager.default.copyItem(at: Binary.checkpointFixture("hostile/pth_view_shape_overflow.pth"), to: hostile)
         }
-        let data = TrainCommandTests.dataFolder(train: 2000, test: 100)
-        let command = "\(DashboardEndToEndTests.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000; echo EXIT=$?; stty -a; sleep 60"
-        try Tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", work.path, command])
-        defer { _ = try? Tmux.run(["kill-session", "-t", session]) }
-        func send(_ keys: String...) throws { try Tmux.run(["send-keys", "-t", session] + keys) }
-
-        try #require(try DashboardEndToEndTests.screen(session) { $0.contains("RUNNING") } != nil)
-        try send("l")
-        try #require(try DashboardEndToEndTests.screen(session) { $0.contains("Load a checkpoint") && $0.contains("checkpoints/hostile.pth") } != nil)
-        try send("Enter")
-        // Wait until the load has an outcome: the process died (the crash reporter may ask
-        // for a key), or the dashboard runs on with the list closed and a message.
-        let outcome = try #require(try DashboardEndToEndTests.screen(session) { screen in
-            if screen.contains("Press space to interact") { _ = try? Tmux.run(["send-keys", "-t", session, "q"]) }
+        let dashboard = try DashboardSession("crash", in: folder)
+        defer { dashboard.close() }
+        try #require(try dashboard.screen { $0.contains("RUNNING") } != nil)
+        try dashboard.send("l")
+        try #require(try dashboard.screen { $0.contains("Load a checkpoint") && $0.contains("checkpoints/hostile.pth") } != nil)
+        try dashboard.send("Enter")
+        // Wait for the load's outcome: the process died (the crash reporter may ask for a key),
+        // or the dashboard runs on with the list closed and a message naming the file.
+        try #require(try dashboard.screen { screen in
+            if screen.contains("Press space to interact") { _ = try? dashboard.send("q") }
             return screen.contains("EXIT=") || (!screen.contains("Load a checkpoint") && screen.contains("hostile.pth"))
-        })
-        if !outcome.contains("EXIT=") { try send("Escape", "q") }
-        let after = try #require(try DashboardEndToEndTests.screen(session) { screen in
-            if screen.contains("Press space to interact") { _ = try? Tmux.run(["send-keys", "-t", session, "q"]) }
-            return screen.contains("EXIT=") && screen.contains("icanon")
-        })
-        let exit = try #require(after.range(of: "EXIT=[0-9]+", options: .regularExpression), "\(after)")
-        let status = try #require(Int(after[exit].dropFirst(5)))
-        #expect([0, 128 + Int(SIGILL), 128 + Int(SIGTRAP), 128 + Int(SIGSEGV), 128 + Int(SIGBUS)].contains(status), "\(after)")
-        #expect(after.contains(" icanon") && after.contains(" echo") && after.contains(" icrnl") && after.contains(" onlcr"))
-        #expect(!after.contains("-icanon") && !after.contains("-icrnl") && !after.contains("-onlcr"))
+        } != nil)
+        let end = try dashboard.finish(sending: ["Escape", "q"])
+        let status = try #require(end.status, "\(end.pane)")
+        #expect([0, 128 + Int(SIGILL), 128 + Int(SIGTRAP), 128 + Int(SIGSEGV), 128 + Int(SIGBUS)].contains(status), "\(end.pane)")
+        #expect(end.restored, "\(end.pane)")
     }
 }
 
@@ -126,13 +104,10 @@ import ZIPFoundation
 
     @Test(.enabled(if: DashboardEndToEndTests.available, "needs tmux and the release build (make test builds it)"))
     func resizeStormAndRandomKeysLeaveTheTerminalUsable() throws {
-        let session = "tt-storm-\(UUID().uuidString.prefix(8))"
-        let work = Binary.temporaryDirectory()
-        let data = TrainCommandTests.dataFolder(train: 2000, test: 100)
-        let command = "\(DashboardEndToEndTests.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000; echo EXIT=$?; stty -a; sleep 60"
-        try Tmux.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", work.path, command])
-        defer { _ = try? Tmux.run(["kill-session", "-t", session]) }
-        try #require(try DashboardEndToEndTests.screen(session) { $0.contains("RUNNING") } != nil)
+        let dashboard = try DashboardSession("storm")
+        defer { dashboard.close() }
+        try #require(try dashboard.screen { $0.contains("RUNNING") } != nil)
+        let session = dashboard.name
 
         var random = SplitMix(state: 10)
         for round in 0..<64 {
@@ -144,13 +119,58 @@ import ZIPFoundation
         }
         try Tmux.run(["resize-window", "-t", session, "-x", "120", "-y", "40"])
         // Still alive: it draws at the restored size.
-        try #require(try DashboardEndToEndTests.screen(session) { $0.contains("Loss") && !$0.contains("EXIT=") } != nil)
+        try #require(try dashboard.screen { $0.contains("Loss") && !$0.contains("EXIT=") } != nil)
         // Close any overlay or menu, then quit.
-        let after = try #require(try DashboardEndToEndTests.screen(session) { screen in
-            if !screen.contains("EXIT=") { _ = try? Tmux.run(["send-keys", "-t", session, "Escape", "Escape", "q"]) }
-            return screen.contains("EXIT=") && screen.contains("icanon")
-        })
-        #expect(after.contains("EXIT=0"), "\(after)")
-        #expect(after.contains(" icanon") && after.contains(" echo") && !after.contains("-icanon"))
+        let end = try dashboard.finish(sending: ["Escape", "Escape", "q"])
+        #expect(end.status == 0, "\(end.pane)")
+        #expect(end.restored, "\(end.pane)")
     }
+}
+
+/// A release dashboard in its own 120×40 tmux session, and what the pane shows after it ends.
+struct DashboardSession {
+    let name: String
+    let folder: URL
+
+    /// Starts `tensortop --data SYNTHETIC --batch-size 16 --epochs 1000` in `folder`; the inner
+    /// shell writes its process id to `folder/pid` and then becomes tensortop (exec keeps the
+    /// id). When it ends the pane shows `EXIT=status` and `stty -a`.
+    init(_ label: String, in folder: URL = Binary.temporaryDirectory()) throws {
+        name = "tt-\(label)-\(UUID().uuidString.prefix(8))"
+        self.folder = folder
+        let data = TrainCommandTests.dataFolder(train: 2000, test: 100)
+        let command = "sh -c 'echo $$ > pid; exec \(DashboardEndToEndTests.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000'; "
+            + "echo EXIT=$?; stty -a; sleep 60"
+        try Tmux.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", folder.path, command])
+    }
+
+    func send(_ keys: String...) throws { try Tmux.run(["send-keys", "-t", name] + keys) }
+
+    /// The pane once `condition` holds (nil after 30 s).
+    func screen(until condition: (String) -> Bool) throws -> String? { try DashboardEndToEndTests.screen(name, until: condition) }
+
+    /// tensortop's process id.
+    func processID() throws -> pid_t? {
+        pid_t(try String(contentsOf: folder.appendingPathComponent("pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Waits for the end (answering the crash reporter's prompt, or sending `keys` while the
+    /// dashboard still runs) and returns the exit status and whether the terminal is cooked
+    /// with echo, CR→NL on input and NL→CRNL on output.
+    func finish(sending keys: [String] = []) throws -> (status: Int?, restored: Bool, pane: String) {
+        let pane = try screen { screen in
+            if screen.contains("Press space to interact") {
+                _ = try? Tmux.run(["send-keys", "-t", name, "q"])
+            } else if !screen.contains("EXIT="), !keys.isEmpty {
+                _ = try? Tmux.run(["send-keys", "-t", name] + keys)
+            }
+            return screen.contains("EXIT=") && screen.contains("icanon")
+        } ?? ""
+        let status = pane.range(of: "EXIT=[0-9]+", options: .regularExpression).flatMap { Int(pane[$0].dropFirst(5)) }
+        let cooked = [" icanon", " echo ", " icrnl", " onlcr"].allSatisfy(pane.contains)
+        let raw = ["-icanon", "-echo ", "-icrnl", "-onlcr"].contains(where: pane.contains)
+        return (status, cooked && !raw, pane)
+    }
+
+    func close() { _ = try? Tmux.run(["kill-session", "-t", name]) }
 }
