@@ -73,6 +73,26 @@ import ZIPFoundation
     }
 }
 
+/// A recording that cannot be written at quit (its folder vanished) is an error, not exit 0.
+@Suite struct RecordingWriteTests {
+    @Test(.enabled(if: DashboardEndToEndTests.available, "needs tmux and the release build (make test builds it)"))
+    func failedRecordingAtQuitExitsWithAnError() throws {
+        let folder = Binary.temporaryDirectory()
+        let recordings = folder.appendingPathComponent("recordings")
+        try FileManager.default.createDirectory(at: recordings, withIntermediateDirectories: true)
+        let dashboard = try DashboardSession("record", in: folder, arguments: "--record recordings/session.cast")
+        defer { dashboard.close() }
+        try #require(try dashboard.screen { $0.contains("RUNNING") } != nil)
+        try FileManager.default.removeItem(at: recordings)
+        try dashboard.send("q")
+        let end = try dashboard.finish()
+        #expect(end.status == 1, "\(end.pane)")
+        #expect(end.pane.contains("Error: cannot write the recording: "), "\(end.pane)")
+        #expect(end.pane.contains("recordings/session.cast"), "\(end.pane)")
+        #expect(end.restored, "\(end.pane)")
+    }
+}
+
 /// Resize storms and thousands of random keys (escape sequences, paste, mouse codes) keep the
 /// dashboard alive, and it still quits cleanly with the terminal restored.
 @Suite(.serialized) struct TerminalStormTests {
@@ -132,14 +152,14 @@ struct DashboardSession {
     let name: String
     let folder: URL
 
-    /// Starts `tensortop --data SYNTHETIC --batch-size 16 --epochs 1000` in `folder`; the inner
-    /// shell writes its process id to `folder/pid` and then becomes tensortop (exec keeps the
-    /// id). When it ends the pane shows `EXIT=status` and `stty -a`.
-    init(_ label: String, in folder: URL = Binary.temporaryDirectory()) throws {
+    /// Starts `tensortop --data SYNTHETIC --batch-size 16 --epochs 1000 ARGUMENTS` in `folder`;
+    /// the inner shell writes its process id to `folder/pid` and then becomes tensortop (exec
+    /// keeps the id). When it ends the pane shows `EXIT=status` and `stty -a`.
+    init(_ label: String, in folder: URL = Binary.temporaryDirectory(), arguments: String = "") throws {
         name = "tt-\(label)-\(UUID().uuidString.prefix(8))"
         self.folder = folder
         let data = TrainCommandTests.dataFolder(train: 2000, test: 100)
-        let command = "sh -c 'echo $$ > pid; exec \(DashboardEndToEndTests.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000'; "
+        let command = "sh -c 'echo $$ > pid; exec \(DashboardEndToEndTests.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000 \(arguments)'; "
             + "echo EXIT=$?; stty -a; sleep 60"
         try Tmux.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", folder.path, command])
     }
