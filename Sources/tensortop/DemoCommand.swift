@@ -41,11 +41,11 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The starting theme.", valueName: "name|path"))
     var theme: String = ThemeCatalog.defaultName
 
+    /// The `--size` value as width and height, within `DemoRunner`'s bounds.
     func parsedSize() throws -> (Int, Int) {
         let (smallest, largest) = (DemoRunner.smallestSize, DemoRunner.largestSize)
         let parts = size.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
-        guard parts.count == 2, let width = parts[0], let height = parts[1],
-              (smallest.width...largest.width).contains(width), (smallest.height...largest.height).contains(height) else {
+        guard parts.count == 2, let width = parts[0], let height = parts[1], (try? DemoRunner.checkSize(width: width, height: height)) != nil else {
             throw ValidationError("--size must look like 120x40, from \(smallest.width)x\(smallest.height) to \(largest.width)x\(largest.height); got '\(size)'")
         }
         return (width, height)
