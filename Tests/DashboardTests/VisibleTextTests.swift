@@ -9,6 +9,7 @@ import Testing
         #expect(VisibleText.escaping("a\u{0}b\u{7}c\u{7F}d\u{9B}e") == "a\u{2400}b\u{2407}c\u{2421}d\u{FFFD}e")
         #expect(VisibleText.escaping("line\r\nnext\ttab") == "line\u{FFFD}next\u{2409}tab")
         #expect(VisibleText.escaping("okabe-ito é ✓ 0.5") == "okabe-ito é ✓ 0.5")
+        #expect(VisibleText.escaping("abc\u{202E}fed\u{2066}x\u{2069}") == "abc\u{FFFD}fed\u{FFFD}x\u{FFFD}")
     }
 
     @Test func bufferAndRecordingShowAThemeNameWithEscapes() throws {
