@@ -28,28 +28,31 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // Restores the terminal from signal handlers (C: only async-signal-safe calls, static storage).
+        .target(name: "CTerminalGuard", path: "Sources/CTerminalGuard"),
 
         // MARK: Core
         .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc"]),
         .target(name: "NN", dependencies: ["Tensors", "COpenBLAS"]),
         .target(name: "Optim", dependencies: ["Tensors"]),
         .target(name: "Telemetry"),
+        .target(name: "FileWriting"),
         .target(name: "Dashboard", dependencies: ["Telemetry"]),
-        .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw"]),
-        .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training"]),
+        .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw", "CTerminalGuard"]),
+        .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "FileWriting"]),
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(
             name: "Datasets",
-            dependencies: ["Tensors", "CGzip", "CPNG", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Tensors", "FileWriting", "CGzip", "CPNG", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Checkpoints",
-            dependencies: ["Tensors", "NN", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["Tensors", "NN", "FileWriting", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
 
         // MARK: App
         .executableTarget(
             name: "tensortop",
             dependencies: [
-                "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training", "Dashboard", "CursesTerminal", "App",
+                "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training", "Dashboard", "CursesTerminal", "App", "FileWriting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),
@@ -63,8 +66,11 @@ let package = Package(
         .testTarget(
             name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop", "TestSupport"]),
-        .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "TestSupport"]),
+        .testTarget(
+            name: "TensorTopCLITests",
+            dependencies: ["tensortop", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Tensors", "Datasets", "Checkpoints"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Dashboard
+import FileWriting
 import Foundation
 import Telemetry
 import Training
@@ -113,17 +114,30 @@ public final class DashboardApp {
             }
     }
 
-    /// Writes the current screen as plain text under `frames/`, atomically; returns a message.
+    /// The most names `writeFrame` tries for one step (`frame-step-N.txt`, `-2`, ..., `-999`).
+    static let frameNamesPerStep = 999
+
+    /// Writes the current screen as plain text under `frames/` as `frame-step-N.txt`; returns a
+    /// message. An existing file is never replaced: a second frame at the same step becomes
+    /// `frame-step-N-2.txt`, and so on, each created atomically and exclusively.
     public func writeFrame() -> String {
+        let folder = URL(fileURLWithPath: frameFolder)
         do {
-            try FileManager.default.createDirectory(atPath: frameFolder, withIntermediateDirectories: true)
-            let name = String(format: "%@/frame-step-%06d.txt", frameFolder, state.snapshot?.step ?? 0)
-            let temporary = name + ".tmp"
-            try Data((frame().text + "\n").utf8).write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, name) == 0 else { return "cannot write \(name)" }
-            return "wrote \(name)"
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            return "cannot write a frame: \(error.localizedDescription)"
+            return "cannot write a frame: cannot create \(frameFolder) (\(error.localizedDescription))"
         }
+        StaleTemporaryFiles.remove(in: folder)
+        let text = Data((frame().text + "\n").utf8)
+        let base = String(format: "frame-step-%06d", state.snapshot?.step ?? 0)
+        do {
+            for number in 1...Self.frameNamesPerStep {
+                let name = "\(frameFolder)/\(base)\(number == 1 ? "" : "-\(number)").txt"
+                if try AtomicFile.create(text, at: URL(fileURLWithPath: name)) { return "wrote \(name)" }
+            }
+        } catch {
+            return "cannot write a frame: \(error)"
+        }
+        return "cannot write a frame: \(frameFolder) already has \(Self.frameNamesPerStep) frames of this step"
     }
 }

@@ -1,4 +1,5 @@
 import Dashboard
+import FileWriting
 import Foundation
 import Telemetry
 import Training
@@ -20,6 +21,18 @@ public final class DemoRunner {
         public var config = DemoRunner.defaultConfig()
         public var catalog = ThemeCatalog()
         public init() {}
+    }
+
+    /// The smallest and largest screens a demo plays on (a frame is width × height cells,
+    /// each kept for every recorded frame, so the size is bounded).
+    public static let smallestSize = (width: 20, height: 10)
+    public static let largestSize = (width: 1000, height: 500)
+
+    /// Checks a screen size against `smallestSize` and `largestSize`.
+    public static func checkSize(width: Int, height: Int) throws {
+        guard (smallestSize.width...largestSize.width).contains(width), (smallestSize.height...largestSize.height).contains(height) else {
+            throw Failure(description: "the screen size must be from \(smallestSize.width)x\(smallestSize.height) to \(largestSize.width)x\(largestSize.height), got \(width)x\(height)")
+        }
     }
 
     /// Settings that keep demos quick: 50-step epochs (6,400 training images) and 2,000 test images.
@@ -49,6 +62,8 @@ public final class DemoRunner {
     /// Runs the script; returns the text of every frame by name, in order.
     @discardableResult
     public func run() throws -> [(name: String, text: String)] {
+        try Self.checkSize(width: options.width, height: options.height)
+        try prepareDestinations()
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("tensortop-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
@@ -97,17 +112,16 @@ public final class DemoRunner {
                     let text = app.frame().lines.joined(separator: "\n") + "\n"
                     frames.append((name, text))
                     if let folder = options.framesFolder {
-                        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                         let url = folder.appendingPathComponent(name + ".txt")
-                        let temporary = folder.appendingPathComponent(".\(name).txt.tmp")
-                        try Data(text.utf8).write(to: temporary)
-                        guard rename(temporary.path, url.path) == 0 else { throw Failure(description: "cannot write \(url.path)") }
+                        try AtomicFile.write(Data(text.utf8), to: url)
                         framesWritten.append(url)
                     }
                     cast?.marker(name, at: clock)
                 case .caption(let text):
                     app.dispatch(.caption(text.isEmpty ? nil : text))
                 case .theme(let name):
+                    // A script names its themes: a missing or broken one is an error, not a silent default.
+                    _ = try options.catalog.theme(name)
                     app.setTheme(name)
                 case .resize(let width, let height):
                     app.dispatch(.resize(width: width, height: height))
@@ -117,8 +131,22 @@ public final class DemoRunner {
             }
             cast?.frame(app.frame(), at: clock)
         }
-        if let castFile = options.castFile, let cast { try cast.write(to: castFile) }
+        if let castFile = options.castFile, let cast { try AtomicFile.write(Data(cast.text.utf8), to: castFile) }
         return frames
+    }
+
+    /// Makes the frames folder and checks both destinations before anything is played, so a
+    /// bad path fails at once instead of after the whole script.
+    private func prepareDestinations() throws {
+        if let folder = options.framesFolder {
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw Failure(description: "\(folder.path): cannot create the folder (\(error.localizedDescription))")
+            }
+            try AtomicFile.prepareDestination(folder.appendingPathComponent("frame.txt"))
+        }
+        if let castFile = options.castFile { try AtomicFile.prepareDestination(castFile) }
     }
 
     /// Presses a key; waits until every command it sent has been carried out.

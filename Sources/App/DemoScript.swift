@@ -33,9 +33,15 @@ public struct DemoSettings: Sendable, Equatable {
         if let v = values["lr"] { config.learningRate = try number(v, "lr") }
         if let v = values["momentum"] { config.momentum = try number(v, "momentum") }
         if let v = values["model"] { config.model = try ModelPreset(name: v) }
-        if let v = values["batch"] { config.batchSize = Int(try number(v, "batch")) }
+        if let v = values["batch"] {
+            guard let batch = Int(v), batch > 0 else { throw ConfigError("batch", "'\(v)' is not a whole number of images (1 or more)") }
+            config.batchSize = batch
+        }
         if let v = values["init"] { config.initMethod = try InitChoice.parse(v) }
-        if let v = values["seed"] { config.seed = UInt64(try number(v, "seed")) }
+        if let v = values["seed"] {
+            guard let seed = UInt64(v) else { throw ConfigError("seed", "'\(v)' is not a whole number from 0 to \(UInt64.max)") }
+            config.seed = seed
+        }
     }
 
     private func number(_ text: String, _ key: String) throws -> Double {
@@ -69,12 +75,16 @@ public struct DemoScript: Sendable {
             self.line = line
             self.problem = problem
         }
-        public var description: String { line > 0 ? "\(file):\(line): \(problem)" : "\(file): \(problem)" }
+        /// `FILE:LINE: problem`, with any control characters from the file name or the quoted line made visible.
+        public var description: String {
+            VisibleText.escaping(line > 0 ? "\(file):\(line): \(problem)" : "\(file): \(problem)")
+        }
     }
 
     /// Parses script text; `file` names it in errors.
     public init(text: String, file: String) throws {
-        name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        // The name goes into messages, the recording's title and the summary: no raw control characters.
+        name = VisibleText.escaping(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
         var commands: [(Int, DemoCommand)] = []
         var settings = DemoSettings()
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -93,6 +103,14 @@ public struct DemoScript: Sendable {
                     }
                     settings.values[kv[0]] = kv[1]
                 }
+                // Check the values now, so a bad one is reported with its line.
+                var probe = TrainingConfig()
+                do {
+                    try settings.apply(to: &probe)
+                    try probe.validate()
+                } catch {
+                    throw fail("\(error)")
+                }
             case "steps":
                 guard let n = Int(rest), n > 0, n <= 1_000_000 else { throw fail("expected `steps N` with N a positive number of steps, got '\(line)'") }
                 commands.append((index + 1, .steps(n)))
@@ -105,7 +123,9 @@ public struct DemoScript: Sendable {
                 guard !rest.isEmpty else { throw fail("expected `type TEXT`") }
                 commands.append((index + 1, .type(Self.unquote(rest))))
             case "wait":
-                guard let seconds = Self.duration(rest) else { throw fail("expected `wait 500ms` or `wait 2s`, got '\(line)'") }
+                guard let seconds = Self.duration(rest) else {
+                    throw fail("expected `wait 500ms` or `wait 2s` (at most \(Int(Self.longestWait)) s), got '\(line)'")
+                }
                 commands.append((index + 1, .wait(seconds: seconds)))
             case "frame":
                 guard !rest.isEmpty, rest.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
@@ -148,9 +168,20 @@ public struct DemoScript: Sendable {
         return String(text.dropFirst().dropLast())
     }
 
+    /// The longest `wait` a script may ask for, in seconds (an hour of recording time).
+    public static let longestWait = 3600.0
+
+    /// Seconds from `500ms` or `2s`; nil unless a number from 0 to `longestWait` (not inf or nan).
     private static func duration(_ text: String) -> Double? {
-        if text.hasSuffix("ms"), let v = Double(text.dropLast(2)), v >= 0 { return v / 1000 }
-        if text.hasSuffix("s"), let v = Double(text.dropLast()), v >= 0 { return v }
-        return nil
+        let seconds: Double?
+        if text.hasSuffix("ms") {
+            seconds = Double(text.dropLast(2)).map { $0 / 1000 }
+        } else if text.hasSuffix("s") {
+            seconds = Double(text.dropLast())
+        } else {
+            seconds = nil
+        }
+        guard let seconds, seconds.isFinite, seconds >= 0, seconds <= longestWait else { return nil }
+        return seconds
     }
 }

@@ -17,6 +17,11 @@ static const attr_t TT_A_BOLD = A_BOLD;
 static const attr_t TT_A_DIM = A_DIM;
 static const attr_t TT_A_REVERSE = A_REVERSE;
 static const attr_t TT_A_UNDERLINE = A_UNDERLINE;
+/* A terminfo string capability (e.g. "rmcup"), or NULL when the terminal has none. */
+static inline const char *tt_terminfo_string(const char *name) {
+    char *value = tigetstr((NCURSES_CONST char *)name);
+    return (value == NULL || value == (char *)-1) ? NULL : value;
+}
 /* The locale from the environment, falling back to C.UTF-8 when it is not UTF-8. Returns 1 if UTF-8. */
 static inline int tt_setlocale_utf8(void) {
     setlocale(LC_ALL, "");

@@ -1,3 +1,4 @@
+import FileWriting
 import Foundation
 import NN
 import Tensors
@@ -59,16 +60,17 @@ public struct Checkpoint: Sendable, Equatable {
         return try Safetensors.decode(data, path: url.path)
     }
 
-    /// Writes the checkpoint atomically (temporary file, then rename) in `format`, or in the
-    /// format the file extension names.
+    /// Writes the checkpoint atomically (`AtomicFile`) in `format`, or in the format the file
+    /// extension names; temporary files a killed save left in the folder are removed first.
     public func write(to url: URL, format: CheckpointFormat? = nil) throws {
         guard let format = format ?? CheckpointFormat(pathExtension: url.pathExtension) else {
             throw CheckpointError(url.path, "unknown checkpoint extension '.\(url.pathExtension)'; use .safetensors, .pth or .pt")
         }
+        StaleTemporaryFiles.remove(in: url.deletingLastPathComponent())
         switch format {
         case .safetensors:
             let data = try Safetensors.encode(self)
-            try AtomicFile.write(to: url) { temporary in try data.write(to: temporary) }
+            try AtomicFile.write(data, to: url)
         case .pytorch:
             try TorchArchive.write(self, to: url)
         }

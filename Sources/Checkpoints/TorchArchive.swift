@@ -1,3 +1,4 @@
+import FileWriting
 import Foundation
 import ZIPFoundation
 
@@ -65,6 +66,7 @@ enum TorchArchive {
         for (index, record) in checkpoint.records.enumerated() { files.append(("data/\(index)", record.bytes)) }
         files.append(("version", Array("3\n".utf8)))
         try AtomicFile.write(to: url) { temporary in
+            // `.create` makes a new file and refuses an existing one, as AtomicFile asks.
             let archive = try Archive(url: temporary, accessMode: .create)
             for (name, bytes) in files {
                 let data = Data(bytes)

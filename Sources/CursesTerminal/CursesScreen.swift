@@ -1,4 +1,5 @@
 import CNcursesw
+import CTerminalGuard
 import Dashboard
 import Foundation
 
@@ -11,7 +12,8 @@ public enum TerminalInput: Sendable, Equatable {
 /// The only code that calls ncurses: puts buffers on the screen (changed cells only) and reads keys.
 ///
 /// Always call `restore()` (or let the screen be released) so the terminal gets its cursor,
-/// echo and colours back.
+/// echo and colours back. If the process dies of a signal first (a hang-up, Ctrl-\, a crash or
+/// a trap), a signal handler puts back the settings the terminal had before (see CTerminalGuard).
 public final class CursesScreen {
     private var previous: Buffer?
     private var pairs: [PairKey: Int32] = [:]
@@ -30,6 +32,8 @@ public final class CursesScreen {
     /// Takes over the terminal: UTF-8 locale (C.UTF-8 as a fallback), raw keys, no cursor.
     public init() {
         _ = tt_setlocale_utf8()
+        var original = termios()
+        let isTerminal = tcgetattr(STDOUT_FILENO, &original) == 0
         initscr()
         cbreak()
         noecho()
@@ -46,6 +50,16 @@ public final class CursesScreen {
             colorsAvailable = false
             has256Colors = false
         }
+        if isTerminal { Self.guardTerminal(original) }
+    }
+
+    /// Has signals that would end the process restore `original` and the screen first.
+    private static func guardTerminal(_ original: termios) {
+        // Leave the alternate screen and keypad mode, reset colours, show the cursor, new line.
+        let capabilities: [String] = ["sgr0", "rmkx", "rmcup", "cnorm"]
+        let reset = capabilities.compactMap { name in tt_terminfo_string(name).map { String(cString: $0) } }.joined() + "\r\n"
+        var settings = original
+        _ = reset.withCString { tt_terminal_guard_install(STDOUT_FILENO, &settings, $0, strlen($0)) }
     }
 
     deinit { restore() }
@@ -56,6 +70,7 @@ public final class CursesScreen {
         active = false
         curs_set(1)
         endwin()
+        tt_terminal_guard_uninstall()
     }
 
     /// The terminal's size in cells.

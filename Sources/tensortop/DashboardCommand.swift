@@ -3,6 +3,7 @@ import ArgumentParser
 import CursesTerminal
 import Dashboard
 import Datasets
+import FileWriting
 import Foundation
 import Telemetry
 import Training
@@ -37,23 +38,37 @@ struct DashboardCommand: ParsableCommand {
         var config = try options.makeConfig()
         config.keepAliveWhenFinished = true
         config.snapshotInterval = 0.1
-        // Find the data before taking over the terminal, so a missing data set is a plain message.
+        // Find the data and check --record's destination before taking over the terminal, so
+        // a problem is a plain message and nothing is lost at the end.
         _ = try CommandLineError.wrap { try FashionMNIST.locate(root: config.dataRoot.map { URL(fileURLWithPath: $0) }) }
+        let recordURL = record.map { URL(fileURLWithPath: $0) }
+        if let recordURL { try CommandLineError.wrap { try AtomicFile.prepareDestination(recordURL) } }
         let catalog = ThemeCatalog(executable: URL(fileURLWithPath: CommandLine.arguments[0]))
-        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let controller = try CommandLineError.wrap { try TrainerController.start(config) }
         // Likewise data the trainer cannot read (a damaged file, a bomb): a message, not a failed dashboard.
         if let failure = controller.startupFailure() {
             controller.join()
             throw CommandLineError(description: failure)
         }
+        let recording = session(controller, catalog: catalog)
+        controller.send(.stop)
+        controller.join()
+        if let recordURL, let recording {
+            do {
+                try AtomicFile.write(Data(recording.text.utf8), to: recordURL)
+            } catch {
+                throw CommandLineError(description: "cannot write the recording: \(error)")
+            }
+        }
+    }
+
+    /// Runs the dashboard on the terminal until `q` or Ctrl-C; gives the terminal back and
+    /// returns the recording (when --record asked for one).
+    private func session(_ controller: TrainerController, catalog: ThemeCatalog) -> Asciicast? {
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let interrupt = InterruptWatch()
         let screen = CursesScreen()
-        defer {
-            screen.restore()
-            controller.send(.stop)
-            controller.join()
-        }
+        defer { screen.restore() }
         let app = DashboardApp(controller: controller, catalog: catalog,
                                initialTheme: noColor || !screen.colorsAvailable ? "mono" : (theme ?? ThemeCatalog.defaultName),
                                size: screen.size, colorsAvailable: screen.colorsAvailable)
@@ -62,15 +77,6 @@ struct DashboardCommand: ParsableCommand {
             Asciicast(width: screen.size.width, height: screen.size.height, title: "TensorTop", timestamp: Int(Date().timeIntervalSince1970))
         }
         let started = Date()
-        defer {
-            if let record, let recording {
-                do {
-                    try recording.write(to: URL(fileURLWithPath: record))
-                } catch {
-                    FileHandle.standardError.write(Data("cannot write the recording \(record): \(error.localizedDescription)\n".utf8))
-                }
-            }
-        }
         var lastFrame: Buffer?
         while !app.quitting && !interrupt.fired {
             var inputs: [TerminalInput] = []
@@ -91,6 +97,6 @@ struct DashboardCommand: ParsableCommand {
                 lastFrame = frame
             }
         }
+        return recording
     }
 }
-

@@ -13,7 +13,8 @@ struct DemoCommand: ParsableCommand {
             Without SCRIPT the bundled tour plays (demos/tour.tt). A script has one command a line \
             (# starts a comment): steps N, key NAME, type TEXT, wait 500ms, frame NAME, caption "text", \
             theme NAME, resize 80x24. Training moves only with `steps` (and the n key), so the same \
-            script, seed and size give the same frames on any machine.
+            script, seed and size give the same frames on any machine. Without --frames or --cast \
+            each frame is printed to standard output, under a line naming it.
             """)
 
     @Argument(help: "A demo script, or the name of a bundled one (tour, init-methods, learning-rates).")
@@ -40,12 +41,14 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The starting theme.", valueName: "name|path"))
     var theme: String = ThemeCatalog.defaultName
 
+    /// The `--size` value as width and height, within `DemoRunner`'s bounds.
     func parsedSize() throws -> (Int, Int) {
-        let parts = size.split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] >= 20, parts[1] >= 10 else {
-            throw ValidationError("--size must look like 120x40 (at least 20x10), got '\(size)'")
+        let (smallest, largest) = (DemoRunner.smallestSize, DemoRunner.largestSize)
+        let parts = size.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 2, let width = parts[0], let height = parts[1], (try? DemoRunner.checkSize(width: width, height: height)) != nil else {
+            throw ValidationError("--size must look like 120x40, from \(smallest.width)x\(smallest.height) to \(largest.width)x\(largest.height); got '\(size)'")
         }
-        return (parts[0], parts[1])
+        return (width, height)
     }
 
     func validate() throws { _ = try parsedSize() }
@@ -65,8 +68,12 @@ struct DemoCommand: ParsableCommand {
         options.config.dataRoot = data
         let runner = DemoRunner(script: parsed, options: options)
         let written = try CommandLineError.wrap { try runner.run() }
+        if frames == nil && cast == nil {
+            for (name, text) in written { print("── frame \(name) ──\n" + text, terminator: "") }
+        }
         print("played \(parsed.name): \(parsed.commands.count) commands, \(written.count) frames"
-              + (frames.map { " in \($0)" } ?? "") + (cast.map { ", recording \($0)" } ?? ""))
+              + (frames.map { " in \($0)" } ?? (cast == nil ? " (printed above; keep them with --frames DIR or --cast FILE)" : ""))
+              + (cast.map { ", recording \($0)" } ?? ""))
     }
 
     /// A script path, or a bundled demo's name looked up in `demos/` (cwd, $TENSORTOP_DEMOS, above the binary).

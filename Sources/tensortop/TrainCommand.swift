@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileWriting
 import Foundation
 import Synchronization
 import Telemetry
@@ -42,6 +43,8 @@ struct TrainCommand: ParsableCommand {
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         config.keepAliveWhenFinished = true
         config.snapshotInterval = progress.enabled ? 0.25 : nil
+        // A missing or read-only destination must fail now, not after every epoch has run.
+        if let save { try CommandLineError.wrap { try AtomicFile.prepareDestination(URL(fileURLWithPath: save)) } }
         let controller = try CommandLineError.wrap { try TrainerController.start(config) }
         let interrupt = InterruptWatch()
         var outcome: TrainerEvent?

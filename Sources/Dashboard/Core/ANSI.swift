@@ -15,7 +15,7 @@ public enum ANSI {
                 out += sgr(cell.style, colors256: colors256)
                 current = cell.style
             }
-            out.append(cell.character)
+            out.append(VisibleText.visible(cell.character))
             cursor = (x + 1, y)
         }
         return out + "\u{1B}[0m"

@@ -67,6 +67,8 @@ public struct Buffer: Sendable, Equatable {
     }
 
     /// Writes `text` from (x, y) in `style`, clipped to `clip` (and the screen); returns the x after the text.
+    ///
+    /// Control characters are drawn as visible symbols (`VisibleText`), never sent raw.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
         let bounds = clip ?? area
@@ -74,7 +76,7 @@ public struct Buffer: Sendable, Equatable {
         var column = x
         for character in text {
             if column >= bounds.maxX || column >= width { break }
-            if column >= bounds.x && column >= 0 { cells[y * width + column] = Cell(character, style) }
+            if column >= bounds.x && column >= 0 { cells[y * width + column] = Cell(VisibleText.visible(character), style) }
             column += 1
         }
         return column

@@ -42,7 +42,7 @@ public struct Theme: Sendable, Equatable {
     public struct LoadError: Error, CustomStringConvertible, Equatable, Sendable {
         public let path: String
         public let problem: String
-        public var description: String { "theme \(path): \(problem)" }
+        public var description: String { "theme \(VisibleText.escaping(path)): \(problem)" }
     }
 
     private struct File: Decodable {
@@ -137,14 +137,22 @@ public struct ThemeCatalog: Sendable {
         return folders.map { $0.appendingPathComponent(nameOrPath + ".json") }.first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
+    /// The theme a name or path asks for; throws naming the file and field, or the folders searched.
+    public func theme(_ nameOrPath: String) throws -> Theme {
+        guard let url = file(for: nameOrPath) else {
+            throw Theme.LoadError(path: nameOrPath, problem: "no such theme in \(folders.map(\.path).joined(separator: ", "))")
+        }
+        return try Theme.load(from: url)
+    }
+
     /// The theme a name or path asks for; on any problem, the default theme and a warning
     /// naming the file and field (falling back to monochrome if even the default is unusable).
     public func load(_ nameOrPath: String) -> (theme: Theme, warning: String?) {
         var warning: String?
-        if let url = file(for: nameOrPath) {
-            do { return (try Theme.load(from: url), nil) } catch { warning = "\(error); using the default theme" }
-        } else {
-            warning = "no theme '\(nameOrPath)' in \(folders.map(\.path).joined(separator: ", ")); using the default theme"
+        do {
+            return (try theme(nameOrPath), nil)
+        } catch {
+            warning = "\(error); using the default theme"
         }
         if nameOrPath != Self.defaultName, let url = file(for: Self.defaultName), let theme = try? Theme.load(from: url) {
             return (theme, warning)

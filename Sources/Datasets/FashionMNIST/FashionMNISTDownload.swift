@@ -1,4 +1,5 @@
 import Crypto
+import FileWriting
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -51,13 +52,10 @@ public struct FashionMNISTDownload: Sendable {
                 throw DatasetError(source.absoluteString, "checksum mismatch: MD5 \(digest), expected \(expected); nothing was written",
                                    hint: "The mirror may serve a different file; try another with --mirror URL.")
             }
-            let temporary = folder.appendingPathComponent(".\(name).part-\(ProcessInfo.processInfo.processIdentifier)")
             do {
-                try data.write(to: temporary)
-                guard rename(temporary.path, target.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-            } catch {
-                try? FileManager.default.removeItem(at: temporary)
-                throw DatasetError(target.path, "cannot write the file (\(error.localizedDescription))")
+                try AtomicFile.write(data, to: target)
+            } catch let error as FileWriteError {
+                throw DatasetError(error.path, error.problem)
             }
             fetched.append(name)
         }

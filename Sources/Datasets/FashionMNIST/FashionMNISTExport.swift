@@ -1,3 +1,4 @@
+import FileWriting
 import Foundation
 import Synchronization
 
@@ -5,7 +6,9 @@ import Synchronization
 ///
 /// Class folders start with the label (`0-T-shirt-top`, ..., `9-Ankle boot`) so that their
 /// sorted order — which `ImageFolder` uses for labels — is the dataset's label order; file
-/// names are zero-padded dataset indices. Each file is written atomically.
+/// names are zero-padded dataset indices. Each file is written atomically through an
+/// exclusively created temporary file (`AtomicFile`); stale temporary files that a killed
+/// export left in the class folders are removed first.
 public enum FashionMNISTExport {
     /// The folder name of a class: its label, a dash, and its name with `/` replaced by `-`.
     public static func folderName(label: Int) -> String {
@@ -20,7 +23,9 @@ public enum FashionMNISTExport {
         let count = min(limit ?? dataset.count, dataset.count)
         do {
             for label in 0..<FashionMNIST.classes.count {
-                try FileManager.default.createDirectory(at: split.appendingPathComponent(folderName(label: label)), withIntermediateDirectories: true)
+                let folder = split.appendingPathComponent(folderName(label: label))
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                StaleTemporaryFiles.remove(in: folder)
             }
         } catch {
             throw DatasetError(split.path, "cannot create the folders (\(error.localizedDescription))")
@@ -32,12 +37,9 @@ public enum FashionMNISTExport {
             let name = String(repeating: "0", count: max(0, digits - String(index).count)) + "\(index).png"
             let url = split.appendingPathComponent(folderName(label: dataset.label(at: index))).appendingPathComponent(name)
             do {
-                let bytes = try PNG.encode(dataset.image(at: index))
-                let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(name).tmp")
-                try Data(bytes).write(to: temporary)
-                guard rename(temporary.path, url.path) == 0 else {
-                    throw DatasetError(url.path, "cannot move the written file into place")
-                }
+                try AtomicFile.write(Data(PNG.encode(dataset.image(at: index))), to: url)
+            } catch let error as FileWriteError {
+                failure.withLock { $0 = $0 ?? DatasetError(error.path, error.problem) }
             } catch {
                 failure.withLock { $0 = $0 ?? (error as? DatasetError ?? DatasetError(url.path, "cannot write (\(error.localizedDescription))")) }
             }

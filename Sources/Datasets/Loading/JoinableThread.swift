@@ -31,12 +31,27 @@ public struct JoinableThread: Sendable {
             let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
             Thread.current.name = String(work.name.prefix(15))
             work.started.signal()
-            work.body()
+            JoinableThread.withAlternateSignalStack(work.body)
             return nil
         }, work)
         precondition(status == 0, "cannot start a thread (pthread_create returned \(status))")
         started.wait()
         self.handle = handle
+    }
+
+    /// Runs `body` with a signal stack of the calling thread's own, so that after a stack
+    /// overflow on this thread a handler can still run (the dashboard's terminal guard, then
+    /// Swift's crash reporter); without one the kernel kills the process with the terminal raw.
+    static func withAlternateSignalStack(_ body: () -> Void) {
+        let size = 64 * 1024
+        guard let memory = malloc(size) else { return body() }
+        defer { free(memory) }
+        var stack = stack_t(ss_sp: memory, ss_flags: 0, ss_size: size)
+        guard sigaltstack(&stack, nil) == 0 else { return body() }
+        body()
+        var disabled = stack_t()
+        disabled.ss_flags = Int32(SS_DISABLE)
+        sigaltstack(&disabled, nil)
     }
 
     /// Waits until the thread has finished.
