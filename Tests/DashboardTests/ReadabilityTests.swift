@@ -63,6 +63,10 @@ import Telemetry
             snapshot.parameters[i].normHistory = wild
             snapshot.parameters[i].gradientTiles = (0..<784).map { Float(wild[$0 % wild.count]) }
             snapshot.parameters[i].initialization?.spread = i % 2 == 0 ? .normal(mean: 0, std: 1e19) : .uniform(low: -.infinity, high: .nan)
+            // What `--init normal:std=1e19` shows: long means in narrow histograms.
+            snapshot.parameters[i].initialization?.before.mean = -7.71e-5
+            snapshot.parameters[i].initialization?.after = Histogram(counts: [1, 2, 3], low: -3e19, high: 3e19, below: 0, above: 0, count: 6,
+                                                                      mean: -3.05e17, std: 1e19, min: -4e19, max: 4e19)
         }
         snapshot.samplesPerSecond = 1e-300
         snapshot.learningRate = .infinity

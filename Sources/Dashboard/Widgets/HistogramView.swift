@@ -38,10 +38,11 @@ enum HistogramView {
         let (low, high) = axisLabels(histogram, width: columns)
         buffer.put(low, x: axis.x, y: axisY, style: theme[.axis], clip: axis)
         buffer.put(high, x: axis.maxX - high.count, y: axisY, style: theme[.axis], clip: axis)
-        let stats = [("n=", Double(histogram.count), 2), ("μ=", histogram.mean, 0), ("σ=", histogram.std, 1),
-                     ("min=", histogram.min, 3), ("max=", histogram.max, 3)]
-            .map { Draw.Part(text: $0.0 + ($0.0 == "n=" ? "\(histogram.count)" : Draw.number($0.1)), priority: $0.2) }
-        buffer.put(Draw.line(stats, width: rect.width, separator: " "), x: rect.x, y: statsY, style: theme[.text], clip: rect)
+        // Statistics by importance (μ, σ, n, min, max), each whole, in as many digits as fit.
+        let stats = [("n=", "\(histogram.count)", 3)] + [("μ=", histogram.mean, 1), ("σ=", histogram.std, 2), ("min=", histogram.min, 4), ("max=", histogram.max, 4)]
+            .map { ($0.0, Draw.number($0.1, width: max(1, rect.width - $0.0.count)), $0.2) }
+        let parts = stats.map { Draw.Part(text: $0.0 + $0.1, priority: $0.2) }
+        buffer.put(Draw.line(parts, width: rect.width, separator: " "), x: rect.x, y: statsY, style: theme[.text], clip: rect)
     }
 
     /// The bins merged into columns, at most `width` of them, every column the sum of the same
