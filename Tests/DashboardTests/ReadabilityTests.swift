@@ -115,6 +115,19 @@ import Telemetry
         #expect(Self.cutNumber(in: text) == nil)
     }
 
+    @Test func theLossChartShowsTheSnapshotsMomentAndRescalesAfterAReset() {
+        var state = Sample.state(width: 120, height: 40)  // the snapshot is at step 250
+        _ = reduce(&state, .losses((251...260).map { LossPoint(step: $0, loss: 0.3, segment: 0) }))
+        let lines = DashboardView.render(state, theme: .monochrome).lines
+        #expect(lines.contains { $0.contains("step 1") && $0.contains("250│") }, "the x axis ends at the snapshot's step")
+        // A reset starts segment 1 with losses a thousand times smaller: the y axis follows them.
+        var reset = DashboardState(width: 120, height: 40)
+        _ = reduce(&reset, .losses((1...100).map { LossPoint(step: $0, loss: 1000, segment: 0) }
+                                   + (101...200).map { LossPoint(step: $0, loss: 1 + Double($0 % 3) / 10, segment: 1) }))
+        let labels = DashboardView.render(reset, theme: .monochrome).lines.compactMap { Double($0.dropFirst().prefix(6).trimmingCharacters(in: .whitespaces)) }
+        #expect(labels.count == 3 && labels.allSatisfy { $0 < 2 }, "\(labels)")
+    }
+
     @Test func narrowPanelsLeaveOutPartsInsteadOfCuttingThem() throws {
         let text = DashboardView.render(Sample.state(width: 80, height: 24), theme: .monochrome).text
         #expect(text.contains("test 0.2500"), "the loss title keeps the test loss")
@@ -147,6 +160,15 @@ import Telemetry
         snapshot.stepInEpoch = 0
         _ = reduce(&state, .snapshot(snapshot))
         #expect(DashboardView.render(state, theme: .monochrome).text.contains(String(repeating: "█", count: 16)))
+    }
+
+    @Test func withoutColourTheGradientTilesStillShowTheSign() {
+        var state = DashboardState(width: 120, height: 40, colorsAvailable: false)
+        _ = reduce(&state, .snapshot(Sample.snapshot()))
+        let text = DashboardView.render(state, theme: .monochrome).text
+        #expect(text.contains("+*# > 0, -=≡ < 0") && !text.contains("red +"))
+        let tile = text.split(separator: "\n").map { String($0.suffix(16)) }.joined()
+        #expect(tile.contains("#") && tile.contains("≡"), "both signs drawn: \(tile)")
     }
 
     @Test func theKeysOverlayHidesNoTitle() {

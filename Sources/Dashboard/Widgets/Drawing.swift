@@ -49,7 +49,7 @@ enum Draw {
         return text
     }
 
-    /// A number in at most 7 characters: `0.0193`, `-1.4e-5`, `-1e-10`, `1.2e3`.
+    /// A number in at most 7 characters: `0.0193`, `-1.4e-5`, `-1e-10`, `98765`, `1.23e5`.
     static func short(_ value: Double) -> String { number(value, width: 7) }
 
     /// `value` in scientific notation with a short exponent: `-1.4e-5`, `1e-10`, `9.9e19`.

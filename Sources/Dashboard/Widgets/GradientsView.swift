@@ -98,9 +98,9 @@ enum GradientsView {
         // Heat-map tiles of the first units on the right, the printout on the left.
         let tileCount = rows >= 4 ? min(selected.gradientTiles.count / 784, max(0, (inner.width - 40) / 15)) : 0
         let textWidth = inner.width - tileCount * 15
-        let legend = state.colorsAvailable ? "red +, blue −" : "+*# positive, -=≡ negative"
+        let legend = state.colorsAvailable ? "red +, blue −" : "+*# > 0, -=≡ < 0"
         let title = [Draw.Part(text: "\(selected.name).grad", priority: 0),
-                     Draw.Part(text: tileCount > 0 ? "(tiles: units 0–\(tileCount - 1), \(legend))" : "", priority: 1)].filter { !$0.text.isEmpty }
+                     Draw.Part(text: tileCount > 0 ? "(tiles of units 0–\(tileCount - 1): \(legend))" : "", priority: 1)].filter { !$0.text.isEmpty }
         buffer.put(Draw.line(title, width: inner.width, separator: " "), x: inner.x, y: detailY, style: theme[.title], clip: inner)
         for (i, line) in selected.gradientText.split(separator: "\n").prefix(max(0, rows - 1)).enumerated() {
             buffer.put(Draw.fitTokens(String(line), textWidth - 1), x: inner.x, y: detailY + 1 + i, style: theme[.text], clip: inner)
