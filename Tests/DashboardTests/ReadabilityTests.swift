@@ -69,6 +69,11 @@ import Telemetry
                                                                       mean: -3.05e17, std: 1e19, min: -4e19, max: 4e19)
         }
         snapshot.samplesPerSecond = 1e-300
+        // Counts as large as Int goes: --epochs as typed, a step counter from a recording.
+        snapshot.totalEpochs = .max
+        snapshot.stepsPerEpoch = .max / 3
+        snapshot.step = .max
+        snapshot.epochResults[1].confusion[2][2] = .max
         snapshot.learningRate = .infinity
         snapshot.batch?.confidences = wild + wild + wild
         snapshot.epochResults[0].testLoss = .nan
@@ -77,7 +82,8 @@ import Telemetry
         snapshot.epochResults[1].confusion[0][1] = -5
         var state = DashboardState(width: width, height: height)
         _ = reduce(&state, .snapshot(snapshot))
-        _ = reduce(&state, .losses(wild.enumerated().map { LossPoint(step: $0.offset + 1, loss: $0.element, segment: 0) }))
+        _ = reduce(&state, .losses([LossPoint(step: .min, loss: 1, segment: 0)] + wild.enumerated().map { LossPoint(step: $0.offset + 1, loss: $0.element, segment: 0) }
+                                   + [LossPoint(step: .max, loss: 2, segment: 0)]))
         return state
     }
 

@@ -46,7 +46,7 @@ enum ConfusionView {
                 var style = row == column ? theme[.good].bolded : (count > 0 ? theme[.bad] : theme[.dim])
                 if state.colorsAvailable && count > 0 {
                     // The shade says how many; the text stays readable on it.
-                    style = theme.readable(style, on: Draw.grey(UInt8(40 + 150 * max(0, min(count, peak)) / peak)))
+                    style = theme.readable(style, on: Draw.grey(UInt8(40 + Draw.integer(150 * Double(max(0, min(count, peak))) / Double(peak)))))
                 }
                 buffer.put(Draw.fit("\(count)", cellWidth - 1, alignRight: true) + " ", x: columnX(column), y: y, style: style, clip: inner)
             }

@@ -55,8 +55,11 @@ enum LossChart {
         let candidates = [lowRaw, highRaw] + current.map { smooth[$0] }.filter(\.isFinite) + tests.map(\.testLoss).filter(\.isFinite)
         var low = transform(candidates.min()!), high = transform(candidates.max()!)
         if high - low < 1e-9 { low -= 0.5; high += 0.5 }
-        let firstStep = points.first!.step, lastStep = max(points.last!.step, firstStep + 1)
-        func dotX(_ step: Int) -> Int { (step - firstStep) * (canvas.dotWidth - 1) / (lastStep - firstStep) }
+        let firstStep = points.first!.step, lastStep = max(points.last!.step, firstStep &+ 1)
+        func dotX(_ step: Int) -> Int {
+            // In Double: steps from a recording could be anything.
+            Draw.integer((Double(step) - Double(firstStep)) * Double(canvas.dotWidth - 1) / max(1, Double(lastStep) - Double(firstStep)))
+        }
         func dotY(_ value: Double) -> Int {
             let t = (transform(value) - low) / (high - low)
             return Draw.integer(((1 - min(1, max(0, t))) * Double(canvas.dotHeight - 1)).rounded())

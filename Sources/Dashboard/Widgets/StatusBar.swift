@@ -46,16 +46,17 @@ enum StatusBar {
     /// How far the whole run is, 0…1 (1 when finished): what the bar shows, next to the run's ETA.
     static func runFraction(_ s: TrainingSnapshot) -> Double {
         if case .finished = s.state { return 1 }
-        let total = s.totalEpochs * s.stepsPerEpoch
+        // In Double: --epochs can be as large as a user types it.
+        let total = Double(s.totalEpochs) * Double(s.stepsPerEpoch)
         guard total > 0 else { return 0 }
-        let done = (max(s.epoch, 1) - 1) * s.stepsPerEpoch + s.stepInEpoch
-        return min(1, max(0, Double(done) / Double(total)))
+        let done = (Double(max(s.epoch, 1)) - 1) * Double(s.stepsPerEpoch) + Double(s.stepInEpoch)
+        return min(1, max(0, done / total))
     }
 
     /// The time left for the whole run while it runs, as m:ss or h:mm:ss.
     static func eta(_ s: TrainingSnapshot) -> String? {
         guard case .running = s.state, s.samplesPerSecond > 0 else { return nil }
-        let remaining = Double((s.totalEpochs - max(s.epoch, 1)) * s.stepsPerEpoch + (s.stepsPerEpoch - s.stepInEpoch))
+        let remaining = (Double(s.totalEpochs) - Double(max(s.epoch, 1))) * Double(s.stepsPerEpoch) + Double(s.stepsPerEpoch) - Double(s.stepInEpoch)
         let seconds = Draw.integer(remaining * Double(s.batchSize) / s.samplesPerSecond)
         guard seconds > 0 else { return nil }
         if seconds >= 3600 { return String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60) }
