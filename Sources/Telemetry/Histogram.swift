@@ -32,8 +32,13 @@ public struct Histogram: Sendable, Equatable {
     /// An empty histogram (no values).
     public static let empty = Histogram(counts: [], low: 0, high: 0, below: 0, above: 0, count: 0, mean: 0, std: 0, min: 0, max: 0)
 
+    /// The default bin count: 2520 = lcm(1…10) divides evenly into 1–10, 12, 14, 15, 18, 20,
+    /// 21, 24, 28, 30, 35, 36, 40, 42, 45, 56, 60, 63, 70, 72, 84, 90, 105, 120 … columns, so a
+    /// panel of almost any width merges the same whole number of bins into every column.
+    public static let displayBins = 2520
+
     /// Bins `values` into `bins` bins over their clipped range.
-    public init(_ values: UnsafeBufferPointer<Float>, bins: Int = 40, clipPercentile: Double = 0.005) {
+    public init(_ values: UnsafeBufferPointer<Float>, bins: Int = displayBins, clipPercentile: Double = 0.005) {
         let n = values.count
         guard n > 0 else {
             self = .empty

@@ -175,9 +175,10 @@ extension Trainer {
         return text
     }
 
-    /// Starts over: fresh initialisation, fresh optimizer state (same hyperparameters), epoch 1, new curve segment.
+    /// Starts over with the run's starting settings: fresh initialisation, a fresh optimizer with
+    /// the configured learning rate and hyperparameters (a diverged lr is not kept), epoch 1, a
+    /// new curve segment. A paused (or diverged) run stays paused; a running or finished one runs.
     func reset() -> String {
-        let lr = Double(optimizer.lr)
         if let choice = config.initMethod, let method = try? InitMethod(choice: choice) {
             _ = try? reinitialize(nil, method)
         } else {
@@ -189,9 +190,7 @@ extension Trainer {
                                                before: before, after: SnapshotBuilder.histogram(tensor))
             }
         }
-        let hyper = optimizer
-        optimizer = Self.makeOptimizer(config, parameters.map(\.tensor), learningRate: lr)
-        copyHyperparameters(from: hyper, to: optimizer)
+        optimizer = Self.makeOptimizer(config, parameters.map(\.tensor), learningRate: config.learningRate)
         epochBatches = nil
         epochsDone = 0
         stepInEpoch = 0
@@ -200,24 +199,15 @@ extension Trainer {
         epochResults = []
         segment += 1
         stepsToRun = nil
-        state = .running
+        switch state {
+        case .paused, .diverged: state = .paused
+        default: state = .running
+        }
         throughput.reset()
         lossWatch = LossWatch()
         let text = "reset at step \(step): re-initialised, optimizer state cleared, lr \(optimizer.lr)"
         journal.append(JournalEntry(step: step, kind: .reset, text: text))
         return text
-    }
-
-    private func copyHyperparameters(from old: Optimizer, to new: Optimizer) {
-        if let a = old as? SGD, let b = new as? SGD {
-            b.momentum = a.momentum
-            b.nesterov = a.nesterov
-            b.weightDecay = a.weightDecay
-        } else if let a = old as? Adam, let b = new as? Adam {
-            b.betas = a.betas
-            b.eps = a.eps
-            b.weightDecay = a.weightDecay
-        }
     }
 
     /// Writes the model to `path` (a `.pth`/`.pt` path gets a PyTorch state dict, anything else a

@@ -71,6 +71,34 @@ import Telemetry
         #expect(s.message?.hasPrefix("diverged at step 12") == true)
     }
 
+    @Test func theStepMessageEndsWithTheStep() {
+        var s = state()
+        var paused = s.snapshot!
+        paused.state = .paused
+        _ = reduce(&s, .snapshot(paused))
+        #expect(reduce(&s, .key(.character("n"))) == [.send(.step(1))])
+        _ = reduce(&s, .event(.applied(1, "running 1 step")))
+        var running = paused
+        running.state = .running
+        _ = reduce(&s, .snapshot(running))
+        #expect(s.message == "running 1 step")  // still stepping
+        paused.step += 1
+        _ = reduce(&s, .snapshot(paused))
+        #expect(s.message == nil)  // the step is done: the keys are back
+        #expect(s.messages.last == "running 1 step")  // and the log keeps it
+    }
+
+    @Test func theMessageLogKeepsEveryMessageAndClosesOnAnyKey() {
+        var s = state()
+        for i in 0..<(DashboardState.messageLogLength + 5) { s.message = "message \(i)" }
+        #expect(s.messages.count == DashboardState.messageLogLength)
+        #expect(s.messages.first == "message 5")
+        #expect(reduce(&s, .key(.character("m"))).isEmpty)
+        #expect(s.showMessages)
+        #expect(reduce(&s, .key(.character(" "))).isEmpty)  // closes, sends nothing
+        #expect(!s.showMessages)
+    }
+
     @Test func lossesAccumulateAndSmoothingIsBiasCorrected() {
         var s = DashboardState(width: 80, height: 24)
         _ = reduce(&s, .losses([LossPoint(step: 1, loss: 2, segment: 0)]))

@@ -4,22 +4,31 @@ import Telemetry
 
 /// A hand-made training moment: every panel has something to draw, and nothing depends on time.
 enum Sample {
+    /// A bell-shaped histogram in the trainer's bin count (Histogram.displayBins).
     static func histogram(center: Double, spread: Double, count: Int = 1000) -> Histogram {
-        let counts = (0..<40).map { i -> Int in
-            let x = (Double(i) - 19.5) / 8
-            return Int(100 * exp(-x * x / 2))
+        let bins = Histogram.displayBins
+        let counts = (0..<bins).map { i -> Int in
+            let x = (Double(i) - Double(bins - 1) / 2) / (Double(bins) / 5)
+            return Int((40 * exp(-x * x / 2)).rounded())
         }
         return Histogram(counts: counts, low: center - 2.5 * spread, high: center + 2.5 * spread, below: 3, above: 2,
                          count: count, mean: center, std: spread, min: center - 3 * spread, max: center + 3 * spread)
     }
 
+    /// A flat histogram (a uniform initialisation): every bin the same count.
+    static func uniform(bound: Double) -> Histogram {
+        Histogram(counts: Array(repeating: 1, count: Histogram.displayBins), low: -bound, high: bound, below: 0, above: 0,
+                  count: Histogram.displayBins, mean: 0, std: bound / 3.squareRoot(), min: -bound, max: bound)
+    }
+
     static func snapshot() -> TrainingSnapshot {
         let record = InitRecord(method: InitChoice(name: "normal_", arguments: [.init("mean", "0.0"), .init("std", "0.01")]), step: 120,
-                                spread: .normal(mean: 0, std: 0.01), before: histogram(center: 0, spread: 0.02),
+                                spread: .normal(mean: 0, std: 0.01), before: uniform(bound: 0.0357),
                                 after: histogram(center: 0, spread: 0.01))
         let parameters = [("1.weight", [256, 784], 0.29), ("1.bias", [256], 0.019), ("3.weight", [10, 256], 0.43), ("3.bias", [10], 1e-8)]
             .map { name, shape, norm in
-                ParameterSnapshot(name: name, shape: shape, values: histogram(center: 0.001, spread: 0.03), initialization: record,
+                ParameterSnapshot(name: name, shape: shape, values: name == "3.weight" ? uniform(bound: 0.0625) : histogram(center: 0.001, spread: 0.03),
+                                  initialization: record,
                                   gradient: GradientStats(l2Norm: norm, mean: -1.4e-5, std: 0.001, maxAbs: 0.0072, zeroFraction: 0.17, updateRatio: 2.3e-5),
                                   gradientText: "tensor([[ 0.0000e+00,  1.2000e-03,  ..., -4.0000e-04]])",
                                   tiles: [], gradientTiles: (0..<784).map { Float(($0 % 28) - 14) * 1e-4 },
@@ -56,6 +65,9 @@ enum Sample {
             return LossPoint(step: step, loss: loss, segment: 0)
         }
     }
+
+    /// The sizes every golden screen is recorded at.
+    static let sizes = [(80, 24), (100, 30), (120, 40), (200, 60)]
 
     /// A state showing the sample at `width`×`height`.
     static func state(width: Int, height: Int, theme: String = "dark") -> DashboardState {

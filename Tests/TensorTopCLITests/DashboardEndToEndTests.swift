@@ -38,9 +38,11 @@ import TestSupport
         } != nil)
 
         try send("Space")
-        try #require(try Self.screen(session) { $0.contains("PAUSED") && $0.contains("paused at step") } != nil)
+        let paused = try #require(try Self.screen(session) { $0.contains("PAUSED") && $0.contains("paused at step") })
+        let pausedStep = try #require(paused.firstMatch(of: /paused at step (\d+)/).flatMap { Int($0.1) })
         try send("n")
-        try #require(try Self.screen(session) { $0.contains("running 1 step") && $0.contains("PAUSED") } != nil)
+        // One step later and paused again ("running 1 step" clears when the step is done; m shows it).
+        try #require(try Self.screen(session) { $0.contains("PAUSED") && $0.contains("step \(pausedStep + 1) ") } != nil)
 
         try send("+")
         try #require(try Self.screen(session) { $0.contains("lr 0.001 → 0.002") } != nil)

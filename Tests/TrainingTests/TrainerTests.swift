@@ -174,6 +174,20 @@ import Training
         #expect(points.map(\.step) == Array(1...points.count))
     }
 
+    @Test func resetWhilePausedStaysPausedWithTheStartingLearningRate() throws {
+        var config = SyntheticData.config()
+        config.startPaused = true
+        let controller = try TrainerController.start(config)
+        #expect(controller.acknowledge(.step(1))?.applied == true)
+        #expect(controller.acknowledge(.setLearningRate(1e6))?.applied == true)  // as after a divergence
+        #expect(controller.acknowledge(.reset)?.applied == true)
+        let s = try #require(controller.snapshot { $0.journal.last?.kind == .reset })
+        #expect(s.state == .paused)
+        #expect(s.learningRate == Double(Float(config.learningRate)))
+        controller.send(.stop)
+        controller.join()
+    }
+
     @Test func snapshotsCarryHistogramsGradientsAndTheBatch() throws {
         var config = SyntheticData.config()
         config.startPaused = true

@@ -99,8 +99,22 @@ public struct DashboardState: Sendable, Equatable {
     public var showHelp = false
     public var initMenu: InitMenu?
     public var loadMenu: LoadMenu?
-    /// The last acknowledgement, refusal or warning, shown in the status bar.
-    public var message: String?
+    /// The last acknowledgement, refusal or warning, shown in the status bar; every one is
+    /// also kept in `messages`.
+    public var message: String? {
+        didSet {
+            guard let message else { return }
+            messages.append(message)
+            if messages.count > Self.messageLogLength { messages.removeFirst(messages.count - Self.messageLogLength) }
+        }
+    }
+    /// The messages so far, oldest first (the newest `messageLogLength`), for the message log (`m`).
+    public private(set) var messages: [String] = []
+    /// How many messages the log keeps.
+    public static let messageLogLength = 200
+    public var showMessages = false
+    /// Set by `n` until a snapshot shows the step done, which clears the "running 1 step" message.
+    public var stepping = false
     public var width: Int
     public var height: Int
     /// Whether the terminal shows colours (false with NO_COLOR or fewer than 8 colours).

@@ -25,6 +25,11 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
     switch action {
     case .snapshot(let snapshot):
         state.snapshot = snapshot
+        if state.stepping, snapshot.state != .running, state.message?.hasPrefix("running ") == true {
+            // "running 1 step" is over: the status line goes back to the keys (the log keeps it).
+            state.message = nil
+            state.stepping = false
+        }
         if let count = state.snapshot?.parameters.count, count > 0 { state.selectedParameter = min(state.selectedParameter, count - 1) }
         return []
     case .losses(let points):
@@ -67,9 +72,10 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
 }
 
 private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
-    if state.showHelp {
+    if state.showHelp || state.showMessages {
         if key == .character("q") { return [.quit] }
         state.showHelp = false
+        state.showMessages = false
         return []
     }
     if state.initMenu != nil { return handleInitMenu(key, &state) }
@@ -77,7 +83,9 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
     switch key {
     case .character("q"): return [.quit]
     case .character(" "): return [.send(.togglePause)]
-    case .character("n"): return [.send(.step(1))]
+    case .character("n"):
+        state.stepping = true
+        return [.send(.step(1))]
     case .character("+"), .character("="): return [.send(.scaleLearningRate(2))]
     case .character("-"), .character("_"): return [.send(.scaleLearningRate(0.5))]
     case .character("i"):
@@ -88,6 +96,9 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
     case .character("l"): return [.listCheckpoints]
     case .character("?"):
         state.showHelp = true
+        return []
+    case .character("m"):
+        state.showMessages = true
         return []
     case .character("1"): state.page = .main
     case .character("2"): state.page = .confusion

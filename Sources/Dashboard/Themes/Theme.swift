@@ -3,8 +3,10 @@ import Foundation
 /// Colours for the dashboard's semantic roles, read from a JSON file in `themes/`.
 ///
 /// ```json
-/// { "name": "dark", "roles": { "text": { "fg": "#d0d0d0" }, "title": { "fg": "yellow", "bold": true }, ... } }
+/// { "name": "dark", "terminal": { "fg": "#d0d0d0", "bg": "#000000" },
+///   "roles": { "text": { "fg": "#d0d0d0" }, "title": { "fg": "yellow", "bold": true }, ... } }
 /// ```
+/// `terminal` (optional) names the terminal colours the theme is made for, for contrast checks.
 /// Colours are `default`, a basic name (`red`, `bright-blue`, ...), an index `0`–`255`, or `#rrggbb`.
 public struct Theme: Sendable, Equatable {
     /// Every role a theme must define.
@@ -16,10 +18,17 @@ public struct Theme: Sendable, Equatable {
 
     public var name: String
     public var styles: [Role: Style]
+    /// The terminal's own text and background colours the theme is made for (what `default`
+    /// stands for when contrast is checked): light on black unless the file's `terminal` says otherwise.
+    public var terminalForeground: TerminalColor
+    public var terminalBackground: TerminalColor
 
-    public init(name: String, styles: [Role: Style]) {
+    public init(name: String, styles: [Role: Style], terminalForeground: TerminalColor = .rgb(0xd0, 0xd0, 0xd0),
+                terminalBackground: TerminalColor = .rgb(0, 0, 0)) {
         self.name = name
         self.styles = styles
+        self.terminalForeground = terminalForeground
+        self.terminalBackground = terminalBackground
     }
 
     public subscript(role: Role) -> Style { styles[role] ?? .plain }
@@ -56,6 +65,7 @@ public struct Theme: Sendable, Equatable {
         }
         var name: String
         var roles: [String: Entry]
+        var terminal: Entry?
     }
 
     /// Reads and checks a theme file.
@@ -96,7 +106,15 @@ public struct Theme: Sendable, Equatable {
         if let unknown = file.roles.keys.sorted().first(where: { Role(rawValue: $0) == nil }) {
             throw LoadError(path: path, problem: "unknown field 'roles.\(unknown)'; the roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        return Theme(name: file.name, styles: styles)
+        var theme = Theme(name: file.name, styles: styles)
+        for (field, text) in [("fg", file.terminal?.fg), ("bg", file.terminal?.bg)] {
+            guard let text else { continue }
+            guard let value = parseColor(text), value != .default else {
+                throw LoadError(path: path, problem: "field 'terminal.\(field)': '\(text)' is not a colour (use a name like black, 0–255, or #rrggbb)")
+            }
+            if field == "fg" { theme.terminalForeground = value } else { theme.terminalBackground = value }
+        }
+        return theme
     }
 
     /// Parses `default`, a basic colour name, `0`–`255` or `#rrggbb`.

@@ -3,32 +3,54 @@ import Telemetry
 /// The current batch's images, drawn from their pixels, captioned with the true and the
 /// predicted class (green when right, red when wrong) and the prediction's probability.
 enum BatchView {
+    /// The image size (in cells, two pixel rows per cell) and grid that show the most image
+    /// area in `area`, so a panel is filled rather than left with empty rows.
+    static func layout(count: Int, imageWidth: Int, imageHeight: Int, in area: Rect)
+        -> (columns: Int, rows: Int, cellWidth: Int, cellHeight: Int, across: Int, down: Int)? {
+        guard count > 0, imageWidth > 0, imageHeight > 0 else { return nil }
+        var best: (columns: Int, rows: Int, cellWidth: Int, cellHeight: Int, across: Int, down: Int)?
+        var bestArea = 0
+        // From 3 rows up to the image's own resolution (two pixel rows a cell): larger adds nothing.
+        for rows in 3...max(3, imageHeight / 2) {
+            let columns = max(1, rows * 2 * imageWidth / imageHeight)
+            let cellWidth = max(columns, 12) + 1, cellHeight = rows + 2
+            let across = area.width / cellWidth, down = area.height / cellHeight
+            let shown = min(count, across * down)
+            guard shown > 0 else { continue }
+            // The image area shown; on a tie the smaller size (tried first) wins: more images.
+            if shown * columns * rows > bestArea {
+                best = (columns, rows, cellWidth, cellHeight, across, down)
+                bestArea = shown * columns * rows
+            }
+        }
+        return best
+    }
+
     static func render(_ state: DashboardState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
         let mode = state.imageMode == .blocks ? "▀ blocks" : "ASCII"
-        Draw.box(rect, title: "Batch  \(mode) (a)", focused: focused, theme: theme, into: &buffer)
+        Draw.box(rect, title: [Draw.Part(text: "Batch", priority: 0), Draw.Part(text: "\(mode) (a)", priority: 1)],
+                 focused: focused, theme: theme, into: &buffer)
         let inner = rect.inset(1)
-        guard let batch = state.snapshot?.batch, batch.count > 0, inner.width >= 16, inner.height >= 6 else {
+        guard let batch = state.snapshot?.batch, batch.count > 0,
+              batch.pixels.count >= batch.count * batch.width * batch.height,
+              let grid = layout(count: batch.count, imageWidth: batch.width, imageHeight: batch.height, in: inner) else {
             buffer.put("no batch yet", x: inner.x + 1, y: inner.y, style: theme[.dim], clip: inner)
             return
         }
         let names = state.snapshot?.classNames ?? []
-        // Full size (28 columns × 14 rows) when 8 images fit, else half size (14 × 7).
-        let fullFits = (inner.width / 29) * (inner.height / 16) >= min(8, batch.count)
-        let scale = fullFits ? 1 : 2
-        let columns = batch.width / scale, rows = batch.height / (2 * scale)
-        let cellWidth = max(columns, 12) + 1, cellHeight = rows + 2
-        let across = max(1, inner.width / cellWidth), down = max(1, inner.height / cellHeight)
-        for index in 0..<min(batch.count, across * down) {
-            let x0 = inner.x + (index % across) * cellWidth, y0 = inner.y + (index / across) * cellHeight
-            let pixels = Array(batch.pixels[(index * batch.width * batch.height)..<((index + 1) * batch.width * batch.height)])
-            func pixel(_ x: Int, _ y: Int) -> UInt8 {
-                // The average of a scale×scale block.
+        for index in 0..<min(batch.count, grid.across * grid.down) {
+            let x0 = inner.x + (index % grid.across) * grid.cellWidth, y0 = inner.y + (index / grid.across) * grid.cellHeight
+            let offset = index * batch.width * batch.height
+            /// The mean of the image's pixels under one half cell (column, pixel row of 2 × rows).
+            func pixel(_ column: Int, _ halfRow: Int) -> UInt8 {
+                let xa = column * batch.width / grid.columns, xb = max(xa + 1, (column + 1) * batch.width / grid.columns)
+                let ya = halfRow * batch.height / (2 * grid.rows), yb = max(ya + 1, (halfRow + 1) * batch.height / (2 * grid.rows))
                 var total = 0
-                for dy in 0..<scale { for dx in 0..<scale { total += Int(pixels[(y * scale + dy) * batch.width + x * scale + dx]) } }
-                return UInt8(total / (scale * scale))
+                for y in ya..<min(yb, batch.height) { for x in xa..<min(xb, batch.width) { total += Int(batch.pixels[offset + y * batch.width + x]) } }
+                return UInt8(total / max(1, (min(yb, batch.height) - ya) * (min(xb, batch.width) - xa)))
             }
-            for row in 0..<rows {
-                for column in 0..<columns {
+            for row in 0..<grid.rows {
+                for column in 0..<grid.columns {
                     let top = pixel(column, 2 * row), bottom = pixel(column, 2 * row + 1)
                     let cell: Cell
                     if state.imageMode == .blocks {
@@ -39,13 +61,15 @@ enum BatchView {
                     buffer[x0 + column, y0 + row] = cell
                 }
             }
-            let truth = batch.labels[index], guess = batch.predictions[index]
+            let truth = batch.labels.indices.contains(index) ? batch.labels[index] : -1
+            let guess = batch.predictions.indices.contains(index) ? batch.predictions[index] : -1
             let name = { (c: Int) in names.indices.contains(c) ? names[c] : "\(c)" }
-            let width = cellWidth - 1
-            buffer.put(Draw.fit(name(truth), width), x: x0, y: y0 + rows, style: theme[.text])
+            let width = grid.cellWidth - 1
+            buffer.put(Draw.fit(name(truth), width), x: x0, y: y0 + grid.rows, style: theme[.text])
+            let confidence = batch.confidences.indices.contains(index) ? batch.confidences[index] : .nan
+            let percent = confidence.isFinite ? "\(min(100, max(0, Draw.integer((confidence * 100).rounded()))))%" : "–"
             let verdict = (truth == guess ? "✓" : "✗") + name(guess)
-            let probability = " \(Int((batch.confidences[index] * 100).rounded()))%"
-            buffer.put(Draw.fit(Draw.fit(verdict, width - probability.count) + probability, width), x: x0, y: y0 + rows + 1,
+            buffer.put(Draw.fit(Draw.fit(verdict, width - percent.count - 1) + " " + percent, width), x: x0, y: y0 + grid.rows + 1,
                        style: truth == guess ? theme[.good] : theme[.bad])
         }
     }

@@ -4,43 +4,75 @@ import Telemetry
 enum ConfusionView {
     static func render(_ state: DashboardState, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
         let result = state.snapshot?.epochResults.last
-        Draw.box(rect, title: "Confusion matrix" + (result.map { "  epoch \($0.epoch), test accuracy \(Draw.fixed($0.testAccuracy * 100, 2))%" } ?? "") + "  (1 back)",
-                 focused: true, theme: theme, into: &buffer)
+        var title = [Draw.Part(text: "Confusion matrix", priority: 0), Draw.Part(text: "(1 back)", priority: 1)]
+        if let result {
+            title.insert(Draw.Part(text: "epoch \(result.epoch), test accuracy \(Draw.decimal(result.testAccuracy * 100, 2, width: 6))%", priority: 0), at: 1)
+        }
+        Draw.box(rect, title: title, focused: true, theme: theme, into: &buffer)
         let inner = rect.inset(1)
         guard let result else {
             buffer.put("appears at the end of the first epoch", x: inner.x + 1, y: inner.y + 1, style: theme[.dim], clip: inner)
             return
         }
-        let names = state.snapshot?.classNames ?? (0..<result.confusion.count).map(String.init)
-        let nameWidth = min(12, names.map(\.count).max() ?? 5)
-        let cellWidth = max(5, min(8, (inner.width - nameWidth - 12) / max(result.confusion.count, 1)))
-        buffer.put(Draw.fit("true \\ predicted", nameWidth + 1), x: inner.x, y: inner.y, style: theme[.dim])
-        for (c, _) in result.confusion.enumerated() {
-            buffer.put(Draw.fit(String(names[c].prefix(cellWidth - 1)), cellWidth, alignRight: true), x: inner.x + nameWidth + 1 + c * cellWidth, y: inner.y, style: theme[.dim])
-        }
-        buffer.put("  accuracy", x: inner.x + nameWidth + 1 + result.confusion.count * cellWidth, y: inner.y, style: theme[.dim], clip: inner)
+        let classes = result.confusion.count
+        let names = (0..<classes).map { c in (state.snapshot?.classNames).flatMap { $0.indices.contains(c) ? $0[c] : nil } ?? "\(c)" }
         let peak = max(1, result.confusion.flatMap { $0 }.max() ?? 1)
-        for (row, counts) in result.confusion.enumerated() where inner.y + 1 + row < inner.maxY {
-            let y = inner.y + 1 + row
-            buffer.put(Draw.fit(names[row], nameWidth), x: inner.x, y: y, style: theme[.text])
-            for (column, count) in counts.enumerated() {
-                var style = row == column ? theme[.good] : (count > 0 ? theme[.bad] : theme[.dim])
-                if state.colorsAvailable && count > 0 {
-                    style = style.with(background: Draw.grey(UInt8(40 + 150 * count / peak)))
-                }
-                buffer.put(Draw.fit("\(count)", cellWidth - 1, alignRight: true) + " ", x: inner.x + nameWidth + 1 + column * cellWidth, y: y, style: style)
+        // Columns as wide as the longest word of a class name (names wrap onto two header
+        // lines at spaces and after /), at least the widest count. When the screen is too
+        // narrow for that, columns are headed by class numbers and the rows say which is which.
+        let wrapped = names.map { headerLines($0) }
+        let longestWord = wrapped.flatMap { $0 }.map(\.count).max() ?? 1
+        let numbered = (inner.width - min(16, names.map(\.count).max() ?? 5) - 11) / max(classes, 1) < longestWord + 1
+        let rowNames = numbered ? names.enumerated().map { "\($0.offset) \($0.element)" } : names
+        let labels = numbered ? (0..<classes).map { ["\($0)"] } : wrapped
+        let nameWidth = min(16, max(5, rowNames.map(\.count).max() ?? 5))
+        let room = (inner.width - nameWidth - 1 - 10) / max(classes, 1)
+        let wanted = numbered ? 7 : (labels.flatMap { $0 }.map(\.count).max() ?? 1) + 1
+        let cellWidth = max("\(peak)".count + 1, min(wanted, room))
+        let headerHeight = labels.contains { $0.count > 1 } ? 2 : 1
+        let columnX = { (c: Int) in inner.x + nameWidth + 1 + c * cellWidth }
+        buffer.put(Draw.fit(nameWidth >= 15 ? "true \\ predicted" : "true\\pred", nameWidth + 1), x: inner.x, y: inner.y + headerHeight - 1, style: theme[.dim], clip: inner)
+        for (c, lines) in labels.enumerated() {
+            for (row, line) in lines.enumerated() {
+                buffer.put(Draw.fit(line, cellWidth - 1, alignRight: true), x: columnX(c), y: inner.y + row + headerHeight - lines.count, style: theme[.dim], clip: inner)
             }
-            let accuracy = result.perClassAccuracy[row]
-            buffer.put("  " + Draw.fixed(accuracy * 100, 1) + "%", x: inner.x + nameWidth + 1 + counts.count * cellWidth, y: y,
+        }
+        buffer.put("  accuracy", x: columnX(classes), y: inner.y + headerHeight - 1, style: theme[.dim], clip: inner)
+        let firstRow = inner.y + headerHeight
+        for (row, counts) in result.confusion.enumerated() where firstRow + row < inner.maxY {
+            let y = firstRow + row
+            buffer.put(Draw.fit(rowNames[row], nameWidth), x: inner.x, y: y, style: theme[.text])
+            for (column, count) in counts.enumerated() {
+                var style = row == column ? theme[.good].bolded : (count > 0 ? theme[.bad] : theme[.dim])
+                if state.colorsAvailable && count > 0 {
+                    // The shade says how many; the text stays readable on it.
+                    style = theme.readable(style, on: Draw.grey(UInt8(40 + Draw.integer(150 * Double(max(0, min(count, peak))) / Double(peak)))))
+                }
+                buffer.put(Draw.fit("\(count)", cellWidth - 1, alignRight: true) + " ", x: columnX(column), y: y, style: style, clip: inner)
+            }
+            let accuracy = result.perClassAccuracy.indices.contains(row) ? result.perClassAccuracy[row] : .nan
+            buffer.put("  " + Draw.decimal(accuracy * 100, 1, width: 5) + "%", x: columnX(counts.count), y: y,
                        style: accuracy >= 0.85 ? theme[.good] : theme[.warn], clip: inner)
         }
-        let historyY = inner.y + result.confusion.count + 2
+        let historyY = firstRow + classes + 1
         guard historyY < inner.maxY else { return }
         buffer.put("epoch  train loss  test loss  test accuracy", x: inner.x, y: historyY, style: theme[.dim], clip: inner)
         for (i, epoch) in (state.snapshot?.epochResults ?? []).suffix(inner.maxY - historyY - 1).enumerated() {
-            let line = Draw.fit("\(epoch.epoch)", 5, alignRight: true) + Draw.fit(Draw.fixed(epoch.trainLoss, 4), 12, alignRight: true)
-                + Draw.fit(Draw.fixed(epoch.testLoss, 4), 11, alignRight: true) + Draw.fit(Draw.fixed(epoch.testAccuracy * 100, 2) + "%", 15, alignRight: true)
+            let line = Draw.fit("\(epoch.epoch)", 5, alignRight: true) + " " + Draw.fit(Draw.decimal(epoch.trainLoss, 4, width: 10), 11, alignRight: true)
+                + " " + Draw.fit(Draw.decimal(epoch.testLoss, 4, width: 9), 10, alignRight: true)
+                + " " + Draw.fit(Draw.decimal(epoch.testAccuracy * 100, 2, width: 12) + "%", 14, alignRight: true)
             buffer.put(line, x: inner.x, y: historyY + 1 + i, style: theme[.text], clip: inner)
         }
+    }
+
+    /// A class name as at most two header lines, broken at its first space or after its first `/`.
+    static func headerLines(_ name: String) -> [String] {
+        if let space = name.firstIndex(of: " ") {
+            return [String(name[..<space]), String(name[name.index(after: space)...])]
+        }
+        if let slash = name.firstIndex(of: "/"), name.index(after: slash) < name.endIndex {
+            return [String(name[...slash]), String(name[name.index(after: slash)...])]
+        }
+        return [name]
     }
 }

@@ -5,6 +5,15 @@ import Telemetry
 enum Draw {
     /// A box with a title in its top border; the title is highlighted when the panel has focus.
     static func box(_ rect: Rect, title: String, focused: Bool, theme: Theme, into buffer: inout Buffer) {
+        box(rect, title: [Part(text: title, priority: 0)], focused: focused, theme: theme, into: &buffer)
+    }
+
+    /// The room a box's border leaves for its title (one space and a corner kept on each side).
+    static func titleWidth(_ rect: Rect) -> Int { max(0, rect.width - 6) }
+
+    /// A box whose title is made of parts: the least important ones are left out when the box is narrow.
+    static func box(_ rect: Rect, title parts: [Part], focused: Bool, theme: Theme, into buffer: inout Buffer) {
+        let title = line(parts, width: titleWidth(rect), narrow: " ")
         guard rect.width >= 2, rect.height >= 2 else { return }
         let border = focused ? theme[.accent] : theme[.border]
         buffer.put("┌" + String(repeating: "─", count: rect.width - 2) + "┐", x: rect.x, y: rect.y, style: border)
@@ -17,40 +26,112 @@ enum Draw {
                    clip: Rect(x: rect.x, y: rect.y, width: rect.width - 2, height: 1))
     }
 
-    /// A compact number: 3 significant digits, scientific when very small or large.
+    /// A compact number with `digits` significant digits: plain from 0.001 to 99999 (`0.0193`,
+    /// `2.6`, `6220`), else scientific with a short exponent (`1.40e-5`, `1.00e19`).
     static func number(_ value: Double, digits: Int = 3) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        let magnitude = abs(value)
-        if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e5) { return String(format: "%.\(max(0, digits - 1))e", value) }
-        return String(format: "%.\(digits)g", value)
+        let magnitude = abs(value), digits = max(1, digits)
+        if magnitude == 0 { return "0" }
+        if magnitude >= 1e-3 && magnitude < 1e5 {
+            // %g would switch to scientific at 10^digits (6220 → 6.22e+03): whole numbers stay whole.
+            if magnitude >= pow(10, Double(digits)) { return String(format: "%.0f", value) }
+            return String(format: "%.\(digits)g", value)
+        }
+        return scientific(value, decimals: digits - 1)
     }
 
-    /// A number in at most 7 characters: `0.0193`, `-1.4e-5`, `-1e-10`, `1.2e3`.
-    static func short(_ value: Double) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        let magnitude = abs(value)
-        if magnitude == 0 { return "0" }
-        if magnitude >= 1e-3 && magnitude < 1e4 {
-            let text = String(format: "%.3g", value)
-            return text.count <= 7 ? text : String(format: "%.0f", value)
-        }
-        let exponent = Int(floor(log10(magnitude)))
-        let mantissa = value / pow(10, Double(exponent))
-        let text = String(format: "%.1f", mantissa) + "e\(exponent)"
-        return text.count <= 7 ? text : String(format: "%.0f", mantissa) + "e\(exponent)"
+    /// The most precise compact form of `value` in at most `width` characters (3, 2 or 1
+    /// significant digits); the shortest form when none fits. A number is never cut.
+    static func number(_ value: Double, width: Int) -> String {
+        var text = number(value, digits: 3)
+        for digits in [2, 1] where text.count > width { text = number(value, digits: digits) }
+        return text
+    }
+
+    /// A number in at most 7 characters: `0.0193`, `-1.4e-5`, `-1e-10`, `98765`, `1.23e5`.
+    static func short(_ value: Double) -> String { number(value, width: 7) }
+
+    /// `value` in scientific notation with a short exponent: `-1.4e-5`, `1e-10`, `9.9e19`.
+    /// printf rounds the mantissa, so 9.96e-5 becomes `1.0e-4`, never `10.0e-5`.
+    static func scientific(_ value: Double, decimals: Int) -> String {
+        let text = String(format: "%.\(max(0, decimals))e", value)
+        guard let e = text.firstIndex(of: "e"), let exponent = Int(text[text.index(after: e)...]) else { return text }
+        return String(text[..<e]) + "e\(exponent)"
     }
 
     /// A fixed-decimals number.
     static func fixed(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
 
-    /// `text` cut (with …) or padded to exactly `width` characters.
+    /// `value` with `decimals` decimals when that takes at most `width` characters (`0.3211`),
+    /// else its compact form (`1.2e20`, `nan`).
+    static func decimal(_ value: Double, _ decimals: Int, width: Int) -> String {
+        let text = fixed(value, decimals)
+        return text.count <= width ? text : number(value, width: width)
+    }
+
+    /// The whole number toward zero from any Double, never trapping: NaN is 0, and ±inf or
+    /// anything beyond ±2^52 is clamped there. Every trained or user-given number that
+    /// becomes a position, a count or a level goes through here.
+    static func integer(_ value: Double) -> Int {
+        guard !value.isNaN else { return 0 }
+        let limit = 4_503_599_627_370_496.0  // 2^52: exact, and far from Int's edges
+        return Int(min(limit, max(-limit, value)))
+    }
+
+    /// `text` cut (with …) or padded to exactly `width` characters. For words, never for numbers.
     static func fit(_ text: String, _ width: Int, alignRight: Bool = false) -> String {
         guard width > 0 else { return "" }
         if text.count > width { return String(text.prefix(max(0, width - 1))) + "…" }
         let pad = String(repeating: " ", count: width - text.count)
         return alignRight ? pad + text : text + pad
+    }
+
+    /// A printed tensor line cut to `width` between values (after a `,`), ending in …, so no
+    /// number is cut.
+    static func fitTokens(_ text: String, _ width: Int) -> String {
+        guard width > 0 else { return "" }
+        if text.count <= width { return text }
+        let head = text.prefix(width - 1)
+        guard let comma = head.lastIndex(of: ",") else { return "…" }
+        return String(head[...comma]) + "…"
+    }
+
+    /// One piece of a line that may be left out when the line is too narrow: lower `priority`
+    /// is more important (0 is kept always, cut with … only if it alone does not fit).
+    struct Part {
+        var text: String
+        var priority: Int
+        var style: Style = .plain
+    }
+
+    /// The parts of a line that fit in `width`, in their order: the least important ones
+    /// (highest priority number, the later one on a tie) are left out whole until the rest fits
+    /// with `separator` between parts, or with `narrow` (if given) as soon as that keeps more.
+    static func arrange(_ parts: [Part], width: Int, separator: String = "  ", narrow: String? = nil) -> (parts: [Part], separator: String) {
+        func length(_ kept: [Part], _ separator: String) -> Int {
+            kept.reduce(0) { $0 + $1.text.count } + max(0, kept.count - 1) * separator.count
+        }
+        var kept = parts
+        while true {
+            for candidate in [separator, narrow].compactMap({ $0 }) where length(kept, candidate) <= width { return (kept, candidate) }
+            guard let drop = kept.indices.filter({ kept[$0].priority > 0 }).max(by: { kept[$0].priority <= kept[$1].priority }) else { break }
+            kept.remove(at: drop)
+        }
+        // Only must-keep parts are left and they do not fit: the last ones are cut.
+        var result: [Part] = [], room = width
+        for part in kept where room > 0 {
+            let text = part.text.count <= room ? part.text : fit(part.text, room)
+            result.append(Part(text: text, priority: part.priority, style: part.style))
+            room -= text.count + 1
+        }
+        return (result, " ")
+    }
+
+    /// The parts that fit, joined into one string.
+    static func line(_ parts: [Part], width: Int, separator: String = "  ", narrow: String? = nil) -> String {
+        let (kept, separator) = arrange(parts, width: width, separator: separator, narrow: narrow)
+        return kept.map(\.text).joined(separator: separator)
     }
 
     /// The 24-step grey ramp colour for a byte (0 black … 255 white).
@@ -66,7 +147,7 @@ enum Draw {
     static func spark(_ level: Double) -> Character {
         let bars = Array("▁▂▃▄▅▆▇█")
         guard level.isFinite else { return " " }
-        return bars[min(bars.count - 1, max(0, Int(level * Double(bars.count - 1) + 0.5)))]
+        return bars[min(bars.count - 1, max(0, integer(level * Double(bars.count - 1) + 0.5)))]
     }
 }
 

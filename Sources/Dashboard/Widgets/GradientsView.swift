@@ -10,42 +10,81 @@ enum GradientsView {
     /// Above this L2 norm a gradient counts as exploding.
     static let exploding = 1e2
 
+    /// A column of the table: its header, its width (without the space before it), how
+    /// important it is (0 is kept always, then 1, 2, ...) and its text for a parameter.
+    struct Column {
+        var header: String
+        var width: Int
+        var priority: Int
+        var alignRight = true
+        var text: (ParameterSnapshot) -> String
+    }
+
+    /// The table's columns, most important first: name, ‖g‖, max|g|, update ratio, mean, zero share, shape.
+    static func columns(_ parameters: [ParameterSnapshot]) -> [Column] {
+        func stat(_ value: @escaping (GradientStats) -> Double) -> (ParameterSnapshot) -> String {
+            { p in p.gradient.map { Draw.short(value($0)) } ?? "–" }
+        }
+        let nameWidth = max(4, min(16, parameters.map(\.name.count).max() ?? 4))
+        let shapeWidth = max(5, parameters.map { WeightsPanel.shapeText($0.shape).count }.max() ?? 5)
+        return [
+            Column(header: "name", width: nameWidth, priority: 0, alignRight: false) { $0.name },
+            Column(header: "shape", width: shapeWidth, priority: 6, alignRight: false) { WeightsPanel.shapeText($0.shape) },
+            Column(header: "‖g‖", width: 7, priority: 1, text: stat(\.l2Norm)),
+            Column(header: "mean", width: 7, priority: 4, text: stat(\.mean)),
+            Column(header: "max|g|", width: 7, priority: 2, text: stat(\.maxAbs)),
+            Column(header: "zero", width: 4, priority: 5) { p in
+                p.gradient.map { Draw.number(min(100, max(0, $0.zeroFraction * 100)), width: 3) + "%" } ?? "–"
+            },
+            Column(header: "ratio", width: 7, priority: 3, text: stat(\.updateRatio)),
+        ]
+    }
+
+    /// The columns that fit in `width`, in table order: the least important are left out whole.
+    static func fitting(_ columns: [Column], width: Int) -> [Column] {
+        var room = width, keep = Set<String>()
+        for column in columns.sorted(by: { $0.priority < $1.priority }) {
+            let needed = column.width + (keep.isEmpty ? 0 : 1)
+            guard needed <= room || column.priority == 0 else { break }
+            keep.insert(column.header)
+            room -= needed
+        }
+        return columns.filter { keep.contains($0.header) }
+    }
+
     static func render(_ state: DashboardState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
-        Draw.box(rect, title: "Gradients  ▼ ‖g‖<\(Draw.short(vanishing)) vanishing  ▲ >\(Draw.short(exploding)) exploding",
+        Draw.box(rect, title: [Draw.Part(text: "Gradients", priority: 0),
+                               Draw.Part(text: "▼ ‖g‖<\(Draw.short(vanishing)) vanishing", priority: 2),
+                               Draw.Part(text: "▲ >\(Draw.short(exploding)) exploding", priority: 1)],
                  focused: focused, theme: theme, into: &buffer)
         let inner = rect.inset(1)
-        guard let parameters = state.snapshot?.parameters, !parameters.isEmpty, inner.width >= 30, inner.height >= 3 else { return }
-        // Columns: name, shape, ‖g‖, mean, max|g|, zero share, update ratio; the norm's history
-        // follows on the same line when there is room, else on a line of its own.
-        let header = Draw.fit("name", 9) + Draw.fit("shape", 10) + Draw.fit("‖g‖", 7, alignRight: true)
-            + Draw.fit("mean", 8, alignRight: true) + Draw.fit("max|g|", 8, alignRight: true) + Draw.fit("zero", 5, alignRight: true)
-            + Draw.fit("ratio", 7, alignRight: true) + " "
+        guard let parameters = state.snapshot?.parameters, !parameters.isEmpty, inner.width >= 20, inner.height >= 3 else { return }
+        // The last column is kept for the ▼/▲ flag.
+        let shown = fitting(columns(parameters), width: inner.width - 2)
+        func row(_ cell: (Column) -> String) -> String {
+            shown.enumerated().map { i, column in
+                // Numbers are at most 7 characters (Draw.short), so only a long name is cut.
+                (i == 0 ? "" : " ") + Draw.fit(cell(column), column.width, alignRight: column.alignRight)
+            }.joined()
+        }
+        let header = row(\.header)
+        // The norm's history follows on the same line when there is room, else on a line of its own.
         let historyInline = inner.width - header.count - 2 >= 10
-        buffer.put(Draw.fit(header + (historyInline ? "‖g‖ history" : ""), inner.width), x: inner.x, y: inner.y, style: theme[.dim])
+        buffer.put(Draw.fit(header + (historyInline ? "  ‖g‖ history" : ""), inner.width - 1), x: inner.x, y: inner.y, style: theme[.dim])
         var y = inner.y + 1
         for (i, p) in parameters.enumerated() where y < inner.maxY {
             let selected = i == state.selectedParameter
-            var line = Draw.fit(p.name, 9) + Draw.fit(WeightsPanel.shapeText(p.shape), 10)
-            var flagStyle = theme[.text]
+            var line = row { $0.text(p) }
+            var flag: (String, Style)?
             if let g = p.gradient {
-                line += Draw.fit(Draw.short(g.l2Norm), 7, alignRight: true) + Draw.fit(Draw.short(g.mean), 8, alignRight: true)
-                    + Draw.fit(Draw.short(g.maxAbs), 8, alignRight: true) + Draw.fit(Draw.fixed(g.zeroFraction * 100, 0) + "%", 5, alignRight: true)
-                    + Draw.fit(Draw.short(g.updateRatio), 7, alignRight: true) + " "
-                if g.l2Norm < vanishing { flagStyle = theme[.warn] }
-                if g.l2Norm > exploding || !g.l2Norm.isFinite { flagStyle = theme[.alarm] }
-            } else {
-                line += Draw.fit("no gradient yet", 40) + " "
+                if g.l2Norm < vanishing { flag = ("▼", theme[.warn]) }
+                if g.l2Norm > exploding || !g.l2Norm.isFinite { flag = ("▲", theme[.alarm]) }
             }
-            let sparkWidth = historyInline ? max(0, inner.width - line.count - 2) : inner.width - 12
-            let history = Array(p.normHistory.suffix(sparkWidth))
-            let peak = history.max() ?? 1
-            let spark = String(history.map { Draw.spark(peak > 0 ? $0 / peak : 0) })
-            if historyInline { line += spark }
+            let sparkWidth = historyInline ? max(0, inner.width - line.count - 3) : inner.width - 12
+            let spark = sparkline(p.normHistory, width: sparkWidth)
+            if historyInline { line += "  " + spark }
             buffer.put(Draw.fit(line, inner.width - 1), x: inner.x, y: y, style: selected ? theme[.selected] : theme[.text])
-            if flagStyle != theme[.text] {
-                let flag = (p.gradient?.l2Norm ?? 0) < vanishing ? "▼" : "▲"
-                buffer.put(flag, x: inner.maxX - 1, y: y, style: flagStyle)
-            }
+            if let (text, style) = flag { buffer.put(text, x: inner.maxX - 1, y: y, style: style) }
             y += 1
             if !historyInline && y < inner.maxY {
                 buffer.put("  ‖g‖ hist " + spark, x: inner.x, y: y, style: theme[.dim], clip: inner)
@@ -59,10 +98,12 @@ enum GradientsView {
         // Heat-map tiles of the first units on the right, the printout on the left.
         let tileCount = rows >= 4 ? min(selected.gradientTiles.count / 784, max(0, (inner.width - 40) / 15)) : 0
         let textWidth = inner.width - tileCount * 15
-        let title = tileCount > 0 ? "\(selected.name).grad (tiles: units 0–\(tileCount - 1), red +, blue −):" : "\(selected.name).grad:"
-        buffer.put(Draw.fit(title, inner.width), x: inner.x, y: detailY, style: theme[.title])
+        let legend = state.colorsAvailable ? "red +, blue −" : "+*# > 0, -=≡ < 0"
+        let title = [Draw.Part(text: "\(selected.name).grad", priority: 0),
+                     Draw.Part(text: tileCount > 0 ? "(tiles of units 0–\(tileCount - 1): \(legend))" : "", priority: 1)].filter { !$0.text.isEmpty }
+        buffer.put(Draw.line(title, width: inner.width, separator: " "), x: inner.x, y: detailY, style: theme[.title], clip: inner)
         for (i, line) in selected.gradientText.split(separator: "\n").prefix(max(0, rows - 1)).enumerated() {
-            buffer.put(Draw.fit(String(line), textWidth - 1), x: inner.x, y: detailY + 1 + i, style: theme[.text])
+            buffer.put(Draw.fitTokens(String(line), textWidth - 1), x: inner.x, y: detailY + 1 + i, style: theme[.text], clip: inner)
         }
         for unit in 0..<tileCount {
             let values = Array(selected.gradientTiles[(unit * 784)..<((unit + 1) * 784)])
@@ -70,27 +111,36 @@ enum GradientsView {
         }
     }
 
-    /// One hidden unit's 784 gradients as a 28×28 tile at half size (14×7 cells): blue negative, red positive.
+    /// The newest `width` values as ▁▂▃▄▅▆▇█ relative to their largest.
+    static func sparkline(_ values: [Double], width: Int) -> String {
+        let history = Array(values.suffix(max(0, width)))
+        let peak = history.filter(\.isFinite).max() ?? 1
+        return String(history.map { Draw.spark(peak > 0 ? $0 / peak : 0) })
+    }
+
+    /// One hidden unit's 784 gradients as a 28×28 tile at half size (14×7 cells): in colour blue
+    /// negative and red positive, without colour `+*#` positive and `-=≡` negative by size.
     static func heatMap(_ values: [Float], x: Int, y: Int, rows: Int, color: Bool, theme: Theme, into buffer: inout Buffer) {
-        let peak = max(values.map { abs($0) }.max() ?? 1, 1e-12)
+        let peak = max(Double(values.lazy.filter(\.isFinite).map { abs($0) }.max() ?? 1), 1e-12)
         /// The mean of a 2×2 block of the 28×28 grid.
-        func value(_ column: Int, _ row: Int) -> Float {
-            (values[(2 * row) * 28 + 2 * column] + values[(2 * row) * 28 + 2 * column + 1]
-             + values[(2 * row + 1) * 28 + 2 * column] + values[(2 * row + 1) * 28 + 2 * column + 1]) / 4
+        func value(_ column: Int, _ row: Int) -> Double {
+            Double(values[(2 * row) * 28 + 2 * column] + values[(2 * row) * 28 + 2 * column + 1]
+                   + values[(2 * row + 1) * 28 + 2 * column] + values[(2 * row + 1) * 28 + 2 * column + 1]) / 4
         }
-        func shade(_ v: Float) -> TerminalColor {
-            let t = Double(v / peak)
-            let level = min(5, Int(abs(t) * 5.99))
-            return t >= 0 ? .index(UInt8(16 + 36 * level)) : .index(UInt8(16 + level))
+        /// 0 … 5 for |v| from 0 to the peak (NaN is 0, beyond the peak is 5).
+        func level(_ v: Double) -> Int { min(5, max(0, Draw.integer(abs(v / peak) * 5.99))) }
+        func shade(_ v: Double) -> TerminalColor {
+            v >= 0 ? .index(UInt8(16 + 36 * level(v))) : .index(UInt8(16 + level(v)))
         }
+        let positive = Array(" .:+*#"), negative = Array(" .:-=≡")
         for row in 0..<min(7, rows) {
             for column in 0..<14 {
                 let top = value(column, 2 * row), bottom = value(column, 2 * row + 1)
                 if color {
                     buffer[x + column, y + row] = Cell("▀", Style(foreground: shade(top), background: shade(bottom)))
                 } else {
-                    let magnitude = UInt8(min(255, Int(abs((top + bottom) / 2) / peak * 255)))
-                    buffer[x + column, y + row] = Cell(Draw.density(magnitude), theme[.text])
+                    let mean = (top + bottom) / 2
+                    buffer[x + column, y + row] = Cell((mean >= 0 ? positive : negative)[level(mean)], theme[.text])
                 }
             }
         }

@@ -23,12 +23,15 @@ enum LossChart {
     }
 
     static func render(_ state: DashboardState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
-        let points = state.losses
+        // Only the steps the snapshot has reached, so every panel shows the same moment.
+        let newest = state.snapshot?.step ?? Int.max
+        let points = state.losses.filter { $0.step <= newest }
         let smooth = smoothed(points, weight: state.smoothing)
-        var title = "Loss  smoothing \(Draw.fixed(state.smoothing, 2))" + (state.logScale ? "  log" : "")
-        if let last = smooth.last { title += "  now \(Draw.fixed(last, 4))" }
+        var title = [Draw.Part(text: "Loss", priority: 0), Draw.Part(text: "smoothing \(Draw.fixed(state.smoothing, 2))", priority: 4)]
+        if state.logScale { title.append(Draw.Part(text: "log", priority: 3)) }
+        if let last = smooth.last { title.append(Draw.Part(text: "now \(Draw.decimal(last, 4, width: 8))", priority: 1)) }
         if let epoch = state.snapshot?.epochResults.last {
-            title += "  test \(Draw.fixed(epoch.testLoss, 4)) acc \(Draw.fixed(epoch.testAccuracy * 100, 1))%"
+            title.append(Draw.Part(text: "test \(Draw.decimal(epoch.testLoss, 4, width: 8)) acc \(Draw.decimal(epoch.testAccuracy * 100, 1, width: 5))%", priority: 2))
         }
         Draw.box(rect, title: title, focused: focused, theme: theme, into: &buffer)
         let inner = rect.inset(1)
@@ -42,18 +45,24 @@ enum LossChart {
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
         let tests = state.snapshot?.epochResults ?? []
         func transform(_ v: Double) -> Double { state.logScale ? log10(max(v, 1e-8)) : v }
-        // The y range: robust to a few huge losses (2nd–98th percentile of the raw values).
-        let sorted = points.map(\.loss).filter(\.isFinite).sorted()
+        // The y range: the newest segment's (a reset rescales the axis), robust to a few huge
+        // losses (2nd–98th percentile of the raw values).
+        let segment = points.last!.segment
+        let current = points.indices.filter { points[$0].segment == segment }
+        let sorted = current.map { points[$0].loss }.filter(\.isFinite).sorted()
         guard !sorted.isEmpty else { return }
-        let lowRaw = sorted[Int(Double(sorted.count - 1) * 0.02)], highRaw = sorted[Int(Double(sorted.count - 1) * 0.98)]
-        let candidates = [lowRaw, highRaw] + smooth.filter(\.isFinite) + tests.map(\.testLoss).filter(\.isFinite)
+        let lowRaw = sorted[(sorted.count - 1) * 2 / 100], highRaw = sorted[(sorted.count - 1) * 98 / 100]
+        let candidates = [lowRaw, highRaw] + current.map { smooth[$0] }.filter(\.isFinite) + tests.map(\.testLoss).filter(\.isFinite)
         var low = transform(candidates.min()!), high = transform(candidates.max()!)
         if high - low < 1e-9 { low -= 0.5; high += 0.5 }
-        let firstStep = points.first!.step, lastStep = max(points.last!.step, firstStep + 1)
-        func dotX(_ step: Int) -> Int { (step - firstStep) * (canvas.dotWidth - 1) / (lastStep - firstStep) }
+        let firstStep = points.first!.step, lastStep = max(points.last!.step, firstStep &+ 1)
+        func dotX(_ step: Int) -> Int {
+            // In Double: steps from a recording could be anything.
+            Draw.integer((Double(step) - Double(firstStep)) * Double(canvas.dotWidth - 1) / max(1, Double(lastStep) - Double(firstStep)))
+        }
         func dotY(_ value: Double) -> Int {
             let t = (transform(value) - low) / (high - low)
-            return Int(((1 - min(1, max(0, t))) * Double(canvas.dotHeight - 1)).rounded())
+            return Draw.integer(((1 - min(1, max(0, t))) * Double(canvas.dotHeight - 1)).rounded())
         }
         for point in points where point.loss.isFinite { canvas.set(dotX(point.step), dotY(point.loss), bright: false) }
         var previous: (Int, Int, Int)?
@@ -83,7 +92,8 @@ enum LossChart {
         let labels = [(plot.y, high), (plot.y + plot.height / 2, (high + low) / 2), (plot.maxY - 1, low)]
         for (y, value) in labels {
             let shown = state.logScale ? pow(10, value) : value
-            buffer.put(Draw.fit(Draw.number(shown), labelWidth - 1, alignRight: true), x: inner.x, y: y, style: theme[.axis])
+            let text = Draw.number(shown, width: labelWidth - 1)
+            buffer.put(text, x: inner.x + max(0, labelWidth - 1 - text.count), y: y, style: theme[.axis])
         }
         let axisY = inner.maxY - 1
         buffer.put(String(repeating: "─", count: plot.width), x: plot.x, y: axisY, style: theme[.axis])
