@@ -76,3 +76,18 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: Fuzzing (`make fuzz`; see the README's Fuzzing section)
+// One libFuzzer harness per reader of untrusted bytes. libFuzzer supplies `main`, so these link
+// only in a fuzzer build: they exist only when TENSORTOP_FUZZ=1, never in a normal build.
+if Context.environment["TENSORTOP_FUZZ"] == "1" {
+    let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
+        ("png", ["Datasets", "CGzip"]), ("pnm", ["Datasets"]), ("idx", ["Datasets"]),
+        ("theme", ["Dashboard"]), ("demo", ["App", "Training"]),
+        ("safetensors", ["Checkpoints"]), ("pickle", ["Checkpoints"]), ("pth", ["Checkpoints"]),
+    ]
+    for harness in harnesses {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(harness.name)", dependencies: harness.dependencies, path: "Fuzz/Harnesses/\(harness.name)"))
+    }
+}

@@ -1,0 +1,20 @@
+import Checkpoints
+import Foundation
+
+/// The file each input is written to: the zip reader works on files, and one fuzzing process
+/// runs one input at a time.
+private let inputFile = URL(fileURLWithPath: NSTemporaryDirectory())
+    .appendingPathComponent("tensortop-fuzz-pth-\(getpid()).pth")
+
+/// libFuzzer entry point: the bytes as a `.pth` file (zip + pickle + storages), read and
+/// summarised as `tensortop inspect` does, then made into tensors.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzPTH(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Data(bytes: $0, count: size) } ?? Data()
+    guard (try? bytes.write(to: inputFile)) != nil else { fatalError("cannot write \(inputFile.path)") }
+    if let checkpoint = try? Checkpoint.read(from: inputFile) {
+        _ = checkpoint.summaryTable()
+        _ = checkpoint.stateDict()
+    }
+    return 0
+}

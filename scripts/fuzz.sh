@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `make fuzz`: builds the libFuzzer harnesses in Fuzz/Harnesses and runs each for FUZZ_SECONDS.
+#
+#   scripts/fuzz.sh [HARNESS...]     (default: all; FUZZ_SECONDS=60 per harness unless set)
+#
+# The build uses its own scratch path (.build-fuzz) so it never disturbs the normal build. Each
+# harness starts from its committed seeds (Fuzz/corpus/NAME) and keeps what it learns in
+# Fuzz/findings/NAME/corpus; crashing, hanging or memory-hungry inputs are saved as
+# Fuzz/findings/NAME/{crash,timeout,oom}-*. Fork mode keeps fuzzing after a finding, so one run
+# collects every kind of failure instead of stopping at the first. A table of executions and
+# findings is printed at the end (and kept in Fuzz/findings/summary.txt).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SWIFT=${SWIFT:-swift}
+seconds=${FUZZ_SECONDS:-60}
+all=(png pnm idx theme demo safetensors pickle pth)
+harnesses=("$@")
+((${#harnesses[@]})) || harnesses=("${all[@]}")
+
+if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
+  echo "make fuzz: FUZZ_SECONDS must be a positive whole number of seconds, got '$seconds'" >&2
+  exit 2
+fi
+for name in "${harnesses[@]}"; do
+  if [[ ! -d "Fuzz/Harnesses/$name" ]]; then
+    echo "make fuzz: no harness '$name'; the harnesses are: ${all[*]}" >&2
+    exit 2
+  fi
+done
+
+# One -sanitize=fuzzer,address: SwiftPM's `--sanitize fuzzer --sanitize address` passes two flags in
+# no fixed order, and swiftc keeps only the last, so half the modules would lose their coverage
+# counters (and every reordering rebuilds everything). -enable-testing lets the checkpoint
+# harnesses call the internal decoders directly, from memory.
+build=(env TENSORTOP_FUZZ=1 "$SWIFT" build -c release --scratch-path .build-fuzz
+       -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing)
+for name in "${harnesses[@]}"; do
+  echo "== building fuzz-$name"
+  "${build[@]}" --product "fuzz-$name"
+done
+bin=$("${build[@]}" --show-bin-path)
+
+summary=Fuzz/findings/summary.txt
+mkdir -p Fuzz/findings
+printf '%-12s %8s %12s %8s %8s %8s\n' harness seconds executions crashes timeouts ooms | tee "$summary"
+for name in "${harnesses[@]}"; do
+  out="Fuzz/findings/$name"
+  mkdir -p "$out/corpus"
+  log="$out/fuzz.log"
+  dictionary=()
+  [[ -f "Fuzz/dictionaries/$name.dict" ]] && dictionary=("-dict=Fuzz/dictionaries/$name.dict")
+  # One worker (the machine is shared); a 10 s input is a hang; 2 GB is far more than any
+  # small file may make us allocate; Swift's runtime caches look like leaks, so leaks are off.
+  "$bin/fuzz-$name" "$out/corpus" "Fuzz/corpus/$name" "${dictionary[@]}" \
+    -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
+    -artifact_prefix="$out/" >"$log" 2>&1 || true
+  # The last progress line of fork mode: "#EXECS: cov: ... oom/timeout/crash: O/T/C time: ...".
+  last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -1 || true)
+  executions=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
+  read -r ooms timeouts crashes < <(sed -E 's|.*oom/timeout/crash: ([0-9]+)/([0-9]+)/([0-9]+).*|\1 \2 \3|' <<<"$last")
+  printf '%-12s %8s %12s %8s %8s %8s\n' "$name" "$seconds" "${executions:-?}" "${crashes:-?}" "${timeouts:-?}" "${ooms:-?}" \
+    | tee -a "$summary"
+done
+echo "Saved inputs: Fuzz/findings/NAME/{crash,timeout,oom}-*; replay one with $bin/fuzz-NAME FILE"
