@@ -1,5 +1,6 @@
 import CGzip
 import Datasets
+import FuzzSupport
 
 /// libFuzzer entry point: the bytes as a PNG file, decoded and converted as `ImageFolder` does.
 ///
@@ -7,7 +8,7 @@ import Datasets
 /// this nearly every mutation would stop at the checksum and never reach the decoder.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPNG(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    let bytes = fuzzInput(data, size)
     if let image = try? PNG.decode(withValidChunkCRCs(bytes), path: "fuzz.png") {
         _ = image.rgb()
         _ = image.grayscale()
@@ -28,4 +29,9 @@ private func withValidChunkCRCs(_ png: [UInt8]) -> [UInt8] {
         position = end + 4
     }
     return out
+}
+
+/// The harness executable: libFuzzer's command line (`make fuzz` shows the options it uses).
+@main enum PNGFuzzer {
+    static func main() { runFuzzer(fuzzPNG) }
 }
