@@ -41,6 +41,24 @@ for name in "${harnesses[@]}"; do
 done
 bin=$("${build[@]}" --show-bin-path)
 
+# Swift's own crash reporter would run inside ASan's crash handling and report ASan's reads as a
+# second crash; libFuzzer's stack trace is the one wanted.
+export SWIFT_BACKTRACE=enable=no
+
+# Prints, for each saved input of harness $1, its failure and the first TensorTop source line on
+# the stack, so that the same finding saved twice is easy to see.
+triage() {
+  local name=$1 input report failure place
+  for input in "Fuzz/findings/$name"/{crash,timeout,oom}-*; do
+    [[ -f "$input" ]] || continue
+    report=$(timeout 120 "$bin/fuzz-$name" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 "$input" 2>&1 || true)
+    failure=$(grep -oE 'Swift runtime failure: [^/]*|ERROR: (AddressSanitizer|libFuzzer): [a-z -]*|out-of-memory \(malloc\([0-9]+\)\)' \
+              <<<"$report" | grep -v 'deadly signal' | head -1 || true)
+    place=$(grep -oE '(Sources|Fuzz)/[A-Za-z/+_-]*\.swift:[0-9]+' <<<"$report" | head -1 || true)
+    printf '  %s: %s at %s\n' "$(basename "$input")" "${failure:-see the log}" "${place:-?}"
+  done
+}
+
 summary=Fuzz/findings/summary.txt
 mkdir -p Fuzz/findings
 printf '%-12s %8s %12s %8s %8s %8s\n' harness seconds executions crashes timeouts ooms | tee "$summary"
@@ -62,5 +80,6 @@ for name in "${harnesses[@]}"; do
   read -r ooms timeouts crashes < <(sed -E 's|.*oom/timeout/crash: ([0-9]+)/([0-9]+)/([0-9]+).*|\1 \2 \3|' <<<"$last")
   printf '%-12s %8s %12s %8s %8s %8s\n' "$name" "$seconds" "${executions:-?}" "${crashes:-?}" "${timeouts:-?}" "${ooms:-?}" \
     | tee -a "$summary"
+  triage "$name" | tee -a "$summary"
 done
 echo "Saved inputs: Fuzz/findings/NAME/{crash,timeout,oom}-*; replay one with $bin/fuzz-NAME FILE"
