@@ -14,11 +14,13 @@ public enum Gzip {
         var stream = z_stream()
         guard tt_inflate_init_gzip(&stream) == Z_OK else { throw DatasetError(path, "zlib could not start decompressing") }
         defer { inflateEnd(&stream) }
-        // The trailer's ISIZE (size mod 2³²) is a good first guess for the output size.
+        // The trailer's ISIZE (size mod 2³²) is a good first guess for the output size, but only
+        // a guess deflate can reach: it expands at most 1032-fold, so a 30-byte file that claims
+        // 1 GiB does not get 1 GiB allocated up front.
         var capacity = compressed.count * 2
         if compressed.count >= 4 {
             let n = compressed.suffix(4).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-            if n > 0 && n < 1 << 30 { capacity = n }
+            if n > 0 && n < 1 << 30 { capacity = min(n, compressed.count * 1032) }
         }
         var output = [UInt8](repeating: 0, count: max(capacity, 1024))
         var produced = 0
