@@ -51,14 +51,18 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 # Prints, for each saved input of harness $1, its failure and the first TensorTop source line on
 # the stack, so that the same finding saved twice is easy to see.
 triage() {
-  local name=$1 input report failure place
+  local name=$1 log=$2 input report failure place
   for input in "Fuzz/findings/$name"/{crash,timeout,oom}-*; do
     [[ -f "$input" ]] || continue
     report=$(timeout 120 "$bin/fuzz-$name" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 "$input" 2>&1 || true)
     failure=$(grep -oE 'Swift runtime failure: [^/]*|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [a-z -]*|out-of-memory \(malloc\([0-9]+\)\)' \
               <<<"$report" | grep -v 'deadly signal' | head -1 || true)
     place=$(grep -oE '(Sources|Fuzz)/[A-Za-z/+_-]*\.swift:[0-9]+' <<<"$report" | head -1 || true)
-    printf '  %s: %s at %s\n' "$(basename "$input")" "${failure:-see the log}" "${place:-?}"
+    if grep -qE 'ERROR: |Swift runtime failure|Fatal error' <<<"$report"; then
+      printf '  %s: %s at %s\n' "$(basename "$input")" "${failure:-see $log}" "${place:-?}"
+    else
+      printf '  %s: runs cleanly when replayed (a leak, or it depended on earlier inputs)\n' "$(basename "$input")"
+    fi
   done
 }
 
@@ -83,6 +87,6 @@ for name in "${harnesses[@]}"; do
   saved() { find "$out" -maxdepth 1 -name "$1-*" | wc -l; }
   printf '%-12s %8s %12s %8s %8s %8s\n' "$name" "$seconds" "${executions:-?}" "$(saved crash)" "$(saved timeout)" "$(saved oom)" \
     | tee -a "$summary"
-  triage "$name" | tee -a "$summary"
+  triage "$name" "$log" | tee -a "$summary"
 done
-echo "Saved inputs: Fuzz/findings/NAME/{crash,timeout,oom}-*; replay one with $bin/fuzz-NAME FILE"
+echo "Saved inputs: Fuzz/findings/NAME/{crash,timeout,oom}-*; replay one with SWIFT_BACKTRACE=enable=no $bin/fuzz-NAME FILE"
