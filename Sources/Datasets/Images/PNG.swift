@@ -6,13 +6,7 @@ import Foundation
 public enum PNG {
     /// Reads a PNG file.
     public static func read(_ url: URL) throws -> Image {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw DatasetError(url.path, "cannot read the file (\(error.localizedDescription))")
-        }
-        return try decode(bytes, path: url.path)
+        try decode(DatasetError.contents(of: url), path: url.path)
     }
 
     /// Decodes PNG bytes; `path` names them in errors.

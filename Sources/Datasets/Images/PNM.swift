@@ -4,13 +4,7 @@ import Foundation
 public enum PNM {
     /// Reads a PGM or PPM file.
     public static func read(_ url: URL) throws -> Image {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw DatasetError(url.path, "cannot read the file (\(error.localizedDescription))")
-        }
-        return try decode(bytes, path: url.path)
+        try decode(DatasetError.contents(of: url), path: url.path)
     }
 
     /// Decodes PGM/PPM bytes.
