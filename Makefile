@@ -1,8 +1,8 @@
-# TensorTop: make run (build + open), make test (whole suite), make bench (speed figures).
+# TensorTop: make run (build + open), make test (whole suite), make bench (speed figures), make fuzz (libFuzzer).
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: all deps build run test bench notebook clean
+.PHONY: all deps build run test bench fuzz notebook clean
 
 all: build
 
@@ -31,9 +31,15 @@ bench: deps
 	$(SWIFT) build -c release --product tensortop
 	$(RELEASE_BIN)/tensortop-bench $(ARGS)
 
+## fuzz: build the libFuzzer harnesses (Fuzz/) and run each for FUZZ_SECONDS (default 60); not part of `test`.
+## Pick harnesses with FUZZ="png theme ..."; findings go to Fuzz/findings/ (git-ignored)
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash scripts/fuzz.sh $(FUZZ)
+
 ## notebook: replay the study notebook with TensorTop's library
 notebook: deps
 	$(SWIFT) run -c release notebook
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

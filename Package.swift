@@ -82,3 +82,23 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: Fuzzing (`make fuzz`; see the README's Fuzzing section)
+// One libFuzzer harness per reader of untrusted bytes. They call libFuzzer's driver, which only a
+// -sanitize=fuzzer build links: they exist only when TENSORTOP_FUZZ=1, never in a normal build.
+if Context.environment["TENSORTOP_FUZZ"] == "1" {
+    let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
+        ("png", ["Datasets", "CGzip"]), ("pnm", ["Datasets"]), ("idx", ["Datasets"]),
+        ("theme", ["Dashboard"]), ("demo", ["App", "Training"]),
+        ("safetensors", ["Checkpoints"]), ("pickle", ["Checkpoints"]), ("pth", ["Checkpoints"]),
+    ]
+    package.targets += [
+        .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzer"], path: "Fuzz/FuzzSupport"),
+    ]
+    for harness in harnesses {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(harness.name)", dependencies: harness.dependencies + ["FuzzSupport"],
+            path: "Fuzz/Harnesses/\(harness.name)"))
+    }
+}

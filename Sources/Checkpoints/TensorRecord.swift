@@ -65,9 +65,27 @@ public struct TensorRecord: Sendable, Equatable {
         case .f64, .f16, .bf16:
             return Tensor(shape: shape, scalars: doubles().map { Float($0) })
         case .bool:
-            return Tensor(shape: shape, int64Scalars: doubles().map { Int64($0) }).to(.bool)
+            return Tensor(shape: shape, int64Scalars: integers()).to(.bool)
         case .i64, .i32, .i16, .i8, .u8:
-            return Tensor(shape: shape, int64Scalars: doubles().map { Int64($0) })
+            return Tensor(shape: shape, int64Scalars: integers())
+        }
+    }
+
+    /// The values of an integer or BOOL record, exactly. (Through `doubles()`, int64 values
+    /// above 2^53 would change, and Int64.max would round to 2^63 and stop the program.)
+    private func integers() -> [Int64] {
+        bytes.withUnsafeBytes { raw in
+            (0..<count).map { i -> Int64 in
+                let at = i * type.byteSize
+                switch type {
+                case .i64: return raw.loadUnaligned(fromByteOffset: at, as: Int64.self)
+                case .i32: return Int64(raw.loadUnaligned(fromByteOffset: at, as: Int32.self))
+                case .i16: return Int64(raw.loadUnaligned(fromByteOffset: at, as: Int16.self))
+                case .i8: return Int64(raw.loadUnaligned(fromByteOffset: at, as: Int8.self))
+                case .u8, .bool: return Int64(raw[at])
+                case .f64, .f32, .f16, .bf16: preconditionFailure("integers() of a \(type.rawValue) record")
+                }
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A data file or folder that cannot be used, naming it, the problem and what to do.
 public struct DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file or folder concerned.
@@ -15,5 +17,16 @@ public struct DatasetError: Error, CustomStringConvertible, Equatable, Sendable 
 
     public var description: String {
         "\(path): \(problem)" + (hint.map { "\n\($0)" } ?? "")
+    }
+}
+
+extension DatasetError {
+    /// The whole contents of a data file, or an error naming it when it cannot be read.
+    static func contents(of url: URL) throws -> [UInt8] {
+        do {
+            return [UInt8](try Data(contentsOf: url))
+        } catch {
+            throw DatasetError(url.path, "cannot read the file (\(error.localizedDescription))")
+        }
     }
 }

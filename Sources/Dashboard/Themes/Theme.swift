@@ -77,6 +77,11 @@ public struct Theme: Sendable, Equatable {
         } catch {
             throw LoadError(path: path, problem: "cannot read the file (\(error.localizedDescription))")
         }
+        return try decode(data, path: path)
+    }
+
+    /// Parses and checks theme JSON; `path` names it in errors.
+    public static func decode(_ data: Data, path: String) throws -> Theme {
         let file: File
         do {
             file = try JSONDecoder().decode(File.self, from: data)

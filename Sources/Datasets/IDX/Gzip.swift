@@ -32,17 +32,22 @@ public enum Gzip {
         var stream = z_stream()
         guard tt_inflate_init_gzip(&stream) == Z_OK else { throw DatasetError(path, "zlib could not start decompressing") }
         defer { inflateEnd(&stream) }
-        // The trailer's ISIZE (size mod 2³²) is a good first guess for the output size.
+        // The trailer's ISIZE (size mod 2³²) is a good first guess for the output size, but only
+        // a guess deflate can reach: it expands at most 1032-fold, so a 30-byte file that claims
+        // 1 GiB does not get 1 GiB allocated up front.
         var capacity = compressed.count.multipliedReportingOverflow(by: 2).overflow ? Int.max : compressed.count * 2
         if compressed.count >= 4 {
             let n = compressed.suffix(4).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-            if n > 0 && n < 1 << 30 { capacity = n }
+            if n > 0 && n < 1 << 30 { capacity = min(n, compressed.count * 1032) }
         }
         var output = [UInt8](repeating: 0, count: min(max(capacity, 1024), max(cap, 1)))
         var produced = 0
         return try compressed.withUnsafeBufferPointer { input -> [UInt8] in
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-            stream.avail_in = UInt32(input.count)
+            guard let inputCount = UInt32(exactly: input.count) else {
+                throw DatasetError(path, "the gzip file is larger than 4 GiB, more than any data set file this reads")
+            }
+            stream.avail_in = inputCount
             while true {
                 if produced >= cap {
                     output.removeSubrange(cap...)

@@ -6,6 +6,22 @@ public struct Image: Sendable, Equatable {
     /// height × width × channels bytes, row-major.
     public let pixels: [UInt8]
 
+    /// The largest pixel buffer a decoder allocates: 256 MiB (e.g. 8192 × 8192 RGBA). A file's
+    /// header may claim any size, and a few bytes must not make us allocate terabytes.
+    public static let maxByteCount = 1 << 28
+
+    /// The bytes a `width` × `height` image with `channels` channels needs, or an error naming
+    /// `path` when that is more than `maxByteCount` (checked before anything is allocated).
+    static func byteCount(width: Int, height: Int, channels: Int, path: String) throws -> Int {
+        let (pixels, overflow1) = width.multipliedReportingOverflow(by: height)
+        let (bytes, overflow2) = pixels.multipliedReportingOverflow(by: channels)
+        guard !overflow1, !overflow2, bytes <= maxByteCount else {
+            throw DatasetError(path, "the image claims to be \(width)x\(height) pixels with \(channels) channels, "
+                               + "more than the \(maxByteCount >> 20) MiB an image may take", hint: "Use a smaller image.")
+        }
+        return bytes
+    }
+
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
         precondition((1...4).contains(channels), "an image has 1 to 4 channels, got \(channels)")
         precondition(pixels.count == width * height * channels,

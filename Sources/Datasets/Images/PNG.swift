@@ -6,10 +6,16 @@ import Foundation
 public enum PNG {
     /// Reads a PNG file.
     public static func read(_ url: URL) throws -> Image {
+        try decode(DatasetError.contents(of: url), path: url.path)
+    }
+
+    /// Decodes PNG bytes; `path` names them in errors.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> Image {
         var image = tt_png_image()
-        guard png_image_begin_read_from_file(&image, url.path) != 0 else {
+        let begun = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard begun != 0 else {
             defer { png_image_free(&image) }
-            throw DatasetError(url.path, "not a readable PNG (\(message(of: &image)))")
+            throw DatasetError(path, "not a readable PNG (\(message(of: &image)))")
         }
         let color = image.format & TT_PNG_FORMAT_FLAG_COLOR != 0
         let alpha = image.format & TT_PNG_FORMAT_FLAG_ALPHA != 0
@@ -24,11 +30,18 @@ public enum PNG {
         // (v·255/65535) instead of being gamma-encoded.
         image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
         let (width, height) = (Int(image.width), Int(image.height))
-        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        let count: Int
+        do {
+            count = try Image.byteCount(width: width, height: height, channels: channels, path: path)
+        } catch {
+            png_image_free(&image)
+            throw error
+        }
+        var pixels = [UInt8](repeating: 0, count: count)
         let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
         guard ok != 0 else {
             defer { png_image_free(&image) }
-            throw DatasetError(url.path, "cannot decode the PNG (\(message(of: &image)))")
+            throw DatasetError(path, "cannot decode the PNG (\(message(of: &image)))")
         }
         return Image(width: width, height: height, channels: channels, pixels: pixels)
     }

@@ -4,13 +4,7 @@ import Foundation
 public enum PNM {
     /// Reads a PGM or PPM file.
     public static func read(_ url: URL) throws -> Image {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw DatasetError(url.path, "cannot read the file (\(error.localizedDescription))")
-        }
-        return try decode(bytes, path: url.path)
+        try decode(DatasetError.contents(of: url), path: url.path)
     }
 
     /// Decodes PGM/PPM bytes.
@@ -46,8 +40,12 @@ public enum PNM {
             throw fail("bad header: \(width)x\(height), maximum value \(maxValue)")
         }
         let channels = kind == 2 || kind == 5 ? 1 : 3
-        let count = width * height * channels
+        let count = try Image.byteCount(width: width, height: height, channels: channels, path: path)
         func scale(_ v: Int) -> UInt8 { UInt8((v * 255 + maxValue / 2) / maxValue) }
+        // Each text sample takes at least one byte, so a short file cannot claim a huge image.
+        if kind == 2 || kind == 3, bytes.count - position < count {
+            throw fail("expected \(count) pixel values, but only \(bytes.count - position) bytes follow the header (truncated?)")
+        }
         var pixels = [UInt8](repeating: 0, count: count)
         if kind == 2 || kind == 3 {
             for i in 0..<count {
