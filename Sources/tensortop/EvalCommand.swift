@@ -20,8 +20,9 @@ struct WeightsOptions: ParsableArguments {
     func loadModel() throws -> Module {
         let url = URL(fileURLWithPath: weights)
         let checkpoint = try CommandLineError.wrap { try Checkpoint.read(from: url) }
-        if checkpoint.metadata[ModelFile.architectureKey] != nil {
-            return try CommandLineError.wrap { try ModelFile.load(from: url) }
+        if let spec = try CommandLineError.wrap({ try ModelFile.architecture(of: checkpoint, path: weights) }) {
+            try checkFitsFashionMNIST(spec)
+            return try CommandLineError.wrap { try ModelFile.model(spec, weights: checkpoint, path: weights) }
         }
         let model = try CommandLineError.wrap { try modelOptions.preset() }.spec.makeModule()
         do {
@@ -30,6 +31,22 @@ struct WeightsOptions: ParsableArguments {
             throw CommandLineError(description: "\(weights) does not fit --model \(modelOptions.layers ?? modelOptions.model):\n\(error)")
         }
         return model
+    }
+
+    /// Refuses an architecture that cannot take a batch of Fashion-MNIST images or does not
+    /// give one score per class, before the model is built.
+    func checkFitsFashionMNIST(_ spec: ModuleSpec) throws {
+        let input = [1, 1, FashionMNIST.side, FashionMNIST.side]
+        let output: [Int]
+        do {
+            output = try spec.outputShape(forInput: input)
+        } catch {
+            throw CommandLineError(description: "\(weights): the architecture cannot take Fashion-MNIST images (a batch of shape \(input)): \(error)")
+        }
+        let classes = FashionMNIST.classes.count
+        guard output == [1, classes] else {
+            throw CommandLineError(description: "\(weights): the architecture turns a batch of shape \(input) into \(output), not one score per class ([1, \(classes)]); it is not a Fashion-MNIST classifier")
+        }
     }
 
     func testSet() throws -> FashionMNIST {
