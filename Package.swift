@@ -61,7 +61,8 @@ let package = Package(
             name: "NNTests", dependencies: ["NN", "Optim", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
+            name: "CheckpointsTests",
+            dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop", "TestSupport"]),
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "TestSupport"]),

@@ -7,6 +7,11 @@ enum Fixtures {
         Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!
     }
 
+    /// A reproducer from fuzzing (Fixtures/hostile; make_hostile.py wrote the zip64 and duplicate-key files).
+    static func hostile(_ name: String) -> URL {
+        Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures/hostile")!
+    }
+
     static func json(_ name: String) -> JSONValue { try! Golden.load(url(name)) }
 
     /// A fresh temporary folder for files a test writes.

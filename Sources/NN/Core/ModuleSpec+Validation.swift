@@ -100,9 +100,13 @@ extension ModuleSpec {
             return shape.dropLast() + [outFeatures]
         case .flatten(let startDim, let endDim):
             guard !shape.isEmpty else { return [1] }
-            guard let start = try? Shape.normalize(dim: startDim, rank: shape.count), let end = try? Shape.normalize(dim: endDim, rank: shape.count) else {
-                throw ModuleSpecError("\(label(prefix)): start_dim \(startDim) or end_dim \(endDim) is out of range for its \(shape.count)-d input \(Shape.describe(shape)); use dims in \(-shape.count)...\(shape.count - 1)")
+            func normalized(_ dim: Int, _ field: String) throws -> Int {
+                guard let index = try? Shape.normalize(dim: dim, rank: shape.count) else {
+                    throw ModuleSpecError("\(label(prefix)): \(field) \(dim) is out of range for its \(shape.count)-d input \(Shape.describe(shape)); use a dim in \(-shape.count)...\(shape.count - 1)")
+                }
+                return index
             }
+            let start = try normalized(startDim, "start_dim"), end = try normalized(endDim, "end_dim")
             guard start <= end else { throw ModuleSpecError("\(label(prefix)): start_dim \(startDim) comes after end_dim \(endDim) for its input \(Shape.describe(shape))") }
             var flat = 1
             for dim in shape[start...end] {
