@@ -47,7 +47,16 @@ struct WeightsOptions: ParsableArguments {
         guard output == [1, classes] else {
             throw CommandLineError(description: "\(weights): the architecture turns a batch of shape \(input) into \(output), not one score per class ([1, \(classes)]); it is not a Fashion-MNIST classifier")
         }
+        let batch = [Self.batchSize] + input.dropFirst()
+        let peak = try CommandLineError.wrap { try spec.peakActivationCount(forInput: batch) }
+        let (bytes, overflow) = peak.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        guard !overflow, bytes <= PhysicalMemory.bytes else {
+            throw CommandLineError(description: "\(weights): running the model on \(Self.batchSize) images needs \(overflow ? "more than a 64-bit integer counts" : PhysicalMemory.describe(bytes)) for one layer's outputs; this machine has \(PhysicalMemory.describe(PhysicalMemory.bytes)) of memory")
+        }
     }
+
+    /// Images per batch in `eval` and `predict` (the memory check assumes it).
+    static let batchSize = 1000
 
     func testSet() throws -> FashionMNIST {
         try CommandLineError.wrap { try FashionMNIST(root: data.map { URL(fileURLWithPath: $0) }, train: false) }
@@ -66,7 +75,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let model = try options.loadModel()
         let test = try options.testSet()
-        let result = try CommandLineError.wrap { try Evaluation(model: model, data: test) }
+        let result = try CommandLineError.wrap { try Evaluation(model: model, data: test, batchSize: WeightsOptions.batchSize) }
         print(String(format: "test loss %.4f  accuracy %.4f (%d images)", result.loss, result.accuracy, result.count))
         print()
         let names = FashionMNIST.classes
@@ -108,25 +117,32 @@ struct PredictCommand: ParsableCommand {
         let model = try options.loadModel()
         let test = try options.testSet()
         let n = min(first, test.count)
-        let batch = try CommandLineError.wrap { try test.batch(Array(0..<n)).tensors() }
-        let logits = noGrad { model.eval()(batch[0]) }
-        let predictions = try logits.argmax(dim: 1).int64Scalars
-        let values = logits.scalars
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        for i in 0..<n {
-            let label = test.label(at: i), prediction = Int(predictions[i])
-            let row = Array(values[(i * 10)..<((i + 1) * 10)])
-            if json {
-                let line = Line(index: i, label: label, label_name: FashionMNIST.classes[label], prediction: prediction,
-                                prediction_name: FashionMNIST.classes[prediction], logits: row)
-                print(String(decoding: try encoder.encode(line), as: UTF8.self))
-            } else {
-                let mark = label == prediction ? "✓" : "✗"
-                func padded(_ name: String) -> String { name.padding(toLength: 11, withPad: " ", startingAt: 0) }
-                print(String(format: "%4d  ", i) + "\(mark) \(padded(FashionMNIST.classes[label])) predicted \(padded(FashionMNIST.classes[prediction])) logits "
-                      + row.map { String(format: "%7.3f", $0) }.joined(separator: " "))
+        // In batches, so the model's memory check (made for that batch size) holds.
+        for start in stride(from: 0, to: n, by: WeightsOptions.batchSize) {
+            let indices = Array(start..<min(start + WeightsOptions.batchSize, n))
+            let batch = try CommandLineError.wrap { try test.batch(indices).tensors() }
+            let logits = noGrad { model.eval()(batch[0]) }
+            let predictions = try logits.argmax(dim: 1).int64Scalars
+            let values = logits.scalars
+            for (row, i) in indices.enumerated() {
+                try printLine(i, label: test.label(at: i), prediction: Int(predictions[row]), logits: Array(values[(row * 10)..<((row + 1) * 10)]), encoder: encoder)
             }
+        }
+    }
+
+    /// Prints one image's label, prediction and logits, as text or JSON.
+    func printLine(_ i: Int, label: Int, prediction: Int, logits row: [Float], encoder: JSONEncoder) throws {
+        if json {
+            let line = Line(index: i, label: label, label_name: FashionMNIST.classes[label], prediction: prediction,
+                            prediction_name: FashionMNIST.classes[prediction], logits: row)
+            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+        } else {
+            let mark = label == prediction ? "✓" : "✗"
+            func padded(_ name: String) -> String { name.padding(toLength: 11, withPad: " ", startingAt: 0) }
+            print(String(format: "%4d  ", i) + "\(mark) \(padded(FashionMNIST.classes[label])) predicted \(padded(FashionMNIST.classes[prediction])) logits "
+                  + row.map { String(format: "%7.3f", $0) }.joined(separator: " "))
         }
     }
 }

@@ -51,4 +51,12 @@ import NN
         #expect(try ModuleSpec.flatten(startDim: 0, endDim: -1).outputShape(forInput: [2, 3, 4]) == [24])
         #expect(try ModuleSpec.sequential([]).outputShape(forInput: [2, 5]) == [2, 5])
     }
+
+    @Test func thePeakActivationIsTheLargestOutputOrTheInput() throws {
+        #expect(try mlp.peakActivationCount(forInput: [1000, 1, 28, 28]) == 784_000)
+        let wide = ModuleSpec.sequential([.linear(inFeatures: 4, outFeatures: 1_000_000, bias: true), .relu, .linear(inFeatures: 1_000_000, outFeatures: 10, bias: true)])
+        #expect(try wide.peakActivationCount(forInput: [1000, 4]) == 1_000_000_000)
+        let overflowing = ModuleSpec.sequential([.linear(inFeatures: 4, outFeatures: Int.max / 2, bias: true)])
+        #expect(try overflowing.peakActivationCount(forInput: [1000, 4]) == Int.max)
+    }
 }

@@ -43,7 +43,27 @@ extension ModuleSpec {
     /// Softmax's dims) — what running the model would otherwise stop on with a precondition.
     /// - Throws: `ModuleSpecError` naming the first layer that cannot take its input.
     public func outputShape(forInput shape: [Int]) throws -> [Int] {
-        try outputShape(forInput: shape, prefix: nil)
+        var peak = 0
+        return try outputShape(forInput: shape, prefix: nil, peak: &peak)
+    }
+
+    /// The most elements the input or any layer's output has for an input of `shape`
+    /// (`Int.max` if a count overflows): what running the model needs at least, in floats.
+    /// - Throws: like `outputShape(forInput:)`.
+    public func peakActivationCount(forInput shape: [Int]) throws -> Int {
+        var peak = Self.elementCount(shape)
+        _ = try outputShape(forInput: shape, prefix: nil, peak: &peak)
+        return peak
+    }
+
+    /// The element count of `shape`, saturating at `Int.max`.
+    private static func elementCount(_ shape: [Int]) -> Int {
+        var count = 1
+        for dim in shape {
+            guard case let (product, false) = count.multipliedReportingOverflow(by: dim) else { return Int.max }
+            count = product
+        }
+        return count
     }
 
     /// PyTorch's class name for the layer.
@@ -87,12 +107,24 @@ extension ModuleSpec {
         }
     }
 
-    private func outputShape(forInput shape: [Int], prefix: String?) throws -> [Int] {
-        switch self {
-        case .sequential(let layers):
+    private func outputShape(forInput shape: [Int], prefix: String?, peak: inout Int) throws -> [Int] {
+        if case .sequential(let layers) = self {
             var current = shape
-            for (index, layer) in layers.enumerated() { current = try layer.outputShape(forInput: current, prefix: childPrefix(prefix, index)) }
+            for (index, layer) in layers.enumerated() {
+                current = try layer.outputShape(forInput: current, prefix: childPrefix(prefix, index), peak: &peak)
+            }
             return current
+        }
+        let output = try layerOutputShape(forInput: shape, prefix: prefix)
+        peak = Swift.max(peak, Self.elementCount(output))
+        return output
+    }
+
+    /// The output shape of a single (non-Sequential) layer.
+    private func layerOutputShape(forInput shape: [Int], prefix: String?) throws -> [Int] {
+        switch self {
+        case .sequential:
+            preconditionFailure("outputShape(forInput:prefix:peak:) walks a Sequential's layers")
         case .linear(let inFeatures, let outFeatures, _):
             guard let features = shape.last, features == inFeatures else {
                 throw ModuleSpecError("\(label(prefix)): in_features is \(inFeatures) but its input has shape \(Shape.describe(shape)) (\(shape.last.map(String.init) ?? "no") features); the layers do not fit together")
