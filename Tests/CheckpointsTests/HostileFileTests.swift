@@ -10,19 +10,7 @@ import Tensors
     let directory = Fixtures.temporaryDirectory()
 
     /// The problem text of reading `url`, which must fail with a `CheckpointError` naming it.
-    func problem(reading url: URL) -> String {
-        do {
-            _ = try Checkpoint.read(from: url)
-            Issue.record("reading \(url.lastPathComponent) should fail")
-            return ""
-        } catch let error as CheckpointError {
-            #expect(error.path == url.path)
-            return error.problem
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return ""
-        }
-    }
+    func problem(reading url: URL) -> String { Fixtures.problem(of: url) }
 
     // MARK: Sizes that overflow or do not fit
 
@@ -193,20 +181,9 @@ import Tensors
 
     // MARK: Architecture metadata
 
-    /// The error reading a whole-model file's architecture gives, naming the file.
+    /// The error loading a whole-model file gives, naming the file.
     func architectureProblem(_ name: String) -> String {
-        let url = Fixtures.hostile(name)
-        do {
-            _ = try ModelFile.load(from: url)
-            Issue.record("loading \(name) should fail")
-            return ""
-        } catch let error as CheckpointError {
-            #expect(error.path == url.path)
-            return error.problem
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return ""
-        }
+        Fixtures.problem(of: Fixtures.hostile(name)) { _ = try ModelFile.load(from: $0) }
     }
 
     @Test func hostileArchitectureFieldsAreNamed() {
