@@ -66,12 +66,12 @@ enum TorchArchive {
                 throw CheckpointError(path, "state-dict entry \(quoted) is a \(item.kind), not a tensor")
             }
             let member = "data/\(storageKey.escapedForTerminal)"
+            guard case let (declared, false) = storageCount.multipliedReportingOverflow(by: type.byteSize) else {
+                throw CheckpointError(path, "storage \(member) claims \(storageCount) elements, more than a 64-bit integer can address")
+            }
             if storages[storageKey] == nil {
                 guard let entry = entries[prefix + "data/" + storageKey] else {
                     throw CheckpointError(path, "storage \(member) for \(quoted) is missing from the zip")
-                }
-                guard case let (declared, false) = storageCount.multipliedReportingOverflow(by: type.byteSize) else {
-                    throw CheckpointError(path, "storage \(member) claims \(storageCount) elements, more than a 64-bit integer can address")
                 }
                 guard entry.uncompressedSize <= UInt64(declared) else {
                     throw CheckpointError(path, "zip member \(member) unpacks to \(entry.uncompressedSize) bytes but its storage holds \(storageCount) \(type.rawValue) elements (\(declared) bytes); the file is damaged or hostile")
@@ -80,14 +80,16 @@ enum TorchArchive {
                 storages[storageKey] = try contents(of: entry, in: archive, limit: declared, path: path)
             }
             let storage = storages[storageKey]!
-            let count = SizeCheck.elementCount(shape)!  // the reader checked the shape
+            // The reader checked the shape's byte count and that the view lies inside the
+            // storage it declares (so `needed` <= `declared`, which did not overflow).
+            let count = SizeCheck.elementCount(shape)!
+            let bytes = SizeCheck.byteCount(shape, type)!
             if count > 0 {
                 let needed = (SizeCheck.lastElement(offset: offset, shape: shape, strides: strides)! + 1) * type.byteSize
                 guard storage.count >= needed else {
                     throw CheckpointError(path, "storage \(member) has \(storage.count) bytes but \(quoted) needs \(needed) (truncated?)")
                 }
             }
-            let bytes = count * type.byteSize
             if count > storageCount, bytes > maxExpandedViewBytes {
                 throw CheckpointError(path, "\(quoted) is a \(Shape.describe(shape)) view with strides \(Shape.describe(strides)) that repeats the \(storageCount) elements of storage \(member); it would take \(PhysicalMemory.describe(bytes)) (limit \(PhysicalMemory.describe(maxExpandedViewBytes)) for such views). In PyTorch, save t.clone() or the unexpanded tensor instead")
             }

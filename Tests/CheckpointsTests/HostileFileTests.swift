@@ -53,6 +53,22 @@ import Tensors
         #expect(text.contains("'a' is a [2147483648] view with strides [0] that repeats the 6 elements of storage data/0"))
     }
 
+    @Test func viewsWhoseByteCountsOverflowAreRefused() throws {
+        let url = directory.appendingPathComponent("f64.pth")
+        // 2^61 float64 elements of one stored element: the count fits in Int, the bytes do not.
+        let pickle = PickleProgram.stateDict { $0.tensor("a", storage: "0", type: "DoubleStorage", count: 1, shape: [1 << 61], strides: [0]) }
+        try writePth(url, pickle: pickle, storages: [ZipMember("archive/data/0", Array(sixFloats.prefix(8)))])
+        #expect(problem(reading: url).contains("overflows a 64-bit integer"))
+        // A second tensor names the same storage with a wider type and a huge element count.
+        let shared = directory.appendingPathComponent("shared.pth")
+        let twoViews = PickleProgram.stateDict {
+            $0.tensor("a", storage: "0", count: 6, shape: [6], strides: [1])
+            $0.tensor("b", storage: "0", type: "DoubleStorage", count: 1 << 61, shape: [2], strides: [1])
+        }
+        try writePth(shared, pickle: twoViews, storages: [ZipMember("archive/data/0", sixFloats)])
+        #expect(problem(reading: shared).contains("storage data/0 claims 2305843009213693952 elements, more than a 64-bit integer can address"))
+    }
+
     @Test func aSmallStrideZeroViewStillLoads() throws {
         let url = directory.appendingPathComponent("expanded.pth")
         let pickle = PickleProgram.stateDict { $0.tensor("row", storage: "0", count: 6, offset: 2, shape: [2, 3], strides: [0, 1]) }

@@ -32,13 +32,13 @@ struct PickleProgram {
     }
 
     /// `name: _rebuild_tensor_v2(storage, offset, shape, strides, False, OrderedDict())`, inside SETITEMS.
-    mutating func tensor(_ name: String, storage: String, count: Int, offset: Int = 0, shape: [Int], strides: [Int]) {
+    mutating func tensor(_ name: String, storage: String, type: String = "FloatStorage", count: Int, offset: Int = 0, shape: [Int], strides: [Int]) {
         string(name)
         global("torch._utils", "_rebuild_tensor_v2")
         op(0x28)
         op(0x28)
         string("storage")
-        global("torch", "FloatStorage")
+        global("torch", type)
         string(storage)
         string("cpu")
         int(count)

@@ -148,7 +148,7 @@ struct PickleReader {
             guard shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }), offset >= 0 else {
                 throw PickleError("tensor with negative size, stride or offset (storage \(key.escapedForTerminal))")
             }
-            guard SizeCheck.elementCount(shape) != nil else {
+            guard SizeCheck.byteCount(shape, type) != nil else {
                 throw PickleError("a tensor of storage \(key.escapedForTerminal) has shape \(shape), whose size overflows a 64-bit integer")
             }
             if shape.allSatisfy({ $0 > 0 }) {
