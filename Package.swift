@@ -64,7 +64,8 @@ let package = Package(
             name: "NNTests", dependencies: ["NN", "Optim", "Tensors", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "CheckpointsTests", dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport"],
+            name: "CheckpointsTests",
+            dependencies: ["Checkpoints", "NN", "Tensors", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TensorTopCLITests",

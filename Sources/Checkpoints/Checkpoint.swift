@@ -54,7 +54,9 @@ public struct Checkpoint: Sendable, Equatable {
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             return try TorchArchive.read(url: url)
         }
-        if data.starts(with: [0x80]) {
+        // A safetensors header length of 128 mod 256 also starts with 0x80, pickle's PROTO
+        // opcode; the `{` that opens the header after the length tells them apart.
+        if data.starts(with: [0x80]), !Safetensors.hasHeaderStart(data) {
             throw CheckpointError(url.path, "this is a legacy (pre-1.6, non-zip) PyTorch file; re-save it with a current torch.save")
         }
         return try Safetensors.decode(data, path: url.path)
@@ -66,6 +68,7 @@ public struct Checkpoint: Sendable, Equatable {
         guard let format = format ?? CheckpointFormat(pathExtension: url.pathExtension) else {
             throw CheckpointError(url.path, "unknown checkpoint extension '.\(url.pathExtension)'; use .safetensors, .pth or .pt")
         }
+        try checkWritable(path: url.path)
         StaleTemporaryFiles.remove(in: url.deletingLastPathComponent())
         switch format {
         case .safetensors:
@@ -73,6 +76,24 @@ public struct Checkpoint: Sendable, Equatable {
             try AtomicFile.write(data, to: url)
         case .pytorch:
             try TorchArchive.write(self, to: url)
+        }
+    }
+
+    /// Refuses what no reader would accept back: a repeated tensor name, or a record whose
+    /// bytes do not match its shape and type.
+    func checkWritable(path: String) throws {
+        var names: Set<String> = []
+        for record in records {
+            let quoted = "'\(record.name.escapedForTerminal)'"
+            guard names.insert(record.name).inserted else {
+                throw CheckpointError(path, "the tensor name \(quoted) appears twice; keys of a state dict are unique, so nothing was written")
+            }
+            guard let bytes = SizeCheck.byteCount(record.shape, record.type) else {
+                throw CheckpointError(path, "tensor \(quoted) has shape \(record.shape), whose size overflows a 64-bit integer")
+            }
+            guard bytes == record.bytes.count else {
+                throw CheckpointError(path, "tensor \(quoted) (\(record.type.rawValue) \(record.shape)) needs \(bytes) bytes but holds \(record.bytes.count)")
+            }
         }
     }
 }

@@ -26,20 +26,39 @@ public enum ModelFile {
     /// Rebuilds the model a file describes and loads its weights (strictly).
     public static func load(from url: URL) throws -> Module {
         let checkpoint = try Checkpoint.read(from: url)
-        guard let json = checkpoint.metadata[architectureKey] else {
+        guard let spec = try architecture(of: checkpoint, path: url.path) else {
             throw CheckpointError(url.path, "holds weights only (no '\(architectureKey)' metadata); load it into a model with loadStateDict")
         }
+        return try model(spec, weights: checkpoint, path: url.path)
+    }
+
+    /// The architecture a checkpoint's metadata describes, validated before anything is
+    /// built (every layer's fields, and the weights' size against the machine's memory);
+    /// nil for a weights-only file.
+    /// - Throws: `CheckpointError` naming `path`, the layer and the field that is wrong.
+    public static func architecture(of checkpoint: Checkpoint, path: String) throws -> ModuleSpec? {
+        guard let json = checkpoint.metadata[architectureKey] else { return nil }
         let spec: ModuleSpec
         do {
             spec = try JSONDecoder().decode(ModuleSpec.self, from: Data(json.utf8))
         } catch {
-            throw CheckpointError(url.path, "the architecture metadata is not valid (\(Safetensors.describe(error)))")
+            throw CheckpointError(path, "the architecture metadata is not valid (\(Safetensors.describe(error)))")
         }
+        do {
+            try spec.validate()
+        } catch {
+            throw CheckpointError(path, "the architecture metadata is not valid: \(error)")
+        }
+        return spec
+    }
+
+    /// Builds the model a validated `spec` describes and loads `checkpoint`'s weights into it (strictly).
+    public static func model(_ spec: ModuleSpec, weights checkpoint: Checkpoint, path: String) throws -> Module {
         let model = spec.makeModule()
         do {
             try model.loadStateDict(checkpoint.stateDict())
         } catch {
-            throw CheckpointError(url.path, "weights do not fit the architecture: \(error)")
+            throw CheckpointError(path, "weights do not fit the architecture: \(error)")
         }
         return model
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// The safetensors format: an 8-byte little-endian header length, a JSON header naming each
 /// tensor's dtype, shape and byte range, then the tensor bytes.
@@ -27,6 +28,9 @@ enum Safetensors {
 
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: Key.self)
+            // A repeated key reaches us once (JSONDecoder keeps the last); the bytes of the
+            // other copy then show up as unused and the file is refused, as the reference
+            // library refuses it.
             for key in container.allKeys {
                 if key.stringValue == "__metadata__" {
                     metadata = try container.decode([String: String].self, forKey: key)
@@ -55,39 +59,46 @@ enum Safetensors {
         }
         let dataStart = 8 + Int(headerLength)
         let dataSize = data.count - dataStart
-        var records: [(Int, TensorRecord)] = []
-        var ranges: [(Int, Int, String)] = []
+        var records: [(begin: Int, end: Int, record: TensorRecord)] = []
         for (name, entry) in header.entries {
+            let quoted = "'\(name.escapedForTerminal)'"
             guard let type = ElementType(rawValue: entry.dtype) else {
-                throw fail("tensor '\(name)' has unknown dtype '\(entry.dtype)'")
+                throw fail("tensor \(quoted) has unknown dtype '\(entry.dtype.escapedForTerminal)'")
             }
-            guard entry.shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor '\(name)' has a negative dimension in shape \(entry.shape)") }
-            guard entry.data_offsets.count == 2 else { throw fail("tensor '\(name)' needs data_offsets [begin, end], got \(entry.data_offsets)") }
+            guard entry.shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor \(quoted) has a negative dimension in shape \(entry.shape)") }
+            guard let needed = SizeCheck.byteCount(entry.shape, type) else {
+                throw fail("tensor \(quoted) has shape \(entry.shape), whose size overflows a 64-bit integer")
+            }
+            guard entry.data_offsets.count == 2 else { throw fail("tensor \(quoted) needs data_offsets [begin, end], got \(entry.data_offsets)") }
             let (begin, end) = (entry.data_offsets[0], entry.data_offsets[1])
-            let (count, overflow) = entry.shape.reduce((1, false)) { acc, d in
-                let r = acc.0.multipliedReportingOverflow(by: d)
-                return (r.partialValue, acc.1 || r.overflow)
-            }
-            guard !overflow, begin >= 0, begin <= end else { throw fail("tensor '\(name)' has invalid data_offsets \(entry.data_offsets)") }
-            guard end - begin == count * type.byteSize else {
-                throw fail("tensor '\(name)' (\(entry.dtype) \(entry.shape)) needs \(count * type.byteSize) bytes but data_offsets \(entry.data_offsets) span \(end - begin)")
+            guard begin >= 0, begin <= end else { throw fail("tensor \(quoted) has invalid data_offsets \(entry.data_offsets)") }
+            guard end - begin == needed else {
+                throw fail("tensor \(quoted) (\(entry.dtype) \(entry.shape)) needs \(needed) bytes but data_offsets \(entry.data_offsets) span \(end - begin)")
             }
             guard end <= dataSize else {
-                throw fail("tensor '\(name)' ends at byte \(end) but the data section has only \(dataSize) bytes (truncated?)")
+                throw fail("tensor \(quoted) ends at byte \(end) but the data section has only \(dataSize) bytes (truncated?)")
             }
             let bytes = [UInt8](data[(data.startIndex + dataStart + begin)..<(data.startIndex + dataStart + end)])
-            records.append((begin, TensorRecord(name: name, type: type, shape: entry.shape, bytes: bytes)))
-            ranges.append((begin, end, name))
+            records.append((begin, end, TensorRecord(name: name, type: type, shape: entry.shape, bytes: bytes)))
         }
-        ranges.sort { $0.0 < $1.0 }
+        // File order; a 0-element tensor shares its offset with the next one, so the end and
+        // then the name break ties and the order never depends on the sort algorithm.
+        records.sort { ($0.begin, $0.end, $0.record.name) < ($1.begin, $1.end, $1.record.name) }
         var position = 0
-        for (begin, end, name) in ranges {
-            guard begin >= position else { throw fail("tensor '\(name)' overlaps the tensor before it (starts at \(begin), previous ends at \(position))") }
-            guard begin == position else { throw fail("the data section has unused bytes \(position)..<\(begin) before tensor '\(name)'") }
+        for (begin, end, record) in records {
+            let quoted = "'\(record.name.escapedForTerminal)'"
+            guard begin >= position else { throw fail("tensor \(quoted) overlaps the tensor before it (starts at \(begin), previous ends at \(position))") }
+            guard begin == position else { throw fail("the data section has unused bytes \(position)..<\(begin) before tensor \(quoted)") }
             position = end
         }
         guard position == dataSize else { throw fail("the data section has \(dataSize - position) bytes after the last tensor") }
-        return Checkpoint(records: records.sorted { $0.0 < $1.0 }.map(\.1), metadata: header.metadata)
+        return Checkpoint(records: records.map(\.record), metadata: header.metadata)
+    }
+
+    /// Whether `data` continues after its 8-byte header length with the `{` that opens a
+    /// safetensors header (what tells it from a legacy pickle when the length's first byte is 0x80).
+    static func hasHeaderStart(_ data: Data) -> Bool {
+        data.count > 8 && data[data.startIndex + 8] == UInt8(ascii: "{")
     }
 
     /// The file bytes: header padded with spaces to a multiple of 8, then tensors in order.

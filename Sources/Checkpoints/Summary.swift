@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// Per-tensor statistics for `tensortop inspect`.
 public struct TensorSummary: Sendable, Equatable {
@@ -33,7 +34,7 @@ extension Checkpoint {
         func number(_ v: Double) -> String { v.isNaN ? "-" : String(format: "%.6g", v) }
         let header = ["name", "dtype", "shape", "mean", "std", "min", "max"]
         let rows = summaries.map { s in
-            [s.name, s.type.rawValue, "[" + s.shape.map(String.init).joined(separator: ", ") + "]",
+            [s.name.escapedForTerminal, s.type.rawValue, "[" + s.shape.map(String.init).joined(separator: ", ") + "]",
              number(s.mean), number(s.std), number(s.min), number(s.max)]
         }
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
@@ -45,8 +46,8 @@ extension Checkpoint {
         }
         var lines = [line(header)] + rows.map(line)
         for key in metadata.keys.sorted() {
-            let value = metadata[key]!
-            lines.append("metadata \(key): " + (value.count > 120 ? String(value.prefix(117)) + "..." : value))
+            let value = metadata[key]!.escapedForTerminal
+            lines.append("metadata \(key.escapedForTerminal): " + (value.count > 120 ? String(value.prefix(117)) + "..." : value))
         }
         return lines.joined(separator: "\n")
     }

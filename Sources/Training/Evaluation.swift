@@ -25,6 +25,11 @@ public struct Evaluation: Sendable, Equatable {
             let (x, y) = (batch[0], batch[1])
             let (loss, predictions) = try noGrad { () throws -> (Float, [Int64]) in
                 let logits = model(x)
+                // Refuse before the loss and the confusion matrix index by class: a model from a
+                // file may give 5 or 20 scores per image.
+                guard logits.shape == [indices.count, classes] else {
+                    throw TensorError("the model gives scores of shape \(Shape.describe(logits.shape)) for \(indices.count) images; evaluation needs [\(indices.count), \(classes)], one score per class")
+                }
                 return (Tensor.crossEntropy(logits, y, reduction: .sum).item(), try logits.argmax(dim: 1).int64Scalars)
             }
             lossSum += Double(loss)

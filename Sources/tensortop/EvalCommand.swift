@@ -20,9 +20,10 @@ struct WeightsOptions: ParsableArguments {
     func loadModel() throws -> Module {
         let url = URL(fileURLWithPath: weights)
         let checkpoint = try CommandLineError.wrap { try Checkpoint.read(from: url) }
-        if let json = checkpoint.metadata[ModelFile.architectureKey] {
-            try refuseOtherArchitecture(json)
-            return try CommandLineError.wrap { try ModelFile.load(from: url) }
+        if let spec = try CommandLineError.wrap({ try ModelFile.architecture(of: checkpoint, path: weights) }) {
+            try refuseOtherArchitecture(spec)
+            try checkFitsFashionMNIST(spec)
+            return try CommandLineError.wrap { try ModelFile.model(spec, weights: checkpoint, path: weights) }
         }
         let model = try CommandLineError.wrap { try modelOptions.preset() }.spec.makeModule()
         do {
@@ -34,14 +35,38 @@ struct WeightsOptions: ParsableArguments {
     }
 
     /// A whole-model file rebuilds its own architecture: model options naming another one are refused, not ignored.
-    private func refuseOtherArchitecture(_ json: String) throws {
+    private func refuseOtherArchitecture(_ stored: ModuleSpec) throws {
         guard modelOptions.isGiven else { return }
         let asked = try CommandLineError.wrap { try modelOptions.preset() }
-        // An architecture that does not decode is reported by ModelFile.load, naming the file.
-        guard let stored = try? JSONDecoder().decode(ModuleSpec.self, from: Data(json.utf8)), stored != asked.spec else { return }
+        guard stored != asked.spec else { return }
         throw CommandLineError(description: "\(weights) holds its own architecture, which is not \(modelOptions.written); "
                                + "leave out --model, --layers and --activation to use the file's")
     }
+
+    /// Refuses an architecture that cannot take a batch of Fashion-MNIST images or does not
+    /// give one score per class, before the model is built.
+    func checkFitsFashionMNIST(_ spec: ModuleSpec) throws {
+        let input = [1, 1, FashionMNIST.side, FashionMNIST.side]
+        let output: [Int]
+        do {
+            output = try spec.outputShape(forInput: input)
+        } catch {
+            throw CommandLineError(description: "\(weights): the architecture cannot take Fashion-MNIST images (a batch of shape \(input)): \(error)")
+        }
+        let classes = FashionMNIST.classes.count
+        guard output == [1, classes] else {
+            throw CommandLineError(description: "\(weights): the architecture turns a batch of shape \(input) into \(output), not one score per class ([1, \(classes)]); it is not a Fashion-MNIST classifier")
+        }
+        let batch = [Self.batchSize] + input.dropFirst()
+        let peak = try CommandLineError.wrap { try spec.peakActivationCount(forInput: batch) }
+        let (bytes, overflow) = peak.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        guard !overflow, bytes <= PhysicalMemory.bytes else {
+            throw CommandLineError(description: "\(weights): running the model on \(Self.batchSize) images needs \(overflow ? "more than a 64-bit integer counts" : PhysicalMemory.describe(bytes)) for one layer's outputs; this machine has \(PhysicalMemory.describe(PhysicalMemory.bytes)) of memory")
+        }
+    }
+
+    /// Images per batch in `eval` and `predict` (the memory check assumes it).
+    static let batchSize = 1000
 
     func testSet() throws -> FashionMNIST {
         try CommandLineError.wrap { try FashionMNIST(root: data.map { URL(fileURLWithPath: $0) }, train: false) }
@@ -60,7 +85,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let model = try options.loadModel()
         let test = try options.testSet()
-        let result = try CommandLineError.wrap { try Evaluation(model: model, data: test) }
+        let result = try CommandLineError.wrap { try Evaluation(model: model, data: test, batchSize: WeightsOptions.batchSize) }
         print(String(format: "test loss %.4f  accuracy %.4f (%d images)", result.loss, result.accuracy, result.count))
         print()
         let names = FashionMNIST.classes
@@ -102,25 +127,32 @@ struct PredictCommand: ParsableCommand {
         let model = try options.loadModel()
         let test = try options.testSet()
         let n = min(first, test.count)
-        let batch = try CommandLineError.wrap { try test.batch(Array(0..<n)).tensors() }
-        let logits = noGrad { model.eval()(batch[0]) }
-        let predictions = try logits.argmax(dim: 1).int64Scalars
-        let values = logits.scalars
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        for i in 0..<n {
-            let label = test.label(at: i), prediction = Int(predictions[i])
-            let row = Array(values[(i * 10)..<((i + 1) * 10)])
-            if json {
-                let line = Line(index: i, label: label, label_name: FashionMNIST.classes[label], prediction: prediction,
-                                prediction_name: FashionMNIST.classes[prediction], logits: row)
-                print(String(decoding: try encoder.encode(line), as: UTF8.self))
-            } else {
-                let mark = label == prediction ? "✓" : "✗"
-                func padded(_ name: String) -> String { name.padding(toLength: 11, withPad: " ", startingAt: 0) }
-                print(String(format: "%4d  ", i) + "\(mark) \(padded(FashionMNIST.classes[label])) predicted \(padded(FashionMNIST.classes[prediction])) logits "
-                      + row.map { String(format: "%7.3f", $0) }.joined(separator: " "))
+        // In batches, so the model's memory check (made for that batch size) holds.
+        for start in stride(from: 0, to: n, by: WeightsOptions.batchSize) {
+            let indices = Array(start..<min(start + WeightsOptions.batchSize, n))
+            let batch = try CommandLineError.wrap { try test.batch(indices).tensors() }
+            let logits = noGrad { model.eval()(batch[0]) }
+            let predictions = try logits.argmax(dim: 1).int64Scalars
+            let values = logits.scalars
+            for (row, i) in indices.enumerated() {
+                try printLine(i, label: test.label(at: i), prediction: Int(predictions[row]), logits: Array(values[(row * 10)..<((row + 1) * 10)]), encoder: encoder)
             }
+        }
+    }
+
+    /// Prints one image's label, prediction and logits, as text or JSON.
+    func printLine(_ i: Int, label: Int, prediction: Int, logits row: [Float], encoder: JSONEncoder) throws {
+        if json {
+            let line = Line(index: i, label: label, label_name: FashionMNIST.classes[label], prediction: prediction,
+                            prediction_name: FashionMNIST.classes[prediction], logits: row)
+            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+        } else {
+            let mark = label == prediction ? "✓" : "✗"
+            func padded(_ name: String) -> String { name.padding(toLength: 11, withPad: " ", startingAt: 0) }
+            print(String(format: "%4d  ", i) + "\(mark) \(padded(FashionMNIST.classes[label])) predicted \(padded(FashionMNIST.classes[prediction])) logits "
+                  + row.map { String(format: "%7.3f", $0) }.joined(separator: " "))
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checkpoints
+import NN
 import Foundation
 
 /// `tensortop inspect FILE`: list a checkpoint's tensors with statistics.
@@ -15,7 +16,7 @@ struct Inspect: ParsableCommand {
         let url = URL(fileURLWithPath: file)
         let checkpoint = try CommandLineError.wrap { try Checkpoint.read(from: url) }
         let format = (try? Data(contentsOf: url, options: .mappedIfSafe).starts(with: [0x50, 0x4B])) == true ? "PyTorch state dict" : "safetensors"
-        print("\(file): \(format), \(checkpoint.records.count) tensors, \(checkpoint.elementCount) elements")
+        print("\(file.escapedForTerminal): \(format), \(checkpoint.records.count) tensors, \(checkpoint.elementCount) elements")
         print(checkpoint.summaryTable())
     }
 }

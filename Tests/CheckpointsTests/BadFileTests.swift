@@ -16,19 +16,7 @@ import Tensors
     }
 
     /// The problem text of reading `url`, which must fail.
-    func problem(reading url: URL) -> String {
-        do {
-            _ = try Checkpoint.read(from: url)
-            Issue.record("reading \(url.lastPathComponent) should fail")
-            return ""
-        } catch let error as CheckpointError {
-            #expect(error.path == url.path)
-            return error.problem
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return ""
-        }
-    }
+    func problem(reading url: URL) -> String { Fixtures.problem(of: url) }
 
     /// A safetensors file with `header` as its JSON header and `dataBytes` zero bytes of data.
     func safetensors(_ header: String, dataBytes: Int) -> [UInt8] {

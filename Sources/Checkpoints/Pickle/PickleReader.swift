@@ -1,3 +1,5 @@
+import NN
+
 /// A restricted unpickler for PyTorch state dicts.
 ///
 /// It understands only the opcodes `torch.save(model.state_dict())` writes (protocols 2–5)
@@ -10,13 +12,25 @@ struct PickleReader {
     private var position = 0
     private var stack: [PickleValue] = []
     private var memo: [Int: PickleValue] = [:]
+    /// Every value a container refers to; containers hold indices into it (see `PickleValue`).
+    private var heap: [PickleValue] = []
+    /// Container slots made so far, and how many the pickle may make: copies of a memoized
+    /// list or dict (BINGET then APPEND) could otherwise grow memory quadratically.
+    private var slotsMade = 0
+    private let slotLimit: Int
 
     /// Globals that may appear; everything else is refused.
     static let allowedGlobals: Set<String> = Set(
         ["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter"]
             + ElementType.allCases.map { "torch.\($0.torchStorageName)" })
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        slotLimit = 2 * bytes.count + 1_000_000
+    }
+
+    /// The value `handle` (from a tuple, list or dict this reader built) refers to.
+    func value(_ handle: PickleValue.Handle) -> PickleValue { heap[handle] }
 
     /// Runs the pickle program and returns the value STOP leaves.
     mutating func read() throws -> PickleValue {
@@ -33,18 +47,18 @@ struct PickleReader {
             case 0x7D: stack.append(.dict([]))                         // EMPTY_DICT
             case 0x5D: stack.append(.list([]))                         // EMPTY_LIST
             case 0x29: stack.append(.tuple([]))                        // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popToMark()))           // TUPLE
-            case 0x85: stack.append(.tuple(try pop(1)))                // TUPLE1
-            case 0x86: stack.append(.tuple(try pop(2)))                // TUPLE2
-            case 0x87: stack.append(.tuple(try pop(3)))                // TUPLE3
-            case 0x6C: stack.append(.list(try popToMark()))            // LIST
-            case 0x64: stack.append(.dict(try pairs(try popToMark()))) // DICT
+            case 0x74: stack.append(.tuple(try store(try popToMark())))   // TUPLE
+            case 0x85: stack.append(.tuple(try store(try pop(1))))        // TUPLE1
+            case 0x86: stack.append(.tuple(try store(try pop(2))))        // TUPLE2
+            case 0x87: stack.append(.tuple(try store(try pop(3))))        // TUPLE3
+            case 0x6C: stack.append(.list(try store(try popToMark())))    // LIST
+            case 0x64: stack.append(.dict(try pairs(try popToMark())))    // DICT
             case 0x61:                                                 // APPEND
                 let item = try pop(1)
                 try appendItems(item)
             case 0x65: try appendItems(try popToMark())                // APPENDS
-            case 0x73: try setItems(try pairs(try pop(2)))             // SETITEM
-            case 0x75: try setItems(try pairs(try popToMark()))        // SETITEMS
+            case 0x73: try setItems(try pop(2))                        // SETITEM
+            case 0x75: try setItems(try popToMark())                   // SETITEMS
             case 0x71: memo[Int(try byte())] = try top()               // BINPUT
             case 0x72: memo[Int(try uint32())] = try top()             // LONG_BINPUT
             case 0x94: memo[memo.count] = try top()                    // MEMOIZE
@@ -77,7 +91,11 @@ struct PickleReader {
             case 0x30: _ = try pop(1)                                           // POP
             case 0x31: _ = try popToMark()                                      // POP_MARK
             case 0x32: stack.append(try top())                                  // DUP
-            case 0x51: stack.append(try persistentLoad(try pop(1)[0]))          // BINPERSID
+            case 0x51:                                                          // BINPERSID
+                // Pop first: `persistentLoad(pop(1))` would copy `self` for the call before
+                // popping, so the pop copied the whole stack (quadratic for 100,000 tensors).
+                let id = try pop(1)[0]
+                stack.append(try persistentLoad(id))
             case 0x52:                                                          // REDUCE
                 let parts = try pop(2)
                 stack.append(try reduce(parts[0], parts[1]))
@@ -91,8 +109,8 @@ struct PickleReader {
     // MARK: Objects
 
     private func global(_ module: String, _ name: String) throws -> PickleValue {
-        let full = "\(module).\(name)"
-        guard Self.allowedGlobals.contains(full) else {
+        guard Self.allowedGlobals.contains("\(module).\(name)") else {
+            let full = "\(module).\(name)".escapedForTerminal
             if module == "__main__" || module.hasPrefix("torch.nn") {
                 throw PickleError("the file pickles the Python object '\(full)' (torch.save(model)), not a state dict; in PyTorch save model.state_dict() instead")
             }
@@ -103,32 +121,43 @@ struct PickleReader {
 
     /// `('storage', torch.XStorage, key, location, count)` → a storage reference.
     private func persistentLoad(_ id: PickleValue) throws -> PickleValue {
-        guard case .tuple(let parts) = id, parts.count >= 5, case .string("storage") = parts[0],
-              case .global(_, let storageName) = parts[1], case .string(let key) = parts[2], case .int(let count) = parts[4]
-        else { throw PickleError("unexpected persistent id \(id.kind); expected ('storage', type, key, location, size)") }
+        guard case .tuple(let handles) = id, handles.count >= 5 else {
+            throw PickleError("unexpected persistent id \(id.kind); expected ('storage', type, key, location, size)")
+        }
+        let parts = handles.map(value)
+        guard case .string("storage") = parts[0], case .global(_, let storageName) = parts[1], case .string(let key) = parts[2],
+              case .int(let count) = parts[4]
+        else { throw PickleError("unexpected persistent id; expected ('storage', type, key, location, size)") }
         guard let type = ElementType(torchStorageName: storageName) else { throw PickleError("unknown storage type torch.\(storageName)") }
+        guard count >= 0 else { throw PickleError("storage \(key.escapedForTerminal) has a negative size \(count)") }
         return .storage(type: type, key: key, count: count)
     }
 
     private func reduce(_ callable: PickleValue, _ arguments: PickleValue) throws -> PickleValue {
-        guard case .global(let module, let name) = callable, case .tuple(let args) = arguments else {
+        guard case .global(let module, let name) = callable, case .tuple(let handles) = arguments else {
             throw PickleError("REDUCE of \(callable.kind) is not supported")
         }
+        let args = handles.map(value)
         switch (module, name) {
         case ("collections", "OrderedDict"):
             return .dict([])
         case ("torch._utils", "_rebuild_tensor_v2"):
             guard args.count >= 4, case .storage(let type, let key, let count) = args[0], case .int(let offset) = args[1],
-                  let shape = args[2].intList, let strides = args[3].intList, shape.count == strides.count
+                  let shape = intList(args[2]), let strides = intList(args[3]), shape.count == strides.count
             else { throw PickleError("malformed _rebuild_tensor_v2 arguments") }
             guard shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }), offset >= 0 else {
-                throw PickleError("tensor with negative size, stride or offset (storage \(key))")
+                throw PickleError("tensor with negative size, stride or offset (storage \(key.escapedForTerminal))")
+            }
+            guard SizeCheck.byteCount(shape, type) != nil else {
+                throw PickleError("a tensor of storage \(key.escapedForTerminal) has shape \(shape), whose size overflows a 64-bit integer")
             }
             if shape.allSatisfy({ $0 > 0 }) {
-                let last = offset + zip(shape, strides).reduce(0) { $0 + ($1.0 - 1) * $1.1 }
-                guard last < count else { throw PickleError("a tensor reads element \(last) of storage \(key), which has \(count)") }
+                guard let last = SizeCheck.lastElement(offset: offset, shape: shape, strides: strides) else {
+                    throw PickleError("a tensor of storage \(key.escapedForTerminal) (shape \(shape), strides \(strides), offset \(offset)) addresses elements beyond a 64-bit integer")
+                }
+                guard last < count else { throw PickleError("a tensor reads element \(last) of storage \(key.escapedForTerminal), which has \(count)") }
             }
-            return .tensor(storage: key, type: type, offset: offset, shape: shape, strides: strides)
+            return .tensor(storage: key, storageCount: count, type: type, offset: offset, shape: shape, strides: strides)
         case ("torch._utils", "_rebuild_parameter"):
             guard let data = args.first, case .tensor = data else { throw PickleError("malformed _rebuild_parameter arguments") }
             return data
@@ -141,14 +170,15 @@ struct PickleReader {
 
     private mutating func pop(_ n: Int) throws -> [PickleValue] {
         guard stack.count >= n else { throw PickleError("stack underflow at byte \(position)") }
-        let items = Array(stack.suffix(n))
-        stack.removeLast(n)
-        if items.contains(where: { if case .mark = $0 { true } else { false } }) { throw PickleError("unexpected MARK at byte \(position)") }
+        let start = stack.count - n
+        let items = Array(stack[start...])
+        stack.removeSubrange(start...)
+        if items.contains(where: \.isMark) { throw PickleError("unexpected MARK at byte \(position)") }
         return items
     }
 
     private mutating func popToMark() throws -> [PickleValue] {
-        guard let index = stack.lastIndex(where: { if case .mark = $0 { true } else { false } }) else {
+        guard let index = stack.lastIndex(where: \.isMark) else {
             throw PickleError("no MARK on the stack at byte \(position)")
         }
         let items = Array(stack[(index + 1)...])
@@ -166,21 +196,56 @@ struct PickleReader {
         return value
     }
 
-    private func pairs(_ items: [PickleValue]) throws -> [(PickleValue, PickleValue)] {
-        guard items.count % 2 == 0 else { throw PickleError("odd number of items for a dict") }
-        return stride(from: 0, to: items.count, by: 2).map { (items[$0], items[$0 + 1]) }
+    /// Moves `items` to the heap and returns their handles, for a new container.
+    private mutating func store(_ items: [PickleValue]) throws -> [PickleValue.Handle] {
+        try countSlots(items.count)
+        let first = heap.count
+        heap.append(contentsOf: items)
+        return Array(first..<heap.count)
     }
 
-    private mutating func setItems(_ newPairs: [(PickleValue, PickleValue)]) throws {
+    /// Counts `n` new container slots against the pickle's limit.
+    private mutating func countSlots(_ n: Int) throws {
+        slotsMade += n
+        guard slotsMade <= slotLimit else {
+            throw PickleError("the pickle builds more than \(slotLimit) container items from \(bytes.count) bytes; a state dict never needs that many")
+        }
+    }
+
+    private mutating func pairs(_ items: [PickleValue]) throws -> [(key: PickleValue.Handle, value: PickleValue.Handle)] {
+        guard items.count % 2 == 0 else { throw PickleError("odd number of items for a dict") }
+        let handles = try store(items)
+        return stride(from: 0, to: handles.count, by: 2).map { (key: handles[$0], value: handles[$0 + 1]) }
+    }
+
+    private mutating func setItems(_ items: [PickleValue]) throws {
+        let newPairs = try pairs(items)
         guard case .dict(var existing) = stack.popLast() else { throw PickleError("SETITEM(S) on something that is not a dict") }
+        try countSlots(existing.count)
         existing.append(contentsOf: newPairs)
         stack.append(.dict(existing))
     }
 
     private mutating func appendItems(_ items: [PickleValue]) throws {
+        let handles = try store(items)
         guard case .list(var existing) = stack.popLast() else { throw PickleError("APPEND(S) on something that is not a list") }
-        existing.append(contentsOf: items)
+        try countSlots(existing.count)
+        existing.append(contentsOf: handles)
         stack.append(.list(existing))
+    }
+
+    /// The elements of a tuple or list of ints (a shape or strides), or nil.
+    private func intList(_ list: PickleValue) -> [Int]? {
+        switch list {
+        case .tuple(let handles), .list(let handles):
+            var result: [Int] = []
+            for handle in handles {
+                guard case .int(let v) = value(handle) else { return nil }
+                result.append(v)
+            }
+            return result
+        default: return nil
+        }
     }
 
     // MARK: Bytes

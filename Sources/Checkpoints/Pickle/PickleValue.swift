@@ -1,22 +1,31 @@
 /// The values a restricted unpickler can build: plain Python data plus the few objects a
 /// PyTorch state dict is made of.
-indirect enum PickleValue {
+///
+/// Values are flat: a tuple, list or dict holds handles into the reader's heap
+/// (`PickleReader.value(_:)`), never the nested values themselves. A hostile pickle of
+/// 100,000 nested tuples is then 100,000 heap slots freed one after another, where a
+/// recursive (`indirect`) enum released them recursively and overflowed the stack.
+enum PickleValue {
+    /// An index into the heap of the reader that built the value.
+    typealias Handle = Int
+
     case none
     case bool(Bool)
     case int(Int)
     case float(Double)
     case string(String)
     case bytes([UInt8])
-    case tuple([PickleValue])
-    case list([PickleValue])
+    case tuple([Handle])
+    case list([Handle])
     /// A dict or `collections.OrderedDict`, keeping insertion order.
-    case dict([(PickleValue, PickleValue)])
+    case dict([(key: Handle, value: Handle)])
     /// A global the reader allows, e.g. `collections.OrderedDict`.
     case global(module: String, name: String)
-    /// A storage named by a persistent id: element type and archive key.
+    /// A storage named by a persistent id: element type, archive key and element count.
     case storage(type: ElementType, key: String, count: Int)
-    /// A tensor from `_rebuild_tensor_v2`: a view of a storage.
-    case tensor(storage: String, type: ElementType, offset: Int, shape: [Int], strides: [Int])
+    /// A tensor from `_rebuild_tensor_v2`: a view of a storage of `storageCount` elements,
+    /// checked to lie inside it.
+    case tensor(storage: String, storageCount: Int, type: ElementType, offset: Int, shape: [Int], strides: [Int])
     /// The marker MARK pushes.
     case mark
 
@@ -39,17 +48,8 @@ indirect enum PickleValue {
         }
     }
 
-    /// The elements of a tuple or list of ints (a shape or strides).
-    var intList: [Int]? {
-        switch self {
-        case .tuple(let items), .list(let items):
-            var result: [Int] = []
-            for item in items {
-                guard case .int(let v) = item else { return nil }
-                result.append(v)
-            }
-            return result
-        default: return nil
-        }
+    /// Whether this is the marker MARK pushes.
+    var isMark: Bool {
+        if case .mark = self { true } else { false }
     }
 }

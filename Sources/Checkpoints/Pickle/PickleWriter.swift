@@ -1,31 +1,40 @@
+import Tensors
+
 /// Writes the protocol-2 pickle `torch.save(model.state_dict())` writes: an OrderedDict of
 /// `_rebuild_tensor_v2` calls whose storages are persistent ids into the archive.
 struct PickleWriter {
     private(set) var bytes: [UInt8] = [0x80, 0x02]  // PROTO 2
 
-    /// The pickle of `records`, each stored whole in storage `"0"`, `"1"`, ...
-    static func stateDict(_ records: [TensorRecord]) -> [UInt8] {
+    /// Where a record's elements live: a storage (`data/<storage>`) and the element offset in it.
+    struct Placement {
+        var storage: Int
+        var offset: Int
+    }
+
+    /// The pickle of `records`, each a contiguous view of the storage `placements` names;
+    /// `storageCounts[i]` is the element count of storage `i`.
+    static func stateDict(_ records: [TensorRecord], placements: [Placement], storageCounts: [Int]) -> [UInt8] {
         var w = PickleWriter()
         w.global("collections", "OrderedDict")
         w.op(0x29)  // EMPTY_TUPLE
         w.op(0x52)  // REDUCE
         if !records.isEmpty {
             w.op(0x28)  // MARK
-            for (index, record) in records.enumerated() {
+            for (record, placement) in zip(records, placements) {
                 w.string(record.name)
                 w.global("torch._utils", "_rebuild_tensor_v2")
                 w.op(0x28)  // MARK: arguments
                 w.op(0x28)  // MARK: persistent id
                 w.string("storage")
                 w.global("torch", record.type.torchStorageName)
-                w.string(String(index))
+                w.string(String(placement.storage))
                 w.string("cpu")
-                w.int(record.count)
+                w.int(storageCounts[placement.storage])
                 w.op(0x74)  // TUPLE
                 w.op(0x51)  // BINPERSID
-                w.int(0)    // storage offset
+                w.int(placement.offset)  // storage offset
                 w.intTuple(record.shape)
-                w.intTuple(Self.contiguousStrides(record.shape))
+                w.intTuple(Shape.contiguousStrides(record.shape))
                 w.op(0x89)  // NEWFALSE: requires_grad
                 w.global("collections", "OrderedDict")
                 w.op(0x29)
@@ -75,15 +84,5 @@ struct PickleWriter {
         op(0x28)
         for v in values { int(v) }
         op(0x74)
-    }
-
-    private static func contiguousStrides(_ shape: [Int]) -> [Int] {
-        var strides = [Int](repeating: 1, count: shape.count)
-        var step = 1
-        for i in stride(from: shape.count - 1, through: 0, by: -1) {
-            strides[i] = step
-            step *= max(shape[i], 1)
-        }
-        return strides
     }
 }

@@ -4,6 +4,8 @@ import Tensors
 public struct StateDict: Sequence, CustomStringConvertible {
     /// The entries in order.
     public private(set) var entries: [(name: String, tensor: Tensor)]
+    /// Each name's position in `entries`, so lookups stay constant-time for 100,000 tensors.
+    private var positions: [String: Int] = [:]
 
     /// Creates a state dict from entries in order; later duplicates replace earlier ones.
     public init(_ entries: [(name: String, tensor: Tensor)] = []) {
@@ -19,14 +21,20 @@ public struct StateDict: Sequence, CustomStringConvertible {
 
     /// The tensor stored under `name`; setting nil removes it, setting a new name appends it.
     public subscript(name: String) -> Tensor? {
-        get { entries.first { $0.name == name }?.tensor }
+        get { positions[name].map { entries[$0].tensor } }
         set {
-            let index = entries.firstIndex { $0.name == name }
-            switch (index, newValue) {
-            case (let i?, let t?): entries[i].tensor = t
-            case (let i?, nil): entries.remove(at: i)
-            case (nil, let t?): entries.append((name, t))
-            case (nil, nil): break
+            switch (positions[name], newValue) {
+            case (let i?, let t?):
+                entries[i].tensor = t
+            case (let i?, nil):
+                entries.remove(at: i)
+                positions[name] = nil
+                for j in i..<entries.count { positions[entries[j].name] = j }
+            case (nil, let t?):
+                positions[name] = entries.count
+                entries.append((name, t))
+            case (nil, nil):
+                break
             }
         }
     }
@@ -52,10 +60,10 @@ public struct StateDictError: Error, CustomStringConvertible, Sendable, Equatabl
     public var description: String {
         var lines = ["Error(s) in loading state_dict for \(modelName):"]
         if !missingKeys.isEmpty {
-            lines.append("\tMissing key(s) in state_dict: " + missingKeys.map { "\"\($0)\"" }.joined(separator: ", ") + ".")
+            lines.append("\tMissing key(s) in state_dict: " + missingKeys.map { "\"\($0.escapedForTerminal)\"" }.joined(separator: ", ") + ".")
         }
         if !unexpectedKeys.isEmpty {
-            lines.append("\tUnexpected key(s) in state_dict: " + unexpectedKeys.map { "\"\($0)\"" }.joined(separator: ", ") + ".")
+            lines.append("\tUnexpected key(s) in state_dict: " + unexpectedKeys.map { "\"\($0.escapedForTerminal)\"" }.joined(separator: ", ") + ".")
         }
         lines.append(contentsOf: sizeMismatches.map { "\t" + $0 })
         return lines.joined(separator: "\n")
@@ -92,7 +100,7 @@ extension Module {
         for (name, tensor) in own {
             guard let given = stateDict[name] else { continue }
             if given.shape != tensor.shape {
-                mismatches.append("size mismatch for \(name): copying a param with shape torch.Size(\(Shape.describe(given.shape))) from checkpoint, the shape in current model is torch.Size(\(Shape.describe(tensor.shape))).")
+                mismatches.append("size mismatch for \(name.escapedForTerminal): copying a param with shape torch.Size(\(Shape.describe(given.shape))) from checkpoint, the shape in current model is torch.Size(\(Shape.describe(tensor.shape))).")
             }
         }
         if !mismatches.isEmpty || (strict && !(missing.isEmpty && unexpected.isEmpty)) {
