@@ -1,0 +1,132 @@
+/// Matrix products whose sums run in one fixed order: the deterministic path of every product.
+///
+/// Each element of C is `Σₚ op(A)[i,p] · op(B)[p,j]`, accumulated in single precision from
+/// p = 0 upwards (one rounded multiply, then one rounded add, never fused), and then added
+/// to `beta · C`. The loops are blocked — a tile of 4 rows × 16 columns of C stays in SIMD
+/// registers while p runs over the whole inner dimension — but blocking only decides which
+/// elements are computed side by side, never the order of any one element's sum. Swift
+/// neither reassociates nor contracts float operations, so every CPU, thread count and
+/// build mode (debug or release) gives the same bits. BLAS kernels differ per CPU type in
+/// exactly this order (and in using FMA), which is why they are not used here.
+enum FixedOrderGEMM {
+    /// Rows of C computed together.
+    static let tileRows = 4
+    /// Columns of C computed together (two 8-lane vectors).
+    static let tileColumns = 16
+
+    /// C = op(A) · op(B) + beta · C for row-major matrices; op is a transpose when asked.
+    ///
+    /// With `beta == 0`, C is only written, never read (it may hold garbage).
+    static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        let rowBlocks = (m + tileRows - 1) / tileRows
+        let columnBlocks = (n + tileColumns - 1) / tileColumns
+        let packedA = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, rowBlocks * k * tileRows))
+        let packedB = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: Swift.max(1, columnBlocks * k * 2))
+        defer {
+            packedA.deallocate()
+            packedB.deallocate()
+        }
+        packRows(transposed: transposeA, m: m, k: k, a: a, lda: lda, into: packedA)
+        packColumns(transposed: transposeB, n: n, k: k, b: b, ldb: ldb, into: packedB)
+        for columnBlock in 0..<columnBlocks {
+            let panelB = packedB + columnBlock * k * 2
+            let j0 = columnBlock * tileColumns
+            for rowBlock in 0..<rowBlocks {
+                let i0 = rowBlock * tileRows
+                tile(panelA: packedA + rowBlock * k * tileRows, panelB: panelB, k: k,
+                     rows: Swift.min(tileRows, m - i0), columns: Swift.min(tileColumns, n - j0),
+                     beta: beta, c: c + i0 * ldc + j0, ldc: ldc)
+            }
+        }
+    }
+
+    /// Copies op(A) into blocks of 4 rows, each stored p-major: block[p·4 + r] = op(A)[4·block + r, p].
+    ///
+    /// Rows past `m` are zero; their results are never written.
+    private static func packRows(
+        transposed: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int, into packed: UnsafeMutablePointer<Float>
+    ) {
+        let blocks = (m + tileRows - 1) / tileRows
+        for block in 0..<blocks {
+            let out = packed + block * k * tileRows
+            for r in 0..<tileRows {
+                let i = block * tileRows + r
+                if i >= m {
+                    for p in 0..<k { out[p * tileRows + r] = 0 }
+                } else if transposed {
+                    for p in 0..<k { out[p * tileRows + r] = a[p * lda + i] }
+                } else {
+                    let row = a + i * lda
+                    for p in 0..<k { out[p * tileRows + r] = row[p] }
+                }
+            }
+        }
+    }
+
+    /// Copies op(B) into panels of 16 columns, each stored p-major as two 8-lane vectors.
+    ///
+    /// Columns past `n` are zero; their results are never written.
+    private static func packColumns(
+        transposed: Bool, n: Int, k: Int, b: UnsafePointer<Float>, ldb: Int, into packed: UnsafeMutablePointer<SIMD8<Float>>
+    ) {
+        let blocks = (n + tileColumns - 1) / tileColumns
+        let floats = UnsafeMutableRawPointer(packed).assumingMemoryBound(to: Float.self)
+        for block in 0..<blocks {
+            let out = floats + block * k * tileColumns
+            for q in 0..<tileColumns {
+                let j = block * tileColumns + q
+                if j >= n {
+                    for p in 0..<k { out[p * tileColumns + q] = 0 }
+                } else if transposed {
+                    let column = b + j * ldb
+                    for p in 0..<k { out[p * tileColumns + q] = column[p] }
+                } else {
+                    for p in 0..<k { out[p * tileColumns + q] = b[p * ldb + j] }
+                }
+            }
+        }
+    }
+
+    /// One 4×16 tile of C: the sums over p in order, then `beta · C` added to the valid part.
+    @inline(__always)
+    private static func tile(
+        panelA: UnsafePointer<Float>, panelB: UnsafePointer<SIMD8<Float>>, k: Int,
+        rows: Int, columns: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        var s00 = SIMD8<Float>(), s01 = SIMD8<Float>()
+        var s10 = SIMD8<Float>(), s11 = SIMD8<Float>()
+        var s20 = SIMD8<Float>(), s21 = SIMD8<Float>()
+        var s30 = SIMD8<Float>(), s31 = SIMD8<Float>()
+        var pa = panelA
+        var pb = panelB
+        for _ in 0..<k {
+            let b0 = pb[0], b1 = pb[1]
+            let a0 = SIMD8<Float>(repeating: pa[0]), a1 = SIMD8<Float>(repeating: pa[1])
+            let a2 = SIMD8<Float>(repeating: pa[2]), a3 = SIMD8<Float>(repeating: pa[3])
+            // Each line is one rounded product then one rounded sum: no fused multiply-add.
+            s00 = s00 + a0 * b0
+            s01 = s01 + a0 * b1
+            s10 = s10 + a1 * b0
+            s11 = s11 + a1 * b1
+            s20 = s20 + a2 * b0
+            s21 = s21 + a2 * b1
+            s30 = s30 + a3 * b0
+            s31 = s31 + a3 * b1
+            pa += tileRows
+            pb += 2
+        }
+        let sums = [s00, s01, s10, s11, s20, s21, s30, s31]
+        for r in 0..<rows {
+            let row = c + r * ldc
+            for q in 0..<columns {
+                let value = sums[r * 2 + q / 8][q % 8]
+                row[q] = beta == 0 ? value : value + beta * row[q]
+            }
+        }
+    }
+}
