@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "TensorTopCLITests", dependencies: ["tensortop", "TestSupport"]),
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Tensors", "Datasets", "Checkpoints"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),
         .testTarget(
             name: "DatasetsTests",
             dependencies: ["Datasets", "Tensors", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
