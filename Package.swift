@@ -30,7 +30,11 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // MARK: Core
-        .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc"]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc", "FixedOrderKernels"]),
+        // The deterministic matrix product, optimised in debug builds too: unoptimised SIMD code
+        // is ~100× slower, and demos replayed by the (debug) tests use it. Optimisation cannot
+        // change its results: Swift neither reassociates nor fuses float operations.
+        .target(name: "FixedOrderKernels", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "NN", dependencies: ["Tensors", "COpenBLAS"]),
         .target(name: "Optim", dependencies: ["Tensors"]),
         .target(name: "Telemetry"),

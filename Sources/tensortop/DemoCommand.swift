@@ -34,6 +34,9 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Random seed.")
     var seed: UInt64 = 0
 
+    @Option(name: .long, help: "OpenBLAS threads (demos compute in a fixed order, so the frames do not depend on it).")
+    var threads: Int = 1
+
     @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder.", valueName: "path"))
     var data: String?
 
@@ -63,6 +66,7 @@ struct DemoCommand: ParsableCommand {
         options.catalog = ThemeCatalog(executable: executable)
         options.config.seed = seed
         options.config.dataRoot = data
+        options.config.threads = threads
         let runner = DemoRunner(script: parsed, options: options)
         let written = try CommandLineError.wrap { try runner.run() }
         print("played \(parsed.name): \(parsed.commands.count) commands, \(written.count) frames"

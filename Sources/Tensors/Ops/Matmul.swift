@@ -1,4 +1,5 @@
 import COpenBLAS
+import FixedOrderKernels
 
 /// OpenBLAS settings shared by every matrix product.
 public enum BLAS {

@@ -8,16 +8,16 @@
 /// neither reassociates nor contracts float operations, so every CPU, thread count and
 /// build mode (debug or release) gives the same bits. BLAS kernels differ per CPU type in
 /// exactly this order (and in using FMA), which is why they are not used here.
-enum FixedOrderGEMM {
+public enum FixedOrderGEMM {
     /// Rows of C computed together.
-    static let tileRows = 4
+    public static let tileRows = 4
     /// Columns of C computed together (two 8-lane vectors).
-    static let tileColumns = 16
+    public static let tileColumns = 16
 
     /// C = op(A) · op(B) + beta · C for row-major matrices; op is a transpose when asked.
     ///
     /// With `beta == 0`, C is only written, never read (it may hold garbage).
-    static func multiply(
+    public static func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -120,13 +120,20 @@ enum FixedOrderGEMM {
             pa += tileRows
             pb += 2
         }
-        let sums = [s00, s01, s10, s11, s20, s21, s30, s31]
-        for r in 0..<rows {
-            let row = c + r * ldc
-            for q in 0..<columns {
-                let value = sums[r * 2 + q / 8][q % 8]
-                row[q] = beta == 0 ? value : value + beta * row[q]
-            }
+        store(s00, s01, into: c, columns: columns, beta: beta)
+        if rows > 1 { store(s10, s11, into: c + ldc, columns: columns, beta: beta) }
+        if rows > 2 { store(s20, s21, into: c + 2 * ldc, columns: columns, beta: beta) }
+        if rows > 3 { store(s30, s31, into: c + 3 * ldc, columns: columns, beta: beta) }
+    }
+
+    /// Writes the first `columns` sums of one tile row (low then high lanes), adding `beta · C`.
+    @inline(__always)
+    private static func store(
+        _ low: SIMD8<Float>, _ high: SIMD8<Float>, into row: UnsafeMutablePointer<Float>, columns: Int, beta: Float
+    ) {
+        for q in 0..<columns {
+            let value = q < 8 ? low[q] : high[q - 8]
+            row[q] = beta == 0 ? value : value + beta * row[q]
         }
     }
 }
