@@ -31,8 +31,12 @@ public enum FixedOrderGEMM {
             packedA.deallocate()
             packedB.deallocate()
         }
-        packRows(transposed: transposeA, m: m, k: k, a: a, lda: lda, into: packedA)
-        packColumns(transposed: transposeB, n: n, k: k, b: b, ldb: ldb, into: packedB)
+        // Rows of op(A) and columns of op(B), each a vector over p, in p-major blocks.
+        pack(count: m, k: k, tile: tileRows, source: a,
+             vectorStride: transposeA ? 1 : lda, elementStride: transposeA ? lda : 1, into: packedA)
+        pack(count: n, k: k, tile: tileColumns, source: b,
+             vectorStride: transposeB ? ldb : 1, elementStride: transposeB ? 1 : ldb,
+             into: UnsafeMutableRawPointer(packedB).assumingMemoryBound(to: Float.self))
         for columnBlock in 0..<columnBlocks {
             let panelB = packedB + columnBlock * k * 2
             let j0 = columnBlock * tileColumns
@@ -45,48 +49,24 @@ public enum FixedOrderGEMM {
         }
     }
 
-    /// Copies op(A) into blocks of 4 rows, each stored p-major: block[p·4 + r] = op(A)[4·block + r, p].
-    ///
-    /// Rows past `m` are zero; their results are never written.
-    private static func packRows(
-        transposed: Bool, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int, into packed: UnsafeMutablePointer<Float>
+    /// Copies `count` vectors of length k into blocks of `tile` vectors, stored p-major:
+    /// out[(block·k + p)·tile + r] = element p of vector block·tile + r, which is at
+    /// source[vector·vectorStride + p·elementStride]. Vectors past `count` are zero; the
+    /// results they meet are never written.
+    private static func pack(
+        count: Int, k: Int, tile: Int, source: UnsafePointer<Float>, vectorStride: Int, elementStride: Int,
+        into packed: UnsafeMutablePointer<Float>
     ) {
-        let blocks = (m + tileRows - 1) / tileRows
+        let blocks = (count + tile - 1) / tile
         for block in 0..<blocks {
-            let out = packed + block * k * tileRows
-            for r in 0..<tileRows {
-                let i = block * tileRows + r
-                if i >= m {
-                    for p in 0..<k { out[p * tileRows + r] = 0 }
-                } else if transposed {
-                    for p in 0..<k { out[p * tileRows + r] = a[p * lda + i] }
+            let out = packed + block * k * tile
+            for r in 0..<tile {
+                let vector = block * tile + r
+                if vector >= count {
+                    for p in 0..<k { out[p * tile + r] = 0 }
                 } else {
-                    let row = a + i * lda
-                    for p in 0..<k { out[p * tileRows + r] = row[p] }
-                }
-            }
-        }
-    }
-
-    /// Copies op(B) into panels of 16 columns, each stored p-major as two 8-lane vectors.
-    ///
-    /// Columns past `n` are zero; their results are never written.
-    private static func packColumns(
-        transposed: Bool, n: Int, k: Int, b: UnsafePointer<Float>, ldb: Int, into packed: UnsafeMutablePointer<SIMD8<Float>>
-    ) {
-        let blocks = (n + tileColumns - 1) / tileColumns
-        let floats = UnsafeMutableRawPointer(packed).assumingMemoryBound(to: Float.self)
-        for block in 0..<blocks {
-            let out = floats + block * k * tileColumns
-            for q in 0..<tileColumns {
-                let j = block * tileColumns + q
-                if j >= n {
-                    for p in 0..<k { out[p * tileColumns + q] = 0 }
-                } else if transposed {
-                    let column = b + j * ldb
-                    for p in 0..<k { out[p * tileColumns + q] = column[p] }
-                } else {
-                    for p in 0..<k { out[p * tileColumns + q] = b[p * ldb + j] }
+                    let start = source + vector * vectorStride
+                    for p in 0..<k { out[p * tile + r] = start[p * elementStride] }
                 }
             }
         }
