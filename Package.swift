@@ -32,7 +32,11 @@ let package = Package(
         .target(name: "CTerminalGuard", path: "Sources/CTerminalGuard"),
 
         // MARK: Core
-        .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc"]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc", "FixedOrderKernels"]),
+        // The deterministic matrix product, optimised in debug builds too: unoptimised SIMD code
+        // is ~100× slower, and demos replayed by the (debug) tests use it. Optimisation cannot
+        // change its results: Swift neither reassociates nor fuses float operations.
+        .target(name: "FixedOrderKernels", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "NN", dependencies: ["Tensors", "COpenBLAS"]),
         .target(name: "Optim", dependencies: ["Tensors"]),
         .target(name: "Telemetry"),
@@ -73,7 +77,7 @@ let package = Package(
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Tensors", "Datasets", "Checkpoints"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),
         .testTarget(
             name: "DatasetsTests",
             dependencies: ["Datasets", "Tensors", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),

@@ -35,9 +35,11 @@ public final class DemoRunner {
         }
     }
 
-    /// Settings that keep demos quick: 50-step epochs (6,400 training images) and 2,000 test images.
+    /// Settings that keep demos quick — 50-step epochs (6,400 training images) and 2,000 test
+    /// images — and reproducible: deterministic algorithms, so frames are the same on every CPU.
     public static func defaultConfig() -> TrainingConfig {
         var config = TrainingConfig()
+        config.deterministic = true
         config.trainLimit = 6400
         config.testLimit = 2000
         config.dataWorkers = 0

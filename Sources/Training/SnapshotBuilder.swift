@@ -7,9 +7,23 @@ enum SnapshotBuilder {
     /// Units of a [units, 784] weight shown as 28×28 tiles.
     static let tileUnits = 16
 
-    /// The histogram of a tensor's values.
+    /// The histogram of a tensor's values (a mean within float noise of the values' size shown as 0).
     static func histogram(_ tensor: Tensor) -> Histogram {
-        tensor.withFloats { Histogram(UnsafeBufferPointer(start: $0, count: tensor.count)) }
+        var histogram = tensor.withFloats { Histogram(UnsafeBufferPointer(start: $0, count: tensor.count)) }
+        histogram.mean = zeroingNoise(histogram.mean, scale: Swift.max(Swift.abs(histogram.min), Swift.abs(histogram.max)))
+        return histogram
+    }
+
+    /// Relative size below which a statistic is float rounding noise of its scale.
+    static let noiseLevel = 1e-6
+
+    /// `value`, or 0 when it is zero within float noise of `scale` (|value| < 1e-6 · scale).
+    ///
+    /// A mean of values that cancel (a gradient's mean, for instance) comes out as rounding
+    /// noise such as 1.8e-11 or -7e-10, whose digits change with the order of float operations;
+    /// showing it as 0 says what it is and keeps views the same wherever they are computed.
+    static func zeroingNoise(_ value: Double, scale: Double) -> Double {
+        Swift.abs(value) < noiseLevel * scale ? 0 : value
     }
 
     /// Gradient statistics and the update ratio lr·‖g‖/‖w‖.
@@ -33,7 +47,7 @@ enum SnapshotBuilder {
         let mean = n > 0 ? sum / Double(n) : 0
         let variance = n > 1 ? Swift.max(0, (squares - sum * mean) / Double(n - 1)) : 0
         let norm = squares.squareRoot()
-        return GradientStats(l2Norm: norm, mean: mean, std: variance.squareRoot(), maxAbs: maxAbs,
+        return GradientStats(l2Norm: norm, mean: zeroingNoise(mean, scale: maxAbs), std: variance.squareRoot(), maxAbs: maxAbs,
                              zeroFraction: n > 0 ? Double(zeros) / Double(n) : 0,
                              updateRatio: weightNorm > 0 ? learningRate * norm / weightNorm : 0)
     }

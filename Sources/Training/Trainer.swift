@@ -78,6 +78,8 @@ final class Trainer {
         self.config = config
         self.controller = controller
         BLAS.threads = config.threads
+        // Per-thread, like grad mode: set here, on the trainer's own thread, before the model is made.
+        useDeterministicAlgorithms(config.deterministic)
         manualSeed(config.seed)
         initGenerator = defaultGenerator
         let root = config.dataRoot.map { URL(fileURLWithPath: $0) }

@@ -135,6 +135,9 @@ public struct TrainingConfig: Sendable {
     /// OpenBLAS threads. 1 by default: OpenBLAS workers spin while waiting, and on a
     /// 2-core machine shared with a UI thread two BLAS threads can collapse.
     public var threads = 1
+    /// Run every matrix product and `orthogonal_` in a fixed order (`useDeterministicAlgorithms`), so
+    /// the same settings give the same numbers on any CPU, thread count and build; slower than BLAS.
+    public var deterministic = false
     /// Data-loader worker threads.
     public var dataWorkers = 1
     /// Use only the first N training / test images (nil: all).

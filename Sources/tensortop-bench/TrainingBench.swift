@@ -8,8 +8,9 @@ import Training
 enum TrainingBench {
     /// Seconds of training steps (data gather included, evaluation excluded) for one epoch.
     static func epochSeconds(model: ModelPreset, batch: Int, threads: Int, workers: Int = 1,
-                             snapshots: Bool = false, consumer: Bool = false) -> Double? {
+                             snapshots: Bool = false, consumer: Bool = false, deterministic: Bool = false) -> Double? {
         var config = TrainingConfig()
+        config.deterministic = deterministic
         config.model = model
         config.epochs = 1
         config.batchSize = batch
@@ -63,6 +64,12 @@ enum TrainingBench {
             report.add("mlp batch 128, no snapshots", fixed(quiet, 0), "")
             report.add("mlp batch 128, snapshots every 100 ms + a reader", fixed(watched, 0),
                        fixed((1 - watched / quiet) * 100, 1) + " % slower (target ≤ 3 %)")
+        }
+        // Deterministic algorithms (demos, --deterministic): fixed-order products instead of BLAS.
+        let fixedOrder = samplesPerSecond(1) { epochSeconds(model: .mlp, batch: 128, threads: 1, deterministic: true) }
+        if let quiet, let fixedOrder {
+            report.add("mlp batch 128, --deterministic (fixed-order products)", fixed(fixedOrder, 0),
+                       fixed(quiet / fixedOrder, 1) + "× BLAS's step time (\(fixed(128_000 / fixedOrder, 1)) vs \(fixed(128_000 / quiet, 1)) ms a step)")
         }
         for threads in [1, 2] {
             let neighbour = BusyNeighbour()

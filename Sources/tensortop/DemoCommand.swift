@@ -35,6 +35,9 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Random seed.")
     var seed: UInt64 = 0
 
+    @Option(name: .long, help: "OpenBLAS threads (demos compute in a fixed order, so the frames do not depend on it).")
+    var threads: Int = 1
+
     @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder.", valueName: "path"))
     var data: String?
 
@@ -66,6 +69,7 @@ struct DemoCommand: ParsableCommand {
         options.catalog = ThemeCatalog(executable: executable)
         options.config.seed = seed
         options.config.dataRoot = data
+        options.config.threads = threads
         let runner = DemoRunner(script: parsed, options: options)
         let written = try CommandLineError.wrap { try runner.run() }
         if frames == nil && cast == nil {

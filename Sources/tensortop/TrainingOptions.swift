@@ -87,6 +87,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads (1 cannot collapse on a busy 2-core machine; 2 can be faster when the machine is idle).")
     var threads: Int = 1
 
+    @Flag(name: .long, help: "Compute matrix products in a fixed order: the same numbers on any CPU, thread count and build (slower).")
+    var deterministic = false
+
     @Option(name: .long, parsing: .unconditional, help: "Data-loader threads preparing batches ahead.")
     var workers: Int = 1
 
@@ -111,6 +114,7 @@ struct TrainingOptions: ParsableArguments {
         config.seed = seed
         config.dataRoot = data
         config.threads = threads
+        config.deterministic = deterministic
         config.dataWorkers = workers
         config.trainLimit = trainLimit
         config.testLimit = testLimit

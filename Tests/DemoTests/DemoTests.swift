@@ -63,6 +63,86 @@ import TestSupport
         try checkCast(cast, frames: frames, name: name)
     }
 
+    /// The release binary, which `make test` builds before the tests.
+    static let releaseBinary = root.appendingPathComponent(".build/release/tensortop")
+    static var releaseBuilt: Bool { FileManager.default.isExecutableFile(atPath: releaseBinary.path) }
+
+    /// One way to run the release binary: an OpenBLAS kernel, a thread count, and extra environment.
+    struct Machine: Sendable, CustomStringConvertible {
+        let coreType: String
+        let threads: Int
+        var environment: [String: String] = [:]
+        var description: String { "\(coreType) ×\(threads)" + (environment.isEmpty ? "" : " \(environment)") }
+    }
+
+    /// OpenBLAS's kernels for five x86-64 generations (each sums in its own order; some use FMA)
+    /// with 1 and 2 threads, and glibc's libm without its FMA/AVX2 variants.
+    static let machines: [Machine] = ["Prescott", "Sandybridge", "Haswell", "SkylakeX", "Zen"].flatMap { core in
+        [1, 2].map { Machine(coreType: core, threads: $0) }
+    } + [Machine(coreType: "Prescott", threads: 1, environment: ["GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA"])]
+
+    /// Each bundled demo played by the release binary as separate processes (two at a time, one
+    /// per core) on every machine above gives the golden frames, byte for byte; the in-process
+    /// debug run above gives them too. OPENBLAS_VERBOSE=2 shows the kernel really changed.
+    @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"),
+          .enabled(if: releaseBuilt, "needs the release binary (make test builds it: swift build -c release --product tensortop)"),
+          arguments: ["tour", "init-methods", "learning-rates"])
+    func releaseBinaryGivesTheGoldenFramesOnEveryCPUKernelAndThreadCount(name: String) throws {
+        let golden = try Self.textFiles(in: Self.demos.appendingPathComponent("golden/\(name)"))
+        #expect(!golden.isEmpty)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("tt-machines-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        var pending = Array(Self.machines.enumerated())
+        while !pending.isEmpty {
+            let batch = pending.prefix(2)
+            pending.removeFirst(batch.count)
+            let runs = try batch.map { index, machine in
+                try (machine, Self.startDemo(name, machine: machine, folder: work.appendingPathComponent("\(index)")))
+            }
+            for (machine, (process, folder, log)) in runs {
+                process.waitUntilExit()
+                let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                #expect(process.terminationStatus == 0, "\(name) on \(machine): \(output)")
+                #expect(output.contains("Core: \(machine.coreType)"), "\(name): OpenBLAS did not take core type \(machine.coreType): \(output.prefix(300))")
+                let frames = try Self.textFiles(in: folder)
+                #expect(frames.keys.sorted() == golden.keys.sorted(), "\(name) on \(machine): frame names")
+                for (file, text) in frames.sorted(by: { $0.key < $1.key }) where text != golden[file] {
+                    Issue.record("\(name)/\(file) on \(machine) differs from demos/golden")
+                }
+            }
+        }
+    }
+
+    /// Starts `tensortop demo NAME --frames FOLDER` on `machine`; output goes to a log file.
+    static func startDemo(_ name: String, machine: Machine, folder: URL) throws -> (Process, URL, URL) {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let frames = folder.appendingPathComponent("frames")
+        let log = folder.appendingPathComponent("log.txt")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = releaseBinary
+        process.arguments = ["demo", name, "--threads", "\(machine.threads)", "--frames", frames.path]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["OPENBLAS_CORETYPE": machine.coreType, "OPENBLAS_NUM_THREADS": "\(machine.threads)", "OPENBLAS_VERBOSE": "2"]
+                .merging(machine.environment) { $1 }) { $1 }
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, frames, log)
+    }
+
+    /// The `.txt` files of a folder by name.
+    static func textFiles(in folder: URL) throws -> [String: String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var files: [String: String] = [:]
+        for name in names where name.hasSuffix(".txt") {
+            files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        }
+        return files
+    }
+
     /// The recording is asciicast v2 with one marker per frame, and its output up to each
     /// marker, played by a real terminal (tmux), shows that frame.
     func checkCast(_ url: URL, frames: [(name: String, text: String)], name: String) throws {

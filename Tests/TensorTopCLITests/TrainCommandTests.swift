@@ -25,6 +25,29 @@ import Testing
         return url.path
     }
 
+    /// `train --deterministic` gives the same losses and the same saved weights, byte for byte,
+    /// under different OpenBLAS kernels and thread counts.
+    @Test func deterministicTrainingIsTheSameOnEveryCPUKernelAndThreadCount() throws {
+        let data = Self.dataFolder()
+        let folder = Binary.temporaryDirectory()
+        var runs: [(losses: [String], weights: Data)] = []
+        for (core, threads) in [("Prescott", 1), ("Haswell", 2), ("SkylakeX", 1)] {
+            let model = folder.appendingPathComponent("\(core)-\(threads).safetensors").path
+            let train = try Binary.run(["train", "--deterministic", "--data", data, "--epochs", "2", "--batch-size", "32",
+                                        "--threads", "\(threads)", "--json", "--save", model],
+                                       environment: ["OPENBLAS_CORETYPE": core])
+            #expect(train.status == 0, "\(train.stderr)")
+            let objects = try train.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            let losses = objects.map { "\($0["train_loss"] ?? "-") \($0["test_loss"] ?? "-") \($0["test_accuracy"] ?? "-")" }
+            runs.append((losses, try Data(contentsOf: URL(fileURLWithPath: model))))
+        }
+        #expect(runs[0].losses.count == 2)
+        for run in runs.dropFirst() {
+            #expect(run.losses == runs[0].losses)
+            #expect(run.weights == runs[0].weights)
+        }
+    }
+
     @Test func trainWritesJsonPerEpochAndSavesAModelThatEvaluates() throws {
         let data = Self.dataFolder()
         let model = Binary.temporaryDirectory().appendingPathComponent("m.safetensors").path

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import Checkpoints
+import Datasets
 import NN
+import Optim
 import Tensors
 import Telemetry
 import Training
@@ -230,5 +232,44 @@ import Training
         #expect(throws: ConfigError.self) { try InitChoice.parse("kaiming-uniform:mode=sideways") }
         #expect(try InitChoice.parse("normal:std=0.01").description == "normal(std=0.01)")
         #expect(throws: ConfigError.self) { try TrainerController.start(config) }  // start validates first
+    }
+}
+
+/// `deterministic` reaches the trainer's own thread: its losses and gradients are those of the
+/// fixed-order kernels, step for step, bit for bit.
+@Suite struct DeterministicTrainingTests {
+    @Test func theTrainerThreadComputesWithTheFixedOrderKernels() throws {
+        var config = SyntheticData.config(epochs: 1, seed: 5)
+        config.deterministic = true
+        config.startPaused = true
+        let controller = try TrainerController.start(config)
+        #expect(controller.acknowledge(.step(4))?.applied == true)
+        let snapshot = try #require(controller.snapshot { $0.step == 4 && $0.state == .paused })
+        controller.send(.stop)
+        controller.join()
+        // The same run by hand on this thread with deterministic algorithms. The gradient norms
+        // (double sums of squares of every gradient element, in order) change if any element's
+        // last bit does, so they tell the fixed-order products from BLAS's.
+        let (losses, gradientNorms) = try withDeterministicAlgorithms { () throws -> ([Double], [Double]) in
+            manualSeed(config.seed)
+            let model = config.model.spec.makeModule()
+            let optimizer = Adam(model.parameters(), lr: Float(config.learningRate))
+            let data = try FashionMNIST(root: URL(fileURLWithPath: config.dataRoot!), train: true)
+            let loader = DataLoader(data, batchSize: config.batchSize, shuffle: true, generator: Generator(seed: config.seed &+ 1), numWorkers: 0)
+            let batches = loader.makeIterator()
+            var losses: [Double] = []
+            for _ in 0..<4 {
+                let batch = try #require(try batches.nextBatchData()).tensors()
+                optimizer.zeroGrad()
+                let loss = Tensor.crossEntropy(model(batch[0]), batch[1])
+                losses.append(Double(loss.item()))
+                try loss.backward()
+                optimizer.step()
+            }
+            let norms = model.parameters().map { p in p.grad!.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
+            return (losses, norms)
+        }
+        #expect(controller.allLosses == losses)
+        #expect(snapshot.parameters.map { $0.gradient?.l2Norm } == gradientNorms)
     }
 }

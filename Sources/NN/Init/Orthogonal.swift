@@ -10,6 +10,7 @@ enum Orthogonal {
         let (m, n) = rows < cols ? (cols, rows) : (rows, cols)
         // Column-major m×n for LAPACK: element (i, j) at i + j·m.
         var a = (0..<(m * n)).map { _ in Float(generator.nextNormal()) }
+        if areDeterministicAlgorithmsEnabled { return deterministicMatrix(a, m: m, n: n, rows: rows, cols: cols) }
         var tau = [Float](repeating: 0, count: n)
         var (mm, nn, lda, info) = (Int32(m), Int32(n), Int32(m), Int32(0))
         var lwork: Int32 = -1
@@ -27,12 +28,21 @@ enum Orthogonal {
         lwork = Int32(work.count)
         sorgqr_(&mm, &nn, &k, &a, &lda, &tau, &work, &lwork, &info)
         guard info == 0 else { throw InitError("forming Q failed (sorgqr info \(info))") }
-        // Q (m×n, column-major) with column j scaled by signs[j]; transpose back if the tensor is wide.
+        return rowMajor(m: m, n: n, rows: rows, cols: cols) { i, j in a[i + j * m] * signs[j] }
+    }
+
+    /// The same matrix from `HouseholderQR`, whose sums run in a fixed order (deterministic algorithms).
+    private static func deterministicMatrix(_ a: [Float], m: Int, n: Int, rows: Int, cols: Int) -> [Float] {
+        let (q, signs) = HouseholderQR.q(a, m: m, n: n)
+        return rowMajor(m: m, n: n, rows: rows, cols: cols) { i, j in Float(q[i + j * m] * signs[j]) }
+    }
+
+    /// The rows×cols row-major result from Q's (i, j) values, transposed back if the tensor is wide.
+    private static func rowMajor(m: Int, n: Int, rows: Int, cols: Int, _ value: (Int, Int) -> Float) -> [Float] {
         var result = [Float](repeating: 0, count: rows * cols)
         for i in 0..<m {
             for j in 0..<n {
-                let value = a[i + j * m] * signs[j]
-                if rows < cols { result[j * cols + i] = value } else { result[i * cols + j] = value }
+                if rows < cols { result[j * cols + i] = value(i, j) } else { result[i * cols + j] = value(i, j) }
             }
         }
         return result

@@ -4,13 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Per-thread state that PyTorch keeps thread-local: grad mode and the default generator.
+/// Per-thread state that PyTorch keeps thread-local: grad mode, deterministic mode and the default generator.
 ///
 /// Keeping it per thread (not global) means a trainer thread and a UI or test
 /// thread never race on it, and no global mutable state exists.
 final class ThreadState {
     /// Whether ops record the autograd graph (`torch.is_grad_enabled()`).
     var gradEnabled = true
+    /// Whether matrix products use the fixed-order kernel instead of BLAS (`torch.use_deterministic_algorithms`).
+    var deterministic = false
     /// The generator random functions use when none is passed.
     let generator = Generator()
 
@@ -47,3 +49,27 @@ public func noGrad<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
 
 /// Whether autograd records operations on the calling thread (`torch.is_grad_enabled()`).
 public var isGradEnabled: Bool { ThreadState.current.gradEnabled }
+
+/// Makes the calling thread's matrix products reproducible bit for bit, or fast again, like
+/// `torch.use_deterministic_algorithms(True)`.
+///
+/// When on, every matrix product (`matmul`, `addmm`, `linear` and their gradients) and
+/// `nn.init.orthogonal_` run TensorTop's own kernels, whose sums are taken in one fixed order:
+/// the results do not depend on the CPU (OpenBLAS picks a different kernel per CPU type),
+/// the thread count or the build mode. They are slower than BLAS. Every other reduction
+/// already runs in a fixed order. The setting is per thread, like grad mode.
+public func useDeterministicAlgorithms(_ enabled: Bool) {
+    ThreadState.current.deterministic = enabled
+}
+
+/// Whether the calling thread uses the fixed-order kernels (`torch.are_deterministic_algorithms_enabled()`).
+public var areDeterministicAlgorithmsEnabled: Bool { ThreadState.current.deterministic }
+
+/// Runs `body` with deterministic algorithms on (or off) on this thread, restoring the setting after.
+public func withDeterministicAlgorithms<R, E: Error>(_ enabled: Bool = true, _ body: () throws(E) -> R) throws(E) -> R {
+    let state = ThreadState.current
+    let previous = state.deterministic
+    state.deterministic = enabled
+    defer { state.deterministic = previous }
+    return try body()
+}

@@ -1,4 +1,5 @@
 import COpenBLAS
+import FixedOrderKernels
 
 /// OpenBLAS settings shared by every matrix product.
 public enum BLAS {
@@ -47,6 +48,8 @@ extension Tensor {
     }
 
     /// out (m×n) = op(a) · op(b) + beta · out, with op a logical transpose when asked.
+    ///
+    /// BLAS computes it, or, with deterministic algorithms on for this thread, `FixedOrderGEMM`.
     static func gemm(
         _ a: Tensor, transposed ta: Bool, _ b: Tensor, transposed tb: Bool,
         into out: UnsafeMutablePointer<Float>, beta: Float = 0
@@ -59,8 +62,15 @@ extension Tensor {
             if beta == 0 { out.update(repeating: 0, count: m * n) }
             return
         }
+        let deterministic = ThreadState.current.deterministic
         a.withMatrixOperand { pa, storedA, lda in
             b.withMatrixOperand { pb, storedB, ldb in
+                if deterministic {
+                    FixedOrderGEMM.multiply(
+                        transposeA: storedA != ta, transposeB: storedB != tb, m: m, n: n, k: k,
+                        a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: out, ldc: n)
+                    return
+                }
                 BLAS.sgemm(
                     transposeA: storedA != ta, transposeB: storedB != tb, m: m, n: n, k: k,
                     a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: out, ldc: n)
