@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// The least memory a training run needs, worked out from its settings before anything is
 /// allocated, so a run that cannot fit is refused up front with the figure instead of
@@ -38,27 +39,6 @@ public struct MemoryEstimate: Sendable, Equatable {
         batchBytes = Self.multiply(Self.multiply(images, perImage), 4)
     }
 
-    /// The memory this process may use, in bytes: the machine's physical memory, or the
-    /// control group's limit when a container sets a smaller one.
-    public static var machineBytes: Int {
-        let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-        let limits = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"].compactMap { path in
-            (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-        return limits.filter { $0 > 0 }.reduce(physical, Swift.min)
-    }
-
-    /// `bytes` in the largest unit that keeps a number ≥ 1, e.g. `313.6 GB`.
-    public static func describe(_ bytes: Int) -> String {
-        let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"]
-        var value = Double(bytes), unit = 0
-        while value >= 1000 && unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[unit])
-    }
-
     private static func add(_ a: Int, _ b: Int) -> Int {
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? Int.max : sum
@@ -72,14 +52,14 @@ public struct MemoryEstimate: Sendable, Equatable {
 
 extension TrainingConfig {
     /// Throws a `ConfigError` naming the option to change when the run cannot fit in `memory` bytes.
-    func checkMemory(available memory: Int = MemoryEstimate.machineBytes) throws {
+    func checkMemory(available memory: Int = PhysicalMemory.bytes) throws {
         let estimate = MemoryEstimate(self, trainImages: trainLimit ?? FashionMNISTSize.trainImages)
         guard estimate.totalBytes > memory else { return }
         let option = estimate.modelBytes >= estimate.batchBytes ? "--layers" : "--batch-size"
-        throw ConfigError(option, "training this needs at least \(MemoryEstimate.describe(estimate.totalBytes)) "
-                          + "(model, gradients and optimizer state \(MemoryEstimate.describe(estimate.modelBytes)); "
-                          + "a batch of \(Swift.min(batchSize, trainLimit ?? FashionMNISTSize.trainImages)) images \(MemoryEstimate.describe(estimate.batchBytes))) but this machine has "
-                          + "\(MemoryEstimate.describe(memory)) of memory; choose "
+        throw ConfigError(option, "training this needs at least \(PhysicalMemory.describe(estimate.totalBytes)) "
+                          + "(model, gradients and optimizer state \(PhysicalMemory.describe(estimate.modelBytes)); "
+                          + "a batch of \(Swift.min(batchSize, trainLimit ?? FashionMNISTSize.trainImages)) images \(PhysicalMemory.describe(estimate.batchBytes))) but this machine has "
+                          + "\(PhysicalMemory.describe(memory)) of memory; choose "
                           + (option == "--layers" ? "narrower layers" : "a smaller --batch-size"))
     }
 }

@@ -114,7 +114,7 @@ import Training
         #expect(estimate.batchBytes == 1000 * (784 * 3 + (256 + 10) * 4) * 4)  // a batch holds at most the data
         config.model = .layers([784, Int.max, 10], .relu)
         #expect(MemoryEstimate(config, trainImages: 1000).totalBytes == Int.max)  // saturates, never traps
-        #expect(MemoryEstimate.describe(313_600_000_000) == "313.6 GB")
+        #expect(PhysicalMemory.describe(313_600_000_000) == "313.6 GB")
     }
 
     @Test func optionsThatWouldBeIgnoredAreRefused() throws {
