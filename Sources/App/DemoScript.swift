@@ -87,7 +87,9 @@ public struct DemoScript: Sendable {
         name = VisibleText.escaping(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
         var commands: [(Int, DemoCommand)] = []
         var settings = DemoSettings()
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end at any newline: "\r\n" is one Character in Swift, so a script saved with
+        // Windows line endings would not split on "\n".
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             func fail(_ problem: String) -> ParseError { ParseError(file: file, line: index + 1, problem: problem) }

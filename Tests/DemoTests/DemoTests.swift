@@ -36,6 +36,15 @@ import TestSupport
                                                      .caption("hi"), .theme("light"), .resize(width: 80, height: 24)])
     }
 
+    @Test func windowsLineEndingsSplitLikeUnixOnes() throws {
+        // "\r\n" is one Character in Swift: a script saved on Windows must still be one command a line.
+        let script = try DemoScript(text: "# a demo\r\nsteps 3\r\nkey space\r\n", file: "crlf.tt")
+        #expect(script.commands.map(\.command) == [.steps(3), .key(.character(" "))])
+        #expect(script.commands.map(\.line) == [2, 3])
+        let error = #expect(throws: DemoScript.ParseError.self) { try DemoScript(text: "steps 1\r\njump 3", file: "t.tt") }
+        #expect(error?.description.hasPrefix("t.tt:2: unknown command 'jump'") == true)
+    }
+
     @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"), arguments: ["tour", "init-methods", "learning-rates"])
     func bundledDemoMatchesItsGoldenFrames(name: String) throws {
         let script = try DemoScript(contentsOf: Self.demos.appendingPathComponent("\(name).tt"))
