@@ -57,7 +57,17 @@ import Dashboard
         let script = try DemoScript(contentsOf: Self.fixture("demo_lr_stuck_inf"))
         let frames = try DemoRunner(script: script, options: DemoRunner.Options()).run()
         #expect(frames.map(\.name) == ["at135", "plus140", "div", "minus20", "afterreset", "resumed"])
-        #expect(frames.allSatisfy { $0.text.contains("│ lr ") && $0.text.contains("SGD") })
+        // The status bar's learning rate: clamped to a finite ceiling, lowered by `-` from there,
+        // and back to the run's starting 0.1 after `r`.
+        func learningRate(_ name: String) -> String? {
+            guard let text = frames.first(where: { $0.name == name })?.text,
+                  let match = text.firstMatch(of: /\s{2}lr (\S+)\s{2}/) else { return nil }
+            return String(match.1)
+        }
+        #expect(learningRate("plus140") == "1.00e38")
+        #expect(learningRate("minus20") == "9.54e31")
+        #expect(learningRate("afterreset") == "0.1" && learningRate("resumed") == "0.1")
+        #expect(frames.allSatisfy { $0.text.contains("SGD") && !$0.text.contains("lr inf") })
     }
 
     @Test func screenSizeIsBoundedBeforeAnythingRuns() throws {
