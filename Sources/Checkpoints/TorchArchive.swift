@@ -20,6 +20,7 @@ enum TorchArchive {
     /// tensors together must fit in the machine's memory, and a view must lie inside its storage.
     static func read(url: URL) throws -> Checkpoint {
         let path = url.path
+        try ZipDirectoryCheck.check(url, path: path)
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)

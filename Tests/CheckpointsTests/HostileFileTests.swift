@@ -31,6 +31,20 @@ import Tensors
         #expect(text.contains("its storage holds 6 F32 elements (24 bytes)"))
     }
 
+    @Test func aZip64DirectoryOffsetPastTheFileIsRefused() {
+        // Found by `make fuzz` (pth): the zip64 end record puts the central directory at an offset
+        // above Int64.max, which ZIPFoundation converted to off_t and trapped on.
+        let text = problem(reading: Fixtures.hostile("pth_zip64_directory_offset_past_int64.pth"))
+        #expect(text.contains("the zip's directory is damaged or hostile: its zip64 end record is said to be at offset 5966592"))
+        // With the locator mended, the record it points to is the one that lies.
+        var bytes = [UInt8](FileManager.default.contents(atPath: Fixtures.hostile("pth_zip64_directory_offset_past_int64.pth").path)!)
+        let locator = bytes.count - 22 - 20
+        for (index, byte) in withUnsafeBytes(of: UInt64(2907).littleEndian, Array.init).enumerated() { bytes[locator + 8 + index] = byte }
+        let mended = directory.appendingPathComponent("mended-locator.pth")
+        FileManager.default.createFile(atPath: mended.path, contents: Data(bytes))
+        #expect(problem(reading: mended).contains("its central directory is said to take 739 bytes at offset 18446744070656100472"))
+    }
+
     @Test func aZipBombIsRefusedBeforeItInflates() throws {
         // 1 GiB of zeros deflates to ~1 MB; the storage it claims to be holds 6 floats.
         let url = directory.appendingPathComponent("bomb.pth")
