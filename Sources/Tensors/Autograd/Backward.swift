@@ -86,7 +86,7 @@ extension Tensor {
     /// into a `grad` whose memory is still shared first gives it a private copy
     /// (copy-on-write), so in-place updates never leak into another tensor.
     func accumulateGrad(_ gradient: Tensor) {
-        precondition(gradient.shape == shape, "gradient of shape \(Shape.describe(gradient.shape)) for a tensor of shape \(Shape.describe(shape))")
+        usageCheck(gradient.shape == shape, "gradient of shape \(Shape.describe(gradient.shape)) for a tensor of shape \(Shape.describe(shape))")
         if let grad {
             if !grad.hasExclusiveStorage() { grad.data = grad.clone() }
             grad.add_(gradient)

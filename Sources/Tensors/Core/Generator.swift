@@ -86,7 +86,7 @@ public final class Generator {
 
     /// A uniform integer in `0..<bound` without modulo bias.
     public func nextInt(below bound: Int) -> Int {
-        precondition(bound > 0, "random integer bound must be positive, got \(bound)")
+        usageCheck(bound > 0, "random integer bound must be positive, got \(bound)")
         let range = UInt64(bound)
         let limit = UInt64.max - (UInt64.max % range)
         while true {

@@ -42,7 +42,7 @@ extension Array: TensorLiteral where Element: TensorLiteral {
         guard let first else { return [0] }
         let inner = first.literalShape
         for element in dropFirst() where element.literalShape != inner {
-            preconditionFailure("expected sequence of length \(inner.first ?? 0) at dim 1 (got \(element.literalShape.first ?? 0))")
+            usageFailure("expected sequence of length \(inner.first ?? 0) at dim 1 (got \(element.literalShape.first ?? 0))")
         }
         return [count] + inner
     }
@@ -64,7 +64,7 @@ extension Tensor {
         values.reserveCapacity(Shape.count(shape))
         literal.appendScalars(to: &values)
         if L.isIntegral {
-            precondition(!requiresGrad, "only Tensors of floating point dtype can require gradients")
+            usageCheck(!requiresGrad, "only Tensors of floating point dtype can require gradients")
             self.init(shape: shape, int64Scalars: values.map { Int64($0) })
         } else {
             self.init(shape: shape, scalars: values.map { Float($0) }, requiresGrad: requiresGrad)

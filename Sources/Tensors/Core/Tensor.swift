@@ -44,19 +44,19 @@ public final class Tensor {
 
     /// A contiguous float32 tensor over `storage`.
     convenience init(floats storage: Storage<Float>, shape: [Int]) {
-        precondition(storage.count == Shape.count(shape), "storage size \(storage.count) does not match shape \(Shape.describe(shape))")
+        usageCheck(storage.count == Shape.count(shape), "storage size \(storage.count) does not match shape \(Shape.describe(shape))")
         self.init(storage: .float(storage), dtype: .float32, shape: shape)
     }
 
     /// A contiguous integer (int64 or bool) tensor over `storage`.
     convenience init(integers storage: Storage<Int64>, shape: [Int], dtype: DType = .int64) {
-        precondition(storage.count == Shape.count(shape), "storage size \(storage.count) does not match shape \(Shape.describe(shape))")
+        usageCheck(storage.count == Shape.count(shape), "storage size \(storage.count) does not match shape \(Shape.describe(shape))")
         self.init(storage: .integer(storage), dtype: dtype, shape: shape)
     }
 
     /// Creates a float32 tensor of `shape` from row-major `scalars`.
     public convenience init(shape: [Int], scalars: [Float], requiresGrad: Bool = false) {
-        precondition(
+        usageCheck(
             scalars.count == Shape.count(shape),
             "\(scalars.count) scalars cannot fill a tensor of shape \(Shape.describe(shape))")
         self.init(floats: Storage(scalars), shape: shape)
@@ -65,7 +65,7 @@ public final class Tensor {
 
     /// Creates an int64 tensor of `shape` from row-major `scalars`.
     public convenience init(shape: [Int], int64Scalars scalars: [Int64]) {
-        precondition(
+        usageCheck(
             scalars.count == Shape.count(shape),
             "\(scalars.count) scalars cannot fill a tensor of shape \(Shape.describe(shape))")
         self.init(integers: Storage(scalars), shape: shape)
@@ -89,7 +89,7 @@ public final class Tensor {
     /// The size of dimension `dim` (negative counts from the end).
     public func size(_ dim: Int) -> Int {
         let d = dim < 0 ? dim + shape.count : dim
-        precondition(d >= 0 && d < shape.count, "dimension \(dim) is out of range for a tensor of shape \(Shape.describe(shape))")
+        usageCheck(d >= 0 && d < shape.count, "dimension \(dim) is out of range for a tensor of shape \(Shape.describe(shape))")
         return shape[d]
     }
 
@@ -102,8 +102,8 @@ public final class Tensor {
     public var requiresGrad: Bool {
         get { _requiresGrad || gradFn != nil }
         set {
-            precondition(gradFn == nil || newValue, "you can only change requiresGrad flags of leaf variables")
-            precondition(!newValue || dtype.isFloatingPoint, "only Tensors of floating point dtype can require gradients")
+            usageCheck(gradFn == nil || newValue, "you can only change requiresGrad flags of leaf variables")
+            usageCheck(!newValue || dtype.isFloatingPoint, "only Tensors of floating point dtype can require gradients")
             _requiresGrad = newValue
         }
     }
@@ -139,13 +139,13 @@ public final class Tensor {
 
     /// The value of a one-element tensor (PyTorch's `item()`), as a float.
     public func item() -> Float {
-        precondition(count == 1, "a Tensor with \(count) elements cannot be converted to Scalar")
+        usageCheck(count == 1, "a Tensor with \(count) elements cannot be converted to Scalar")
         return withFloats { $0[0] }
     }
 
     /// The value of a one-element integer tensor, as an Int.
     public func intItem() -> Int {
-        precondition(count == 1, "a Tensor with \(count) elements cannot be converted to Scalar")
+        usageCheck(count == 1, "a Tensor with \(count) elements cannot be converted to Scalar")
         return Int(withInt64s { $0[0] })
     }
 
@@ -210,7 +210,7 @@ public final class Tensor {
     /// Traps for integer or non-contiguous tensors; callers check first.
     var mutableFloats: UnsafeMutablePointer<Float> {
         guard case .float(let s) = storage, isContiguous else {
-            preconditionFailure("in-place kernel needs a contiguous float32 tensor")
+            usageFailure("in-place kernel needs a contiguous float32 tensor")
         }
         return s.base + offset
     }

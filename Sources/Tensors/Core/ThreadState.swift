@@ -34,7 +34,7 @@ private let threadStateKey: pthread_key_t = {
         guard let raw else { return }
         Unmanaged<ThreadState>.fromOpaque(raw).release()
     }
-    precondition(status == 0, "pthread_key_create failed with status \(status)")
+    usageCheck(status == 0, "pthread_key_create failed with status \(status)")
     return key
 }()
 

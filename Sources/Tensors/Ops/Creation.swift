@@ -13,7 +13,7 @@ extension Tensor {
 
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Float, dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Trying to create tensor with negative dimension: \(Shape.describe(shape))")
+        usageCheck(shape.allSatisfy { $0 >= 0 }, "Trying to create tensor with negative dimension: \(Shape.describe(shape))")
         let n = Shape.count(shape)
         let t: Tensor
         if dtype.isFloatingPoint {
@@ -41,8 +41,8 @@ extension Tensor {
     public static func arange(
         _ start: Float, _ end: Float, _ step: Float = 1, dtype: DType = .float32, requiresGrad: Bool = false
     ) -> Tensor {
-        precondition(step != 0, "step must be nonzero")
-        precondition((end - start) / step >= 0, "upper bound and larger bound inconsistent with step sign")
+        usageCheck(step != 0, "step must be nonzero")
+        usageCheck((end - start) / step >= 0, "upper bound and larger bound inconsistent with step sign")
         let n = Int(((Double(end) - Double(start)) / Double(step)).rounded(.up))
         let values = (0..<n).map { Float(Double(start) + Double($0) * Double(step)) }
         let t = dtype.isFloatingPoint
@@ -59,7 +59,7 @@ extension Tensor {
 
     /// `steps` evenly spaced values from `start` to `end` inclusive.
     public static func linspace(_ start: Float, _ end: Float, steps: Int, requiresGrad: Bool = false) -> Tensor {
-        precondition(steps >= 0, "number of steps must be non-negative")
+        usageCheck(steps >= 0, "number of steps must be non-negative")
         let step = steps > 1 ? (Double(end) - Double(start)) / Double(steps - 1) : 0
         // Like PyTorch, fill the second half from the end so both endpoints are exact.
         let values = (0..<steps).map { i -> Float in
@@ -99,7 +99,7 @@ extension Tensor {
 
     /// Uniform random integers in `low..<high` (int64).
     public static func randint(_ low: Int, _ high: Int, _ shape: [Int], generator: Generator? = nil) -> Tensor {
-        precondition(low < high, "random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
+        usageCheck(low < high, "random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
         let g = generator ?? defaultGenerator
         return Tensor(integers: Storage(count: Shape.count(shape)) { out in
             for i in out.indices { out[i] = Int64(low + g.nextInt(below: high - low)) }

@@ -24,10 +24,10 @@ extension Tensor {
             return reduction == .none ? batched.reshape([]) : batched
         }
         let (rows, classes) = checkClassification(logits, target, weight: weight)
-        precondition((0...1).contains(labelSmoothing), "label_smoothing must be between 0.0 and 1.0. Got: \(labelSmoothing)")
+        usageCheck((0...1).contains(labelSmoothing), "label_smoothing must be between 0.0 and 1.0. Got: \(labelSmoothing)")
         let labels = target.int64Scalars.map(Int.init)
         for (i, label) in labels.enumerated() where label != ignoreIndex {
-            precondition(label >= 0 && label < classes, "Target \(label) is out of bounds (row \(i), \(classes) classes).")
+            usageCheck(label >= 0 && label < classes, "Target \(label) is out of bounds (row \(i), \(classes) classes).")
         }
         let w = weight?.scalars ?? [Float](repeating: 1, count: classes)
         let weightSum = w.reduce(0, +)
@@ -82,11 +82,11 @@ extension Tensor {
         _ logits: Tensor, probabilities target: Tensor, weight: Tensor? = nil,
         labelSmoothing: Float = 0, reduction: Reduction = .mean
     ) -> Tensor {
-        precondition(logits.rank == 2 && target.shape == logits.shape,
+        usageCheck(logits.rank == 2 && target.shape == logits.shape,
                      "class-probability targets must have the input's shape; got input \(Shape.describe(logits.shape)) and target \(Shape.describe(target.shape))")
         let (rows, classes) = (logits.shape[0], logits.shape[1])
         let w = weight?.scalars ?? [Float](repeating: 1, count: classes)
-        precondition(w.count == classes, "weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(Shape.describe(weight?.shape ?? []))")
+        usageCheck(w.count == classes, "weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(Shape.describe(weight?.shape ?? []))")
         let eps = labelSmoothing
         let t = target.scalars.map { (1 - eps) * $0 + eps / Float(classes) }
         let probabilities = Storage<Float>(count: rows * classes) { _ in }
@@ -130,7 +130,7 @@ extension Tensor {
         var denominator: Float = 0
         input.withFloats { p in
             for r in 0..<rows where labels[r] != ignoreIndex {
-                precondition(labels[r] >= 0 && labels[r] < classes, "Target \(labels[r]) is out of bounds (row \(r), \(classes) classes).")
+                usageCheck(labels[r] >= 0 && labels[r] < classes, "Target \(labels[r]) is out of bounds (row \(r), \(classes) classes).")
                 losses[r] = -w[labels[r]] * p[r * classes + labels[r]]
                 denominator += w[labels[r]]
             }
@@ -148,12 +148,12 @@ extension Tensor {
 
     /// Checks [N, C] scores, N int64 targets and an optional [C] weight; returns (N, C).
     private static func checkClassification(_ input: Tensor, _ target: Tensor, weight: Tensor?) -> (Int, Int) {
-        precondition(input.rank == 2, "expected [N, C] scores, got shape \(Shape.describe(input.shape))")
-        precondition(!target.dtype.isFloatingPoint, "class-index targets must be int64, got \(target.dtype); pass probabilities with crossEntropy(_:probabilities:)")
-        precondition(target.rank == 1 && target.shape[0] == input.shape[0],
+        usageCheck(input.rank == 2, "expected [N, C] scores, got shape \(Shape.describe(input.shape))")
+        usageCheck(!target.dtype.isFloatingPoint, "class-index targets must be int64, got \(target.dtype); pass probabilities with crossEntropy(_:probabilities:)")
+        usageCheck(target.rank == 1 && target.shape[0] == input.shape[0],
                      "Expected input batch_size (\(input.shape[0])) to match target batch_size (\(target.shape.first ?? 0)); shapes \(Shape.describe(input.shape)) and \(Shape.describe(target.shape))")
         if let weight {
-            precondition(weight.count == input.shape[1], "weight tensor should be defined either for all \(input.shape[1]) classes or no classes but got weight tensor of shape: \(Shape.describe(weight.shape))")
+            usageCheck(weight.count == input.shape[1], "weight tensor should be defined either for all \(input.shape[1]) classes or no classes but got weight tensor of shape: \(Shape.describe(weight.shape))")
         }
         return (input.shape[0], input.shape[1])
     }

@@ -7,7 +7,7 @@ extension Tensor {
     /// Contiguous float tensors are updated directly; views are gathered, updated and scattered back.
     func mutateFloats(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
         guard case .float(let s) = storage else {
-            preconditionFailure("in-place float update on a \(dtype) tensor")
+            usageFailure("in-place float update on a \(dtype) tensor")
         }
         if isContiguous {
             withExtendedLifetime(s) { body(s.base + offset, count) }

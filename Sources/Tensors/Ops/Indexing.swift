@@ -19,12 +19,12 @@ extension Tensor {
 
     /// The sub-tensor at `index` of dim `dim`, as a view with that dim removed (`SelectBackward0`).
     public func select(_ dim: Int, _ index: Int) -> Tensor {
-        precondition(rank > 0, "select() cannot be applied to a 0-dim tensor.")
+        usageCheck(rank > 0, "select() cannot be applied to a 0-dim tensor.")
         let d = dim < 0 ? dim + rank : dim
-        precondition(d >= 0 && d < rank, "dimension \(dim) is out of range for a tensor of shape \(Shape.describe(shape))")
+        usageCheck(d >= 0 && d < rank, "dimension \(dim) is out of range for a tensor of shape \(Shape.describe(shape))")
         let size = shape[d]
         let i = index < 0 ? index + size : index
-        precondition(i >= 0 && i < size, "index \(index) is out of bounds for dimension \(d) with size \(size)")
+        usageCheck(i >= 0 && i < size, "index \(index) is out of bounds for dimension \(d) with size \(size)")
         var s = shape, st = strides
         s.remove(at: d)
         st.remove(at: d)
@@ -39,9 +39,9 @@ extension Tensor {
 
     /// Elements `range` of dim `dim`, as a view (`SliceBackward0`); bounds are clamped like Python's.
     public func slice(_ dim: Int, _ range: Range<Int>) -> Tensor {
-        precondition(rank > 0, "slice() cannot be applied to a 0-dim tensor.")
+        usageCheck(rank > 0, "slice() cannot be applied to a 0-dim tensor.")
         let d = dim < 0 ? dim + rank : dim
-        precondition(d >= 0 && d < rank, "dimension \(dim) is out of range for a tensor of shape \(Shape.describe(shape))")
+        usageCheck(d >= 0 && d < rank, "dimension \(dim) is out of range for a tensor of shape \(Shape.describe(shape))")
         let size = shape[d]
         func clampIndex(_ v: Int) -> Int { Swift.min(Swift.max(v < 0 ? v + size : v, 0), size) }
         let lower = clampIndex(range.lowerBound)

@@ -19,7 +19,7 @@ enum Kernels {
     /// A new float32 tensor with `f` applied to matching elements of `a` and `b` (same shape).
     @inline(__always)
     static func zipSameShape(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
-        precondition(a.shape == b.shape)
+        usageCheck(a.shape == b.shape)
         let n = a.count
         let storage = a.withFloats { pa in
             b.withFloats { pb in
@@ -39,7 +39,7 @@ enum Kernels {
     static func zip(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
         if a.shape == b.shape { return zipSameShape(a, b, f) }
         guard let shape = Shape.broadcast(a.shape, b.shape) else {
-            preconditionFailure(broadcastFailure(a.shape, b.shape))
+            usageFailure(broadcastFailure(a.shape, b.shape))
         }
         let n = Shape.count(shape)
         let storage = a.withFloats { pa in

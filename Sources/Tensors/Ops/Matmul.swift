@@ -31,7 +31,7 @@ extension Tensor {
     /// Row-major and transposed (column-major) layouts, such as `w.t()`, are passed to BLAS
     /// as they are, with the transpose flag; other layouts are copied first.
     func withMatrixOperand<R>(_ body: (UnsafePointer<Float>, Bool, Int) -> R) -> R {
-        precondition(rank == 2)
+        usageCheck(rank == 2)
         let (rows, cols) = (shape[0], shape[1])
         if case .float(let s) = storage {
             if strides[1] == 1 || cols == 1, strides[0] >= Swift.max(cols, 1) || rows == 1 {
@@ -104,7 +104,7 @@ extension Tensor {
     public func matmul(_ other: Tensor) -> Tensor {
         switch (rank, other.rank) {
         case (2, 2):
-            precondition(
+            usageCheck(
                 shape[1] == other.shape[0],
                 "mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))")
             let out = Tensor.product(self, transposed: false, other, transposed: false)
@@ -120,25 +120,25 @@ extension Tensor {
                       : Tensor.product(self, transposed: true, g, transposed: false) } : nil]
             }
         case (1, 1):
-            precondition(shape[0] == other.shape[0], "inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
+            usageCheck(shape[0] == other.shape[0], "inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
             return (self * other).sum()
         case (1, _):
             return try! unsqueeze(0).matmul(other).squeeze(dim: -2)
         case (_, 1):
             return try! matmul(other.unsqueeze(1)).squeeze(dim: -1)
         case (3, 2):
-            precondition(shape[2] == other.shape[0], "mat1 and mat2 shapes cannot be multiplied (\(shape[0] * shape[1])x\(shape[2]) and \(other.shape[0])x\(other.shape[1]))")
+            usageCheck(shape[2] == other.shape[0], "mat1 and mat2 shapes cannot be multiplied (\(shape[0] * shape[1])x\(shape[2]) and \(other.shape[0])x\(other.shape[1]))")
             return reshape([shape[0] * shape[1], shape[2]]).matmul(other).reshape([shape[0], shape[1], other.shape[1]])
         case (3, 3):
             return batchMatmul(other)
         default:
-            preconditionFailure("matmul is not supported for shapes \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
+            usageFailure("matmul is not supported for shapes \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
         }
     }
 
     /// A batch of matrix products, one per index of the first dim (`BmmBackward0`).
     private func batchMatmul(_ other: Tensor) -> Tensor {
-        precondition(
+        usageCheck(
             shape[0] == other.shape[0] && shape[2] == other.shape[1],
             "Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])]; shapes \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
         let (batch, m, n) = (shape[0], shape[1], other.shape[2])
@@ -160,8 +160,8 @@ extension Tensor {
 
     /// `bias + a · b` in one BLAS call (`AddmmBackward0`); `bias` broadcasts over rows.
     public static func addmm(_ bias: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2, "addmm expects 2-D matrices, got \(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
-        precondition(a.shape[1] == b.shape[0], "mat1 and mat2 shapes cannot be multiplied (\(a.shape[0])x\(a.shape[1]) and \(b.shape[0])x\(b.shape[1]))")
+        usageCheck(a.rank == 2 && b.rank == 2, "addmm expects 2-D matrices, got \(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
+        usageCheck(a.shape[1] == b.shape[0], "mat1 and mat2 shapes cannot be multiplied (\(a.shape[0])x\(a.shape[1]) and \(b.shape[0])x\(b.shape[1]))")
         let (m, n) = (a.shape[0], b.shape[1])
         let out = biasRows(bias, rows: m, cols: n)
         gemm(a, transposed: false, b, transposed: false, into: out.mutableFloats, beta: 1)
@@ -180,12 +180,12 @@ extension Tensor {
     /// than two dims are treated as a batch of rows. The input's gradient is computed only
     /// if it requires one (a network's first layer skips it).
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-        precondition(weight.rank == 2, "linear: weight must be 2-D, got \(Shape.describe(weight.shape))")
+        usageCheck(weight.rank == 2, "linear: weight must be 2-D, got \(Shape.describe(weight.shape))")
         if input.rank != 2 {
             let rows = input.reshape([-1, input.shape.last ?? 1])
             return linear(rows, weight: weight, bias: bias).reshape(Array(input.shape.dropLast()) + [weight.shape[0]])
         }
-        precondition(
+        usageCheck(
             input.shape[1] == weight.shape[1],
             "mat1 and mat2 shapes cannot be multiplied (\(input.shape[0])x\(input.shape[1]) and \(weight.shape[1])x\(weight.shape[0]))")
         let (m, n) = (input.shape[0], weight.shape[0])

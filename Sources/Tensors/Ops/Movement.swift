@@ -33,14 +33,14 @@ extension Tensor {
     private func inferShape(_ newShape: [Int]) -> [Int] {
         var target = newShape
         let unknown = newShape.indices.filter { newShape[$0] == -1 }
-        precondition(unknown.count <= 1, "only one dimension can be inferred in reshape \(Shape.describe(newShape))")
-        precondition(newShape.allSatisfy { $0 >= -1 }, "invalid shape dimension in \(Shape.describe(newShape))")
+        usageCheck(unknown.count <= 1, "only one dimension can be inferred in reshape \(Shape.describe(newShape))")
+        usageCheck(newShape.allSatisfy { $0 >= -1 }, "invalid shape dimension in \(Shape.describe(newShape))")
         if let u = unknown.first {
             let known = newShape.enumerated().filter { $0.offset != u }.reduce(1) { $0 * $1.element }
-            precondition(known > 0 && count % known == 0, "shape '\(Shape.describe(newShape))' is invalid for input of size \(count)")
+            usageCheck(known > 0 && count % known == 0, "shape '\(Shape.describe(newShape))' is invalid for input of size \(count)")
             target[u] = count / known
         }
-        precondition(Shape.count(target) == count, "shape '\(Shape.describe(newShape))' is invalid for input of size \(count)")
+        usageCheck(Shape.count(target) == count, "shape '\(Shape.describe(newShape))' is invalid for input of size \(count)")
         return target
     }
 
@@ -49,7 +49,7 @@ extension Tensor {
         if rank == 0 { return reshape([1]) }
         let s = startDim < 0 ? startDim + rank : startDim
         let e = endDim < 0 ? endDim + rank : endDim
-        precondition(s >= 0 && e < rank && s <= e, "flatten() has invalid args: start_dim \(startDim), end_dim \(endDim) for a tensor of rank \(rank)")
+        usageCheck(s >= 0 && e < rank && s <= e, "flatten() has invalid args: start_dim \(startDim), end_dim \(endDim) for a tensor of rank \(rank)")
         if s == e { return self }
         let merged = shape[s...e].reduce(1, *)
         return reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
@@ -87,7 +87,7 @@ extension Tensor {
 
     /// The transpose of a tensor with at most 2 dims, as a view (`TBackward0`).
     public func t() -> Tensor {
-        precondition(rank <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
+        usageCheck(rank <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
         if rank < 2 { return Tensor.record(alias(), name: "TBackward0", inputs: [self]) { g in [g] } }
         let out = swappedView(0, 1)
         return Tensor.record(out, name: "TBackward0", inputs: [self]) { g in [g.swappedView(0, 1)] }
@@ -126,7 +126,7 @@ extension Tensor {
     public func expand(_ newShape: [Int]) -> Tensor {
         if newShape == shape { return self }
         let lead = newShape.count - rank
-        precondition(lead >= 0, "expand: the number of sizes provided (\(newShape.count)) must be greater or equal to the number of dimensions in the tensor (\(rank))")
+        usageCheck(lead >= 0, "expand: the number of sizes provided (\(newShape.count)) must be greater or equal to the number of dimensions in the tensor (\(rank))")
         var newStrides = [Int](repeating: 0, count: newShape.count)
         var target = newShape
         for i in 0..<rank {
@@ -135,7 +135,7 @@ extension Tensor {
                 target[lead + i] = size
                 newStrides[lead + i] = strides[i]
             } else {
-                precondition(size == 1, "The expanded size of the tensor (\(want)) must match the existing size (\(size)) at non-singleton dimension \(lead + i). Target sizes: \(Shape.describe(newShape)). Tensor sizes: \(Shape.describe(shape))")
+                usageCheck(size == 1, "The expanded size of the tensor (\(want)) must match the existing size (\(size)) at non-singleton dimension \(lead + i). Target sizes: \(Shape.describe(newShape)). Tensor sizes: \(Shape.describe(shape))")
             }
         }
         let out = Tensor(storage: storage, dtype: dtype, shape: target, strides: newStrides, offset: offset)

@@ -119,7 +119,7 @@ extension Tensor {
     public func min() -> Tensor { extremum(largest: false) }
 
     private func extremum(largest: Bool) -> Tensor {
-        precondition(count > 0, "max(): Expected reduction dim to be specified for input.numel() == 0.")
+        usageCheck(count > 0, "max(): Expected reduction dim to be specified for input.numel() == 0.")
         let n = count
         let best = withFloats { p in
             var b = p[0]

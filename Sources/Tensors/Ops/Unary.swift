@@ -102,7 +102,7 @@ extension Tensor {
     /// The gradient passes only where the element lies strictly inside the bounds,
     /// so `clamp(min: 0)` has gradient 0 at 0, like `relu`.
     public func clamp(min lower: Float? = nil, max upper: Float? = nil) -> Tensor {
-        precondition(lower != nil || upper != nil, "torch.clamp: At least one of 'min' or 'max' must not be None")
+        usageCheck(lower != nil || upper != nil, "torch.clamp: At least one of 'min' or 'max' must not be None")
         let lo = lower ?? -.infinity
         let hi = upper ?? .infinity
         let out = Kernels.map(self) { Swift.min(Swift.max($0, lo), hi) }
