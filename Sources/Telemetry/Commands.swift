@@ -2,13 +2,13 @@
 ///
 /// The trainer turns it into the real initialiser and refuses unknown names or arguments;
 /// the dashboard offers the list the trainer publishes (`TrainingSnapshot.initChoices`).
-public struct InitChoice: Sendable, Equatable, Hashable, CustomStringConvertible {
+public struct InitChoice: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
     /// PyTorch's function name, e.g. `kaiming_uniform_`, or `default` for nn.Linear's own init.
     public var name: String
     /// Keyword arguments in display order, e.g. `[("mean", "0.0"), ("std", "0.01")]`.
     public var arguments: [Argument]
 
-    public struct Argument: Sendable, Equatable, Hashable {
+    public struct Argument: Sendable, Equatable, Hashable, Codable {
         public var name: String
         public var value: String
         public init(_ name: String, _ value: String) {
@@ -32,7 +32,7 @@ public struct InitChoice: Sendable, Equatable, Hashable, CustomStringConvertible
 public typealias CommandID = Int
 
 /// What a UI or CLI asks the trainer to do; applied between steps and acknowledged.
-public enum TrainerCommand: Sendable, Equatable {
+public enum TrainerCommand: Sendable, Equatable, Codable {
     case pause
     case resume
     case togglePause
@@ -54,6 +54,10 @@ public enum TrainerCommand: Sendable, Equatable {
     case save(path: String?)
     /// Load a checkpoint strictly; a failed load changes nothing.
     case load(path: String)
+    /// Limit training (or a replay) to this many steps per second; nil runs as fast as it can.
+    case setSpeed(stepsPerSecond: Double?)
+    /// Move a recorded run's timeline.
+    case seek(TimelineMove)
     /// Publish a snapshot now rather than at the next interval.
     case requestSnapshot
     /// Finish the current step and end the run.
@@ -61,7 +65,7 @@ public enum TrainerCommand: Sendable, Equatable {
 }
 
 /// What the trainer reports: command acknowledgements and run milestones.
-public enum TrainerEvent: Sendable, Equatable {
+public enum TrainerEvent: Sendable, Equatable, Codable {
     case applied(CommandID, String)
     case refused(CommandID, String)
     case epochFinished(EpochResult)
@@ -74,4 +78,14 @@ public enum TrainerEvent: Sendable, Equatable {
     case failed(String)
     /// Something looks wrong but training goes on (e.g. a loss far above its starting value for many steps).
     case warning(String)
+}
+
+/// Where to move on a timeline of snapshots.
+public enum TimelineMove: Sendable, Equatable, Codable {
+    /// By this many snapshots (negative moves back).
+    case by(Int)
+    case first
+    case last
+    /// To the snapshot at this index.
+    case to(Int)
 }

@@ -3,7 +3,7 @@
 /// Bins cover [low, high]: the 0.5th to 99.5th percentile range (or min to max when
 /// that is narrower), so one outlier cannot squash every other value into one bin;
 /// `below` and `above` count the values outside.
-public struct Histogram: Sendable, Equatable {
+public struct Histogram: Sendable, Equatable, Codable {
     public var counts: [Int]
     public var low: Double
     public var high: Double

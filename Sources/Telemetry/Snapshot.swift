@@ -1,5 +1,5 @@
 /// Where the run is.
-public enum RunState: Sendable, Equatable, CustomStringConvertible {
+public enum RunState: Sendable, Equatable, Codable, CustomStringConvertible {
     case loading
     case running
     case paused
@@ -22,7 +22,7 @@ public enum RunState: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One training step's loss.
-public struct LossPoint: Sendable, Equatable {
+public struct LossPoint: Sendable, Equatable, Codable {
     public var step: Int
     public var loss: Double
     /// Increases at every reset, so a curve can start a new segment.
@@ -35,7 +35,7 @@ public struct LossPoint: Sendable, Equatable {
 }
 
 /// The test-set evaluation at the end of an epoch.
-public struct EpochResult: Sendable, Equatable {
+public struct EpochResult: Sendable, Equatable, Codable {
     public var epoch: Int
     /// The step at which the epoch ended.
     public var step: Int
@@ -62,7 +62,7 @@ public struct EpochResult: Sendable, Equatable {
 }
 
 /// The theoretical spread of an initialisation, for marking a histogram axis.
-public enum SpreadMark: Sendable, Equatable {
+public enum SpreadMark: Sendable, Equatable, Codable {
     case uniform(low: Double, high: Double)
     case normal(mean: Double, std: Double)
     case constant(Double)
@@ -70,7 +70,7 @@ public enum SpreadMark: Sendable, Equatable {
 }
 
 /// A parameter's most recent (re)initialisation.
-public struct InitRecord: Sendable, Equatable {
+public struct InitRecord: Sendable, Equatable, Codable {
     public var method: InitChoice
     public var step: Int
     public var spread: SpreadMark
@@ -86,7 +86,7 @@ public struct InitRecord: Sendable, Equatable {
 }
 
 /// Statistics of a parameter's current gradient.
-public struct GradientStats: Sendable, Equatable {
+public struct GradientStats: Sendable, Equatable, Codable {
     public var l2Norm: Double
     public var mean: Double
     public var std: Double
@@ -106,7 +106,7 @@ public struct GradientStats: Sendable, Equatable {
 }
 
 /// One parameter as the dashboard sees it.
-public struct ParameterSnapshot: Sendable, Equatable {
+public struct ParameterSnapshot: Sendable, Equatable, Codable {
     /// PyTorch's dotted name, e.g. `1.weight`.
     public var name: String
     public var shape: [Int]
@@ -115,13 +115,16 @@ public struct ParameterSnapshot: Sendable, Equatable {
     public var gradient: GradientStats?
     /// The gradient printed like PyTorch (summarised), e.g. `tensor([[ 0.0012, -0.0004, ...]])`.
     public var gradientText: String
-    /// For a [units, 784] weight: the first units' 784 values (and gradients), row-major, for 28×28 tiles.
+    /// For a weight whose rows each take a whole input image (a first layer `[units, C·H·W]`):
+    /// the first units' rows (and gradients), row-major, drawn as images of `tileShape`; else empty.
     public var tiles: [Float]
     public var gradientTiles: [Float]
+    /// The shape of one tile, `[C, H, W]` (e.g. `[1, 28, 28]`); empty when there are no tiles.
+    public var tileShape: [Int]
     /// The L2 norm of the gradient at recent snapshots, oldest first.
     public var normHistory: [Double]
     public init(name: String, shape: [Int], values: Histogram, initialization: InitRecord?, gradient: GradientStats?,
-                gradientText: String, tiles: [Float], gradientTiles: [Float], normHistory: [Double]) {
+                gradientText: String, tiles: [Float], gradientTiles: [Float], tileShape: [Int] = [], normHistory: [Double]) {
         self.name = name
         self.shape = shape
         self.values = values
@@ -130,22 +133,34 @@ public struct ParameterSnapshot: Sendable, Equatable {
         self.gradientText = gradientText
         self.tiles = tiles
         self.gradientTiles = gradientTiles
+        self.tileShape = tileShape
         self.normHistory = normHistory
     }
+
+    /// Elements in one tile (C·H·W), 0 without tiles.
+    public var tileSize: Int {
+        guard !tileShape.isEmpty, tileShape.allSatisfy({ (1...4096).contains($0) }) else { return 0 }
+        return tileShape.reduce(1, *)  // at most 4096³: cannot overflow
+    }
+    /// How many whole tiles `gradientTiles` holds.
+    public var gradientTileCount: Int { tileSize > 0 ? gradientTiles.count / tileSize : 0 }
 }
 
 /// The current batch, for drawing images with their labels and predictions.
-public struct BatchPreview: Sendable, Equatable {
+public struct BatchPreview: Sendable, Equatable, Codable {
+    /// 1 (grey) or 3 (RGB).
+    public var channels: Int
     public var width: Int
     public var height: Int
-    /// count × height × width grey bytes.
+    /// count × channels × height × width bytes (each image channel-first, like a PyTorch batch).
     public var pixels: [UInt8]
     public var labels: [Int]
     public var predictions: [Int]
     /// The predicted class's probability for each image.
     public var confidences: [Double]
     public var losses: [Double]
-    public init(width: Int, height: Int, pixels: [UInt8], labels: [Int], predictions: [Int], confidences: [Double], losses: [Double]) {
+    public init(channels: Int = 1, width: Int, height: Int, pixels: [UInt8], labels: [Int], predictions: [Int], confidences: [Double], losses: [Double]) {
+        self.channels = channels
         self.width = width
         self.height = height
         self.pixels = pixels
@@ -155,11 +170,17 @@ public struct BatchPreview: Sendable, Equatable {
         self.losses = losses
     }
     public var count: Int { labels.count }
+    /// Bytes in one image (C·H·W).
+    /// 0 when a dimension is outside 1…4096 (a snapshot may come from a file or a peer).
+    public var imageSize: Int {
+        guard [channels, height, width].allSatisfy({ (1...4096).contains($0) }) else { return 0 }
+        return channels * height * width
+    }
 }
 
 /// Something the user (or the trainer) changed, and when.
-public struct JournalEntry: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+public struct JournalEntry: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
         case learningRate, hyperparameter, reinitialize, reset, load, save, diverged, pause, resume, warning
     }
     public var step: Int
@@ -189,7 +210,7 @@ public struct JournalEntry: Sendable, Equatable {
 }
 
 /// Everything a UI shows about the run at one moment: plain values, no tensors.
-public struct TrainingSnapshot: Sendable, Equatable {
+public struct TrainingSnapshot: Sendable, Equatable, Codable {
     public var sequence: Int
     public var state: RunState
     public var step: Int
@@ -207,6 +228,8 @@ public struct TrainingSnapshot: Sendable, Equatable {
     public var batchSize: Int
     public var initDescription: String
     public var classNames: [String]
+    /// One input image's shape `[C, H, W]` (e.g. `[1, 28, 28]`); empty when the inputs are not images.
+    public var imageShape: [Int]
     public var epochResults: [EpochResult]
     public var parameters: [ParameterSnapshot]
     public var batch: BatchPreview?
@@ -216,13 +239,18 @@ public struct TrainingSnapshot: Sendable, Equatable {
     /// How many loss points exist so far (read them through the controller's cursor).
     public var lossCount: Int
     public var seconds: Double
+    /// The steps-per-second limit (`<` / `>`), nil when training runs as fast as it can.
+    public var speedLimit: Double?
+    /// Where a replay stands in its recording; nil for a live run.
+    public var timeline: TimelinePosition?
 
     public init(sequence: Int = 0, state: RunState = .loading, step: Int = 0, epoch: Int = 0, totalEpochs: Int = 0,
                 stepInEpoch: Int = 0, stepsPerEpoch: Int = 0, samplesPerSecond: Double = 0, learningRate: Double = 0,
                 optimizerDescription: String = "", optimizerName: String = "", modelDescription: String = "",
-                batchSize: Int = 0, initDescription: String = "", classNames: [String] = [], epochResults: [EpochResult] = [],
+                batchSize: Int = 0, initDescription: String = "", classNames: [String] = [], imageShape: [Int] = [], epochResults: [EpochResult] = [],
                 parameters: [ParameterSnapshot] = [], batch: BatchPreview? = nil, journal: [JournalEntry] = [],
-                initChoices: [InitChoice] = [], lossCount: Int = 0, seconds: Double = 0) {
+                initChoices: [InitChoice] = [], lossCount: Int = 0, seconds: Double = 0,
+                speedLimit: Double? = nil, timeline: TimelinePosition? = nil) {
         self.sequence = sequence
         self.state = state
         self.step = step
@@ -238,6 +266,7 @@ public struct TrainingSnapshot: Sendable, Equatable {
         self.batchSize = batchSize
         self.initDescription = initDescription
         self.classNames = classNames
+        self.imageShape = imageShape
         self.epochResults = epochResults
         self.parameters = parameters
         self.batch = batch
@@ -245,5 +274,40 @@ public struct TrainingSnapshot: Sendable, Equatable {
         self.initChoices = initChoices
         self.lossCount = lossCount
         self.seconds = seconds
+        self.speedLimit = speedLimit
+        self.timeline = timeline
+    }
+
+    /// How many scalars the model's parameters hold.
+    /// Saturates at `Int.max` rather than trapping: a snapshot may come from a file or a peer.
+    public var parameterCount: Int {
+        parameters.reduce(0) { total, parameter in
+            let elements = parameter.shape.reduce(1) { product, size in
+                let (result, overflow) = product.multipliedReportingOverflow(by: Swift.max(size, 0))
+                return overflow ? Int.max : result
+            }
+            let (sum, overflow) = total.addingReportingOverflow(elements)
+            return overflow ? Int.max : sum
+        }
+    }
+}
+
+/// Where a replay stands: which snapshot of how many, and how it plays.
+public struct TimelinePosition: Sendable, Equatable, Codable {
+    /// 0-based index of the snapshot shown.
+    public var index: Int
+    /// Snapshots in the recording so far.
+    public var count: Int
+    public var playing: Bool
+    /// Whether the file is still being written and followed (`--follow`).
+    public var following: Bool
+    /// Where the recording stopped being readable (a truncated or damaged file), if it did.
+    public var damage: String?
+    public init(index: Int, count: Int, playing: Bool, following: Bool = false, damage: String? = nil) {
+        self.index = index
+        self.count = count
+        self.playing = playing
+        self.following = following
+        self.damage = damage
     }
 }

@@ -4,7 +4,7 @@ import Telemetry
 
 /// Turns the trainer's live tensors into a snapshot of plain values (histograms, statistics, previews).
 enum SnapshotBuilder {
-    /// Units of a [units, 784] weight shown as 28×28 tiles.
+    /// Units of a first-layer weight `[units, C·H·W]` shown as image tiles.
     static let tileUnits = 16
 
     /// The histogram of a tensor's values (a mean within float noise of the values' size shown as 0).
@@ -52,20 +52,28 @@ enum SnapshotBuilder {
                              updateRatio: weightNorm > 0 ? learningRate * norm / weightNorm : 0)
     }
 
-    /// The first units of a [units, 784] tensor, for 28×28 tiles (empty for other shapes).
-    static func tiles(_ tensor: Tensor?) -> [Float] {
-        guard let tensor, tensor.rank == 2, tensor.shape[1] == 784 else { return [] }
+    /// The first units of a `[units, C·H·W]` tensor whose rows are images of `imageShape`, for
+    /// tiles (empty for other shapes).
+    static func tiles(_ tensor: Tensor?, imageShape: [Int]) -> [Float] {
+        let size = imageShape.reduce(1, *)
+        guard let tensor, !imageShape.isEmpty, tensor.rank == 2, tensor.shape[1] == size else { return [] }
         let units = Swift.min(tileUnits, tensor.shape[0])
-        return tensor.withFloats { Array(UnsafeBufferPointer(start: $0, count: units * 784)) }
+        return tensor.withFloats { Array(UnsafeBufferPointer(start: $0, count: units * size)) }
     }
 
     /// The batch's first images with labels, predictions, confidences and per-sample losses.
+    ///
+    /// `images` is `[B, C, H, W]` (or `[B, H, W]`, one channel) with values in [0, 1].
     static func preview(images: Tensor, labels: Tensor, logits: Tensor, count: Int) -> BatchPreview {
         let n = Swift.min(count, labels.count)
-        let side = images.count / Swift.max(labels.count, 1)
-        let width = Int(Double(side).squareRoot())
+        let shape = imageShape(of: images)
+        let size = shape.reduce(1, *)
         let pixels = images.withFloats { p in
-            (0..<(n * side)).map { UInt8(Swift.max(0, Swift.min(255, (p[$0] * 255).rounded()))) }
+            // NaN and ±inf become 0 and 255 without trapping.
+            (0..<(n * size)).map { i -> UInt8 in
+                let v = (p[i] * 255).rounded()
+                return v.isNaN ? 0 : UInt8(Swift.max(0, Swift.min(255, v)))
+            }
         }
         let head = logits[0..<n]
         let target = labels[0..<n]
@@ -82,7 +90,16 @@ enum SnapshotBuilder {
             predictions.append(best - i * classes)
             confidences.append(Double(row[best]))
         }
-        return BatchPreview(width: width, height: width, pixels: pixels, labels: target.int64Scalars.map(Int.init),
+        return BatchPreview(channels: shape[0], width: shape[2], height: shape[1], pixels: pixels, labels: target.int64Scalars.map(Int.init),
                             predictions: predictions, confidences: confidences, losses: losses.scalars.map(Double.init))
+    }
+
+    /// One image's `[C, H, W]` in a batch `[B, C, H, W]` or `[B, H, W]`; `[1, 1, N]` for flat rows.
+    static func imageShape(of images: Tensor) -> [Int] {
+        switch images.rank {
+        case 4: Array(images.shape[1...])
+        case 3: [1, images.shape[1], images.shape[2]]
+        default: [1, 1, images.count / Swift.max(images.shape.first ?? 1, 1)]
+        }
     }
 }

@@ -71,6 +71,10 @@ extension Trainer {
             return try save(to: path)
         case .load(let path):
             return try load(from: path)
+        case .setSpeed(let stepsPerSecond):
+            return try setSpeed(stepsPerSecond)
+        case .seek:
+            throw Refusal("a live run has no timeline to move through")
         case .requestSnapshot:
             return ""  // nothing to tell a user
         case .stop:
@@ -89,6 +93,19 @@ extension Trainer {
         case .finished: throw Refusal("the run is finished; reset it to train again")
         default: throw Refusal("cannot resume: \(state)")
         }
+    }
+
+    /// Limits training to `stepsPerSecond` (nil: as fast as it can), so a class can watch each step.
+    private func setSpeed(_ stepsPerSecond: Double?) throws -> String {
+        guard let stepsPerSecond else {
+            speedLimit = nil
+            return "speed: unlimited"
+        }
+        guard stepsPerSecond.isFinite, stepsPerSecond > 0 else {
+            throw Refusal("the speed must be a positive number of steps per second, got \(stepsPerSecond)")
+        }
+        speedLimit = Swift.min(stepsPerSecond, 1e6)
+        return "speed: \(SpeedText.describe(speedLimit))"
     }
 
     private func setLearningRate(_ value: Double) throws -> String {

@@ -11,6 +11,7 @@ extension Trainer {
         snapshotSequence += 1
         let lr = Double(optimizer.lr)
         var parameterSnapshots: [ParameterSnapshot] = []
+        let imageShape = FashionMNIST.imageShape
         for (name, tensor) in parameters {
             let stats = tensor.grad.map { SnapshotBuilder.gradientStats(tensor, $0, learningRate: lr) }
             // One history entry per step that had a snapshot (not per snapshot), so the history
@@ -22,11 +23,13 @@ extension Trainer {
                 if history.count > 120 { history.removeFirst(history.count - 120) }
                 normHistory[name] = history
             }
+            let tiles = SnapshotBuilder.tiles(tensor, imageShape: imageShape)
             parameterSnapshots.append(ParameterSnapshot(
                 name: name, shape: tensor.shape, values: SnapshotBuilder.histogram(tensor),
                 initialization: initRecords[name], gradient: stats,
                 gradientText: tensor.grad?.description ?? "None",
-                tiles: SnapshotBuilder.tiles(tensor), gradientTiles: SnapshotBuilder.tiles(tensor.grad),
+                tiles: tiles, gradientTiles: SnapshotBuilder.tiles(tensor.grad, imageShape: imageShape),
+                tileShape: tiles.isEmpty ? [] : imageShape,
                 normHistory: normHistory[name, default: []]))
         }
         let preview = lastBatch.map { last in
@@ -39,9 +42,10 @@ extension Trainer {
             learningRate: lr, optimizerDescription: optimizer.name + "(" + optimizer.hyperparameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")",
             optimizerName: optimizer.name, modelDescription: config.model.description, batchSize: config.batchSize,
             initDescription: (config.initMethod.flatMap { try? InitMethod(choice: $0) } ?? .pytorchDefault).choice.description,
-            classNames: FashionMNIST.classes, epochResults: epochResults, parameters: parameterSnapshots, batch: preview,
+            classNames: FashionMNIST.classes, imageShape: imageShape, epochResults: epochResults, parameters: parameterSnapshots, batch: preview,
             journal: journal, initChoices: InitMethod.allWithDefaults.map(\.choice),
-            lossCount: controller.losses(from: Int.max).next, seconds: Clock.now() - started)
+            lossCount: controller.losses(from: Int.max).next, seconds: Clock.now() - started,
+            speedLimit: speedLimit)
         controller.publish(snapshot)
     }
 }

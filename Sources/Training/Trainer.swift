@@ -56,6 +56,10 @@ final class Trainer {
     var throughput = Throughput()
     /// Watches for a loss that stays far above its start (a learning rate far too high).
     var lossWatch = LossWatch()
+    /// Steps per second at most (`setSpeed`), nil for as fast as possible.
+    var speedLimit: Double?
+    /// When the last paced step began (for `speedLimit`).
+    var lastPacedStep = -Double.infinity
     /// The last trained batch, kept for the preview until the next snapshot.
     var lastBatch: (images: Tensor, labels: Tensor, logits: Tensor)?
 
@@ -151,6 +155,17 @@ final class Trainer {
                     state = .paused
                     publishSnapshot()
                     continue
+                }
+                if let limit = speedLimit {
+                    // Wait out the rest of this step's time slot; a command cuts the wait short.
+                    let due = lastPacedStep + 1 / limit
+                    let now = Clock.now()
+                    if now < due {
+                        if snapshotDue() { publishSnapshot() }
+                        _ = controller.wake.wait(timeout: .now() + (due - now))
+                        continue
+                    }
+                    lastPacedStep = now
                 }
                 if trainOneStep(), let n = stepsToRun { stepsToRun = n - 1 }
                 if snapshotDue() { publishSnapshot() }

@@ -10,7 +10,7 @@ import Telemetry
 /// snapshot into a one-slot mailbox (the newest wins), appends every step's loss to a
 /// history read through a cursor (nothing is missed however rarely one reads), and never
 /// waits for a reader.
-public final class TrainerController: Sendable {
+public final class TrainerController: TelemetrySource {
     private struct Inbox: Sendable {
         var nextID = 1
         var commands: [(CommandID, TrainerCommand)] = []
@@ -41,6 +41,11 @@ public final class TrainerController: Sendable {
         }
         controller.thread.withLock { $0 = handle }
         return controller
+    }
+
+    /// Everything a live trainer offers; `.finished` once its thread has ended.
+    public var capabilities: SourceCapabilities {
+        inbox.withLock { $0.endedBecause == nil } ? .liveTrainer : SourceCapabilities.liveTrainer.union(.finished)
     }
 
     // MARK: Commands

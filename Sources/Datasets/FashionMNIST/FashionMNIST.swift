@@ -17,6 +17,8 @@ public struct FashionMNIST: BatchSource, Sequence {
     ]
     /// Image height and width.
     public static let side = 28
+    /// One image as a tensor's shape, `[C, H, W]`.
+    public static let imageShape = [1, side, side]
 
     /// The folder the files were read from.
     public let folder: URL
