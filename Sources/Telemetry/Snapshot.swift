@@ -27,10 +27,13 @@ public struct LossPoint: Sendable, Equatable, Codable {
     public var loss: Double
     /// Increases at every reset, so a curve can start a new segment.
     public var segment: Int
-    public init(step: Int, loss: Double, segment: Int) {
+    /// The learning rate the step used (nil when the source does not say).
+    public var learningRate: Double?
+    public init(step: Int, loss: Double, segment: Int, learningRate: Double? = nil) {
         self.step = step
         self.loss = loss
         self.segment = segment
+        self.learningRate = learningRate
     }
 }
 

@@ -225,7 +225,7 @@ final class Trainer {
         step += 1
         stepInEpoch += 1
         epochLossSum += value
-        controller.append(LossPoint(step: step, loss: value, segment: segment))
+        controller.append(LossPoint(step: step, loss: value, segment: segment, learningRate: Double(optimizer.lr)))
         if let warning = lossWatch.observe(value, learningRate: optimizer.lr) {
             journal.append(JournalEntry(step: step, kind: .warning, text: warning))
             controller.report(.warning(warning))

@@ -52,7 +52,22 @@ public enum Key: Sendable, Equatable, Hashable {
 
 /// The dashboard's pages.
 public enum Page: Sendable, Equatable {
-    case main, confusion
+    /// 1: loss, weights, batch, gradients.
+    case main
+    /// 2: the confusion matrix and per-class accuracy.
+    case confusion
+    /// 3: run history: test loss, test accuracy and learning rate over the run.
+    case history
+}
+
+/// How much of the loss curve the chart shows (`z` cycles).
+public enum LossWindow: Sendable, Equatable {
+    case all
+    /// The last this many steps.
+    case last(Int)
+
+    /// The windows `z` cycles through, in order.
+    public static let cycle: [LossWindow] = [.all, .last(1000), .last(200), .last(50)]
 }
 
 /// The panels of the main page, in Tab order.
@@ -90,6 +105,10 @@ public struct DashboardState: Sendable, Equatable {
     /// The exponential moving average's weight of the past (0 = raw, 0.99 = very smooth).
     public var smoothing = 0.9
     public var logScale = false
+    /// The part of the loss curve shown (`z`).
+    public var lossWindow: LossWindow = .all
+    /// What the source of training can do; keys, hints and help show only these.
+    public var capabilities: SourceCapabilities = .liveTrainer
     public var page: Page = .main
     public var focus: Panel = .loss
     public var selectedParameter = 0

@@ -9,6 +9,10 @@ public enum Action: Sendable, Equatable {
     case resize(width: Int, height: Int)
     case checkpoints([String])
     case caption(String?)
+    /// The source's capabilities changed (or are first known).
+    case capabilities(SourceCapabilities)
+    /// The source rewound its loss history (a replay moved back): keep the first `count` points.
+    case lossesRewound(count: Int)
 }
 
 /// What the app must do for the state: talk to the trainer, switch theme, list files, quit.
@@ -61,6 +65,12 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         return []
     case .caption(let text):
         state.caption = text
+        return []
+    case .capabilities(let capabilities):
+        state.capabilities = capabilities
+        return []
+    case .lossesRewound(let count):
+        state.losses.removeLast(max(0, state.losses.count - max(0, count)))
         return []
     case .key(let key):
         if state.showKeys {

@@ -35,6 +35,8 @@ public enum DashboardView {
             GradientsView.render(state, in: gradients, focused: state.focus == .gradients, theme: theme, into: &buffer)
         case .confusion:
             ConfusionView.render(state, in: screen, theme: theme, into: &buffer)
+        case .history:
+            HistoryView.render(state, in: screen, theme: theme, into: &buffer)
         }
         StatusBar.render(state, in: Rect(x: 0, y: state.height - 2, width: state.width, height: 2), theme: theme, into: &buffer)
         if let menu = state.initMenu { Overlays.initMenu(menu, state, in: screen, theme: theme, into: &buffer) }
