@@ -92,7 +92,7 @@ enum TrainingBench {
         config.snapshotInterval = 0.1
         config.keepAliveWhenFinished = true
         guard let controller = try? TrainerController.start(config) else { return nil }
-        let app = DashboardApp(controller: controller, catalog: ThemeCatalog(), initialTheme: "dark", size: (120, 40), colorsAvailable: true)
+        let app = DashboardApp(source: controller, catalog: ThemeCatalog(), initialTheme: "dark", size: (120, 40), colorsAvailable: true)
         var result: EpochResult?
         var previous: Buffer?
         while result == nil {

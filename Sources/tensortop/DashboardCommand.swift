@@ -69,7 +69,7 @@ struct DashboardCommand: ParsableCommand {
         let interrupt = InterruptWatch()
         let screen = CursesScreen()
         defer { screen.restore() }
-        let app = DashboardApp(controller: controller, catalog: catalog,
+        let app = DashboardApp(source: controller, catalog: catalog,
                                initialTheme: noColor || !screen.colorsAvailable ? "mono" : (theme ?? ThemeCatalog.defaultName),
                                size: screen.size, colorsAvailable: screen.colorsAvailable)
         app.showKeys(keys)
