@@ -115,10 +115,11 @@ enum GradientsView {
         let detailY = y + 1
         guard let selected = input.parameter, detailY < inner.maxY else { return }
         let rows = inner.maxY - detailY
-        // Heat-map tiles of the first units on the right, the printout on the left.
+        // Heat-map tiles of the first units on the right (each with a blank column after it), the printout on the left.
         let tile = TileLayout(selected.tileShape)
-        let tileCount = rows >= 4 && tile != nil ? min(selected.gradientTileCount, max(0, (inner.width - 40) / ((tile?.columns ?? 0) + 1))) : 0
-        let textWidth = inner.width - tileCount * ((tile?.columns ?? 0) + 1)
+        let pitch = (tile?.columns ?? 0) + 1
+        let tileCount = rows >= 4 && tile != nil ? min(selected.gradientTileCount, max(0, (inner.width - 40) / pitch)) : 0
+        let textWidth = inner.width - tileCount * pitch
         let legend = input.colors ? "red +, blue −" : "+*# > 0, -=≡ < 0"
         let title = [Draw.Part(text: "\(selected.name).grad", priority: 0),
                      Draw.Part(text: tileCount > 0 ? "(tiles of units 0–\(tileCount - 1): \(legend))" : "", priority: 1)].filter { !$0.text.isEmpty }
@@ -130,7 +131,7 @@ enum GradientsView {
         let size = selected.tileSize
         for unit in 0..<tileCount {
             let values = Array(selected.gradientTiles[(unit * size)..<((unit + 1) * size)])
-            heatMap(values, tile, x: inner.x + textWidth + unit * (tile.columns + 1), y: detailY + 1, rows: rows - 1,
+            heatMap(values, tile, x: inner.x + textWidth + unit * pitch, y: detailY + 1, rows: rows - 1,
                     color: input.colors, theme: theme, into: &buffer)
         }
     }

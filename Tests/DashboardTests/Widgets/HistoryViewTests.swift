@@ -71,3 +71,21 @@ import Telemetry
         ])
     }
 }
+
+extension HistoryViewTests {
+    @Test func hostileNumbersDrawWithoutTrapping() {
+        let wild: [Double] = [.nan, .infinity, -.infinity, 1e300, -1e300, 0]
+        let epochs = wild.enumerated().map { i, v in
+            EpochResult(epoch: i, step: [Int.min, 5, .max, 7, 8, 9][i], trainLoss: v, testLoss: v, testAccuracy: v,
+                        perClassAccuracy: [], confusion: [], seconds: v)
+        }
+        let losses = [LossPoint(step: .min, loss: 1, segment: .max, learningRate: .nan)]
+            + wild.enumerated().map { LossPoint(step: $0.offset, loss: $0.element, segment: $0.offset % 2, learningRate: $0.element) }
+            + [LossPoint(step: .max, loss: 1, segment: .min, learningRate: -1)]
+        for (width, height) in [(100, 30), (50, 30), (30, 8), (2, 2), (0, 0)] {
+            let text = Self.render(HistoryView.Input(epochs: epochs, losses: losses, journal: [JournalEntry(step: .max, kind: .reset, text: "")]),
+                                   width, height).text
+            #expect(ReadabilityTests.cutNumber(in: text) == nil, "\(width)x\(height): \(text)")
+        }
+    }
+}

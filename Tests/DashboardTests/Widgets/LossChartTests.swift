@@ -76,3 +76,14 @@ import Telemetry
         #expect(input.points.count == 250 && input.window == .last(200) && input.tests.count == 2 && input.journal.count == 2)
     }
 }
+
+extension LossChartTests {
+    @Test(arguments: LossWindow.cycle)
+    func hostileNumbersDrawInEveryWindow(window: LossWindow) {
+        var state = ReadabilityTests.hostileState(width: 100, height: 30)
+        state.lossWindow = window
+        state.logScale = true
+        let text = Self.render(LossChart.input(state)).text
+        #expect(ReadabilityTests.cutNumber(in: text) == nil, "\(text)")
+    }
+}
