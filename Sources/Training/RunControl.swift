@@ -211,7 +211,7 @@ struct RunControl: Equatable {
 }
 
 /// The reason a command cannot be applied now (the text of its `refused` acknowledgement).
-struct Refusal: Error, CustomStringConvertible {
+struct Refusal: Error, CustomStringConvertible, Equatable {
     let description: String
     init(_ description: String) { self.description = description }
 }

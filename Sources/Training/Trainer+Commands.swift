@@ -35,7 +35,7 @@ extension Trainer {
         case .reinitialize(let target, let choice):
             return try reinitialize(target, try InitMethod(choice: choice))
         case .reset:
-            return try reset()
+            return try reset(initializingWith: config.initMethod)
         case .save(let path):
             return try save(to: path)
         case .load(let path):
@@ -75,15 +75,16 @@ extension Trainer {
         return text
     }
 
-    /// Starts over with the run's starting settings: fresh initialisation, a fresh optimizer with
+    /// Starts over with the run's starting settings: fresh initialisation by `method` (the
+    /// configured one; nil for PyTorch's default), a fresh optimizer with
     /// the configured learning rate and hyperparameters (a diverged lr is not kept), epoch 1, a
     /// new curve segment. A paused (or diverged) run stays paused; a running or finished one runs.
     ///
     /// A re-initialisation that fails refuses the reset (naming the method and parameter) before
     /// anything else is reset.
-    func reset() throws -> String {
+    func reset(initializingWith method: InitMethod?) throws -> String {
         do {
-            try applyStartingInitialization(atStart: false)
+            try applyStartingInitialization(method, atStart: false)
         } catch {
             throw Refusal("reset stopped re-initialising: \(error); the optimizer, epochs and loss curve are unchanged")
         }

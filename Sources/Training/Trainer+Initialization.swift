@@ -29,14 +29,14 @@ extension Trainer {
         return text
     }
 
-    /// Puts the run's starting initialisation in place: the configured method on every parameter
-    /// (journalled as a re-initialisation), or PyTorch's default.
+    /// Puts the run's starting initialisation in place: `method` (the configured one) on every
+    /// parameter, journalled as a re-initialisation, or PyTorch's default when it is nil.
     ///
     /// `atStart`: the model was just made with PyTorch's default values, which are recorded (as
     /// drawn over zeros) rather than drawn again. A method the shapes refuse is an error, never a
     /// quiet fall-back to the default.
-    func applyStartingInitialization(atStart: Bool) throws {
-        if let method = config.initMethod {
+    func applyStartingInitialization(_ method: InitMethod?, atStart: Bool) throws {
+        if let method {
             _ = try reinitialize(nil, method)
             return
         }

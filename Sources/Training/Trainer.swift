@@ -88,7 +88,7 @@ final class Trainer {
         optimizer = Self.makeOptimizer(config, parameters.map(\.tensor), learningRate: config.learningRate)
         loader = DataLoader(trainData, batchSize: config.batchSize, shuffle: true, generator: Generator(seed: config.seed &+ 1),
                             numWorkers: config.dataWorkers)
-        try applyStartingInitialization(atStart: true)
+        try applyStartingInitialization(config.initMethod, atStart: true)
         control.loaded(startPaused: config.startPaused)
     }
 
