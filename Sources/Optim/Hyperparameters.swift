@@ -23,15 +23,6 @@ public struct Hyperparameter {
     let conflict: (Double) -> String?
     /// Writes a value already checked against `allowed` and `conflict`.
     let set: (Double) -> Void
-
-    init(_ name: String, _ allowed: HyperparameterRange, get: @escaping () -> Double, set: @escaping (Double) -> Void,
-         conflict: @escaping (Double) -> String? = { _ in nil }) {
-        self.name = name
-        self.allowed = allowed
-        self.get = get
-        self.set = set
-        self.conflict = conflict
-    }
 }
 
 /// The values a hyperparameter accepts.
@@ -122,14 +113,14 @@ extension TunableHyperparameters {
     /// A `Float` property as a hyperparameter (what an optimizer's `tunables` list).
     func tunable(_ name: String, _ allowed: HyperparameterRange, _ property: ReferenceWritableKeyPath<Self, Float>,
                  conflict: @escaping (Double) -> String? = { _ in nil }) -> Hyperparameter {
-        Hyperparameter(name, allowed, get: { Double(self[keyPath: property]) }, set: { self[keyPath: property] = Float($0) },
-                       conflict: conflict)
+        Hyperparameter(name: name, allowed: allowed, get: { Double(self[keyPath: property]) }, conflict: conflict,
+                       set: { self[keyPath: property] = Float($0) })
     }
 
     /// A `Bool` property as a 0/1 hyperparameter.
     func tunable(_ name: String, _ property: ReferenceWritableKeyPath<Self, Bool>,
                  conflict: @escaping (Double) -> String? = { _ in nil }) -> Hyperparameter {
-        Hyperparameter(name, .flag, get: { self[keyPath: property] ? 1 : 0 }, set: { self[keyPath: property] = $0 != 0 },
-                       conflict: conflict)
+        Hyperparameter(name: name, allowed: .flag, get: { self[keyPath: property] ? 1 : 0 }, conflict: conflict,
+                       set: { self[keyPath: property] = $0 != 0 })
     }
 }
