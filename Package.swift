@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "FileWriting"),
         .target(name: "Dashboard", dependencies: ["Telemetry"]),
         .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw", "CTerminalGuard"]),
-        .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "FileWriting"]),
+        .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "NN", "FileWriting"]),
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(
             name: "Datasets",
