@@ -95,6 +95,7 @@ public final class DashboardApp {
             case .changeTheme(let name): setTheme(name)
             case .listCheckpoints: dispatch(.checkpoints(checkpointFiles()))
             case .writeFrame: state.message = writeFrame()
+            case .savePreferences: break  // the lead wires PreferencesFile.save here (lane input)
             }
         }
     }

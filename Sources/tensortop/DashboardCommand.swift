@@ -83,12 +83,7 @@ struct DashboardCommand: ParsableCommand {
             if let input = screen.read(timeout: 50) { inputs.append(input) }
             while let more = screen.read(timeout: 0) { inputs.append(more) }
             if let size = screen.checkResize() { inputs.append(.resize(width: size.width, height: size.height)) }
-            for input in inputs {
-                switch input {
-                case .key(let key): app.dispatch(.key(key))
-                case .resize(let width, let height): app.dispatch(.resize(width: width, height: height))
-                }
-            }
+            for input in inputs { app.dispatch(input.action) }
             app.poll()
             let frame = app.frame()
             screen.draw(frame)
