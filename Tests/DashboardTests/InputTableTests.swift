@@ -41,9 +41,9 @@ import Testing
         }
     }
 
-    @Test func everyPageLineHasHelpAndEveryIntentsNeedsAreDeclared() {
+    @Test func everyLineHasHelpAndKeysAndIntentsDeclareTheirNeeds() {
         for binding in InputTable.bindings {
-            #expect(binding.help?.isEmpty == false)
+            #expect(!binding.help.isEmpty && !binding.label.isEmpty)
             #expect(!binding.actions.isEmpty && binding.actions.allSatisfy { !$0.keys.isEmpty })
         }
         #expect(Intent.send(.reset).needs == .reset)

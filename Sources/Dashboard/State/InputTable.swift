@@ -72,8 +72,8 @@ public struct KeyBinding: Sendable, Equatable {
     public var actions: [KeyAction]
     /// The keys as the help overlay writes them (`+ / -`).
     public var label: String
-    /// The help overlay's text; nil leaves the line out of the help.
-    public var help: String?
+    /// The help overlay's text (or, in a menu, what the keys do there).
+    public var help: String
     public var hint: KeyHint?
     /// How important the line is, 0 most: the status bar and the help leave out the least important first.
     public var importance: Int
@@ -98,7 +98,7 @@ public struct KeyAction: Sendable, Equatable {
 /// The one table of key bindings: the reducer, the help overlay, the status-bar hints and the
 /// menu titles all read it, each filtered by what the source can do.
 public enum InputTable {
-    private static func line(_ label: String, _ help: String?, hint: KeyHint? = nil, importance: Int, scope: InputScope = .page,
+    private static func line(_ label: String, _ help: String, hint: KeyHint? = nil, importance: Int, scope: InputScope = .page,
                              _ actions: (keys: [Key], intent: Intent)...) -> KeyBinding {
         KeyBinding(actions: actions.map { KeyAction(keys: $0.keys, intent: $0.intent) }, label: label, help: help, hint: hint,
                    importance: importance, scope: scope)

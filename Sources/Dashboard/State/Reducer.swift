@@ -54,7 +54,7 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         case .saved(let path): state.message = "saved \(path)"
         case .failed(let message): state.message = "failed: " + message
         case .warning(let text): state.message = "warning: " + text
-        case .finished: state.message = "finished: r resets, q quits"
+        case .finished: state.message = state.capabilities.contains(.reset) ? "finished: r resets, q quits" : "finished: q quits"
         case .epochFinished, .stopped, .reachedStep: break
         }
         return []

@@ -25,7 +25,7 @@ enum Overlays {
     /// The page keys the source offers, as the input table describes them; on a short screen
     /// the least important lines are left out.
     static func help(_ state: DashboardState, in screen: Rect, theme: Theme, into buffer: inout Buffer) {
-        var lines = InputTable.offered(in: .page, capabilities: state.capabilities).filter { $0.help != nil }
+        var lines = InputTable.offered(in: .page, capabilities: state.capabilities)
         let room = max(0, box(width: 80, height: lines.count + 2, in: screen).height - 2)
         while lines.count > room, let drop = lines.indices.filter({ lines[$0].importance > 0 })
             .max(by: { lines[$0].importance <= lines[$1].importance }) {
@@ -34,7 +34,7 @@ enum Overlays {
         let inner = panel("Keys (any key closes)", width: 80, height: lines.count + 2, in: screen, theme: theme, into: &buffer)
         for (i, line) in lines.enumerated() where inner.y + i < inner.maxY {
             buffer.put(Draw.fit(line.label, 8), x: inner.x + 1, y: inner.y + i, style: theme[.statusKey])
-            buffer.put(Draw.fit(line.help ?? "", inner.width - 10), x: inner.x + 9, y: inner.y + i, style: theme[.overlay])
+            buffer.put(Draw.fit(line.help, inner.width - 10), x: inner.x + 9, y: inner.y + i, style: theme[.overlay])
         }
     }
 

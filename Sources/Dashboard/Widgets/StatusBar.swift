@@ -26,8 +26,8 @@ enum StatusBar {
         buffer.put(badge, x: rect.x, y: rect.y, style: s.timeline == nil ? stateStyle : theme[.statusKey], clip: rect)
         var parts = modeParts(s, theme: theme)
         parts += [Draw.Part(text: "epoch \(max(s.epoch, 1))/\(s.totalEpochs)", priority: 0, style: status),
-                     Draw.Part(text: bar, priority: 2, style: status),
-                     Draw.Part(text: "step \(s.step)", priority: 1, style: status)]
+                  Draw.Part(text: bar, priority: 2, style: status),
+                  Draw.Part(text: "step \(s.step)", priority: 1, style: status)]
         if let eta = eta(s) { parts.append(Draw.Part(text: "ETA \(eta)", priority: 5, style: status)) }
         let rate = s.samplesPerSecond > 0 ? "\(Draw.integer(s.samplesPerSecond.rounded()))" : "–"
         parts += [Draw.Part(text: "lr \(Draw.number(s.learningRate))", priority: 1, style: status),
