@@ -74,12 +74,13 @@ import Testing
     @Test func preferencesAppliedAtStart() {
         var s = live()
         let preferences = Preferences(theme: "light", smoothing: 0.5, logScale: true, speedLimit: 10)
-        #expect(reduce(&s, .applyPreferences(preferences)) == [.changeTheme("light"), .send(.setSpeed(stepsPerSecond: 10))])
-        #expect(s.smoothing == 0.5 && s.logScale)
+        #expect(reduce(&s, .applyPreferences(preferences)) == [.send(.setSpeed(stepsPerSecond: 10))])
+        #expect(s.smoothing == 0.5 && s.logScale && s.message == nil)
+        #expect(s.themeName == "dark")  // the app picks the starting theme; the preference is kept for the next save
+        #expect(reduce(&s, .key(.character("g"))) == [.savePreferences(Preferences(theme: "light", smoothing: 0.5, speedLimit: 10))])
         var r = replay()
-        #expect(reduce(&r, .applyPreferences(preferences)) == [.changeTheme("light")])  // no trainer speed on a replay
-        var mono = DashboardState(width: 80, height: 24, themeName: "mono", themeNames: ["mono"], colorsAvailable: false)
-        #expect(reduce(&mono, .applyPreferences(Preferences(theme: "dark"))).isEmpty)
+        #expect(reduce(&r, .applyPreferences(preferences, warning: "rc line 2: bad")).isEmpty)  // no trainer speed on a replay
+        #expect(r.message == "rc line 2: bad")
     }
 
     /// The screen line holding `text`, drawn for `state`.

@@ -15,9 +15,11 @@ public enum Action: Sendable, Equatable {
     case lossesRewound(count: Int)
     /// A click or a turn of the mouse wheel.
     case mouse(MouseEvent)
-    /// The preferences read at start (dispatch `.capabilities` first: the speed limit applies
-    /// only to a live source that has one). A theme is switched to only where colours show.
-    case applyPreferences(Preferences)
+    /// The preferences read at start and the file's warning, if any, for the status line.
+    /// Smoothing and log scale take effect; the speed limit is sent to a live source that has
+    /// one (dispatch `.capabilities` first). The theme is only kept (for the next save): the app
+    /// picks the starting theme (`--theme`, else the preference, else the default).
+    case applyPreferences(Preferences, warning: String? = nil)
 }
 
 /// What the app must do for the state: talk to the trainer, switch theme, list files, quit.
@@ -87,14 +89,11 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         return handle(key, &state)
     case .mouse(let event):
         return handle(event, &state)
-    case .applyPreferences(let preferences):
+    case .applyPreferences(let preferences, let warning):
         state.preferences = preferences
-        var effects: [Effect] = []
-        if let theme = preferences.theme, theme != state.themeName, state.colorsAvailable { effects.append(.changeTheme(theme)) }
-        if let speed = preferences.speedLimit, state.capabilities.contains(.speed), !state.capabilities.contains(.timeline) {
-            effects.append(.send(.setSpeed(stepsPerSecond: speed)))
-        }
-        return effects
+        if let warning { state.message = warning }
+        guard let speed = preferences.speedLimit, state.capabilities.contains(.speed), !state.capabilities.contains(.timeline) else { return [] }
+        return [.send(.setSpeed(stepsPerSecond: speed))]
     }
 }
 
