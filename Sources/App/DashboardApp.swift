@@ -21,6 +21,8 @@ public final class DashboardApp {
     public var frameFolder = "frames"
     /// Where the checkpoint list looks (the trainer's checkpoint folder).
     public var checkpointFolder = "checkpoints"
+    /// Where preferences persist; nil keeps them for this session only (demos, tests).
+    public var preferencesFile: PreferencesFile?
 
     public init(source: any TelemetrySource, catalog: ThemeCatalog, initialTheme: String, size: (width: Int, height: Int), colorsAvailable: Bool) {
         self.source = source
@@ -98,6 +100,27 @@ public final class DashboardApp {
             return [.checkpoints(checkpointFiles())]
         case .writeFrame:
             return [.message(writeFrame())]
+        case .savePreferences(let preferences):
+            return savePreferences(preferences).map { [.message($0)] } ?? []
+        }
+    }
+
+    /// Reads the preferences file (when there is one) and applies it: smoothing, log scale,
+    /// the speed limit of a live source; a damaged file is a warning and the defaults.
+    public func loadPreferences() {
+        guard let preferencesFile else { return }
+        let (preferences, warning) = preferencesFile.load()
+        dispatch(.applyPreferences(preferences, warning: warning))
+    }
+
+    /// Writes the preferences; returns a message when that failed.
+    private func savePreferences(_ preferences: Preferences) -> String? {
+        guard let preferencesFile else { return nil }
+        do {
+            try preferencesFile.save(preferences)
+            return nil
+        } catch {
+            return "cannot save preferences: \(error)"
         }
     }
 

@@ -17,6 +17,12 @@ static const attr_t TT_A_BOLD = A_BOLD;
 static const attr_t TT_A_DIM = A_DIM;
 static const attr_t TT_A_REVERSE = A_REVERSE;
 static const attr_t TT_A_UNDERLINE = A_UNDERLINE;
+/* Mouse masks are built by a function-like macro, which Swift does not import. */
+static const mmask_t TT_BUTTON1_PRESSED = BUTTON1_PRESSED;
+static const mmask_t TT_BUTTON2_PRESSED = BUTTON2_PRESSED;
+static const mmask_t TT_BUTTON3_PRESSED = BUTTON3_PRESSED;
+static const mmask_t TT_BUTTON4_PRESSED = BUTTON4_PRESSED; /* the wheel turned up */
+static const mmask_t TT_BUTTON5_PRESSED = BUTTON5_PRESSED; /* the wheel turned down */
 /* A terminfo string capability (e.g. "rmcup"), or NULL when the terminal has none. */
 static inline const char *tt_terminfo_string(const char *name) {
     char *value = tigetstr((NCURSES_CONST char *)name);

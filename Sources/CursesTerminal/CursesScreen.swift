@@ -3,10 +3,20 @@ import CTerminalGuard
 import Dashboard
 import Foundation
 
-/// What the terminal reported: a key, or a new size.
+/// What the terminal reported: a key, a click or turn of the wheel, or a new size.
 public enum TerminalInput: Sendable, Equatable {
     case key(Key)
+    case mouse(MouseEvent)
     case resize(width: Int, height: Int)
+
+    /// The dashboard action this input is.
+    public var action: Action {
+        switch self {
+        case .key(let key): .key(key)
+        case .mouse(let event): .mouse(event)
+        case .resize(let width, let height): .resize(width: width, height: height)
+        }
+    }
 }
 
 /// The only code that calls ncurses: puts buffers on the screen (changed cells only) and reads keys.
@@ -19,6 +29,8 @@ public final class CursesScreen {
     private var pairs: [PairKey: Int32] = [:]
     private var nextPair: Int32 = 1
     private var active = true
+    /// Whether the terminal reports the mouse (turned off again in `restore`).
+    private var mouseEnabled = false
     /// Whether colours are used (a colour terminal and no NO_COLOR).
     public let colorsAvailable: Bool
     /// Whether the terminal has 256 colours (else colours map to the 8 basic ones).
@@ -29,7 +41,11 @@ public final class CursesScreen {
         let background: Int32
     }
 
-    /// Takes over the terminal: UTF-8 locale (C.UTF-8 as a fallback), raw keys, no cursor.
+    /// The mouse events asked for: presses of the three buttons and the wheel (buttons 4 and 5).
+    private static let mouseEvents = TT_BUTTON1_PRESSED | TT_BUTTON2_PRESSED | TT_BUTTON3_PRESSED | TT_BUTTON4_PRESSED | TT_BUTTON5_PRESSED
+
+    /// Takes over the terminal: UTF-8 locale (C.UTF-8 as a fallback), raw keys, mouse clicks
+    /// and the wheel, no cursor.
     public init() {
         _ = tt_setlocale_utf8()
         var original = termios()
@@ -40,6 +56,9 @@ public final class CursesScreen {
         keypad(tt_stdscr(), true)
         curs_set(0)
         set_escdelay(25)
+        // Presses as they come (no waiting to tell a click from a double click).
+        _ = mouseinterval(0)
+        mouseEnabled = mousemask(Self.mouseEvents, nil) != 0
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         if !noColor && has_colors() {
             start_color()
@@ -50,14 +69,19 @@ public final class CursesScreen {
             colorsAvailable = false
             has256Colors = false
         }
-        if isTerminal { Self.guardTerminal(original) }
+        if isTerminal { Self.guardTerminal(original, mouse: mouseEnabled) }
     }
 
+    /// xterm's private modes for mouse reports (button presses, SGR coordinates) turned off:
+    /// what ncurses sends on leaving, for the signal handler to send when it cannot.
+    private static let mouseReportsOff = "\u{1B}[?1006l\u{1B}[?1000l"
+
     /// Has signals that would end the process restore `original` and the screen first.
-    private static func guardTerminal(_ original: termios) {
-        // Leave the alternate screen and keypad mode, reset colours, show the cursor, new line.
+    private static func guardTerminal(_ original: termios, mouse: Bool) {
+        // Leave the alternate screen and keypad mode, reset colours, show the cursor, stop mouse reports, new line.
         let capabilities: [String] = ["sgr0", "rmkx", "rmcup", "cnorm"]
-        let reset = capabilities.compactMap { name in tt_terminfo_string(name).map { String(cString: $0) } }.joined() + "\r\n"
+        let reset = capabilities.compactMap { name in tt_terminfo_string(name).map { String(cString: $0) } }.joined()
+            + (mouse ? mouseReportsOff : "") + "\r\n"
         var settings = original
         _ = reset.withCString { tt_terminal_guard_install(STDOUT_FILENO, &settings, $0, strlen($0)) }
     }
@@ -68,6 +92,7 @@ public final class CursesScreen {
     public func restore() {
         guard active else { return }
         active = false
+        if mouseEnabled { _ = mousemask(0, nil) }
         curs_set(1)
         endwin()
         tt_terminal_guard_uninstall()
@@ -135,7 +160,19 @@ public final class CursesScreen {
         return number
     }
 
-    /// Waits up to `milliseconds` for a key or a resize.
+    /// The mouse event ncurses has decoded, if it is one the dashboard uses.
+    private func mouse() -> TerminalInput? {
+        var event = MEVENT()
+        guard getmouse(&event) == OK else { return nil }
+        let buttons: [(mmask_t, MouseEvent.Kind)] = [
+            (TT_BUTTON1_PRESSED, .press(.left)), (TT_BUTTON2_PRESSED, .press(.middle)), (TT_BUTTON3_PRESSED, .press(.right)),
+            (TT_BUTTON4_PRESSED, .wheelUp), (TT_BUTTON5_PRESSED, .wheelDown),
+        ]
+        guard let kind = buttons.first(where: { event.bstate & $0.0 != 0 })?.1 else { return nil }
+        return .mouse(MouseEvent(kind, x: Int(event.x), y: Int(event.y)))
+    }
+
+    /// Waits up to `milliseconds` for a key, a mouse event or a resize.
     public func read(timeout milliseconds: Int32) -> TerminalInput? {
         timeout(milliseconds)
         var character: wint_t = 0
@@ -151,6 +188,11 @@ public final class CursesScreen {
             case KEY_DOWN: return .key(.down)
             case KEY_LEFT: return .key(.left)
             case KEY_RIGHT: return .key(.right)
+            case KEY_HOME, KEY_A1, KEY_FIND: return .key(.home)
+            case KEY_END, KEY_C1, KEY_SELECT: return .key(.end)
+            case KEY_PPAGE: return .key(.pageUp)
+            case KEY_NPAGE: return .key(.pageDown)
+            case KEY_MOUSE: return mouse()
             case KEY_BTAB: return .key(.backTab)
             case KEY_ENTER: return .key(.enter)
             case KEY_BACKSPACE: return .key(.backspace)

@@ -14,15 +14,22 @@ struct TerminalSession {
     var recordCast = false
 
     /// Runs the dashboard on `source` until `q` or Ctrl-C, gives the terminal back and returns
-    /// the recording (when `recordCast`). `configure` sets up the app before the first frame.
+    /// the recording (when `recordCast`). Preferences (theme, smoothing, log scale, speed) are
+    /// read from and saved to the user's preferences file. `configure` sets up the app before
+    /// the first frame.
     func run(_ source: any TelemetrySource, catalog: ThemeCatalog, configure: (DashboardApp) -> Void = { _ in }) -> Asciicast? {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let preferencesFile = PreferencesFile()
+        // Read once here for the theme (which the screen needs first); the app applies the rest.
+        let preferredTheme = preferencesFile.load().0.theme
         let interrupt = InterruptWatch()
         let screen = CursesScreen()
         defer { screen.restore() }
         let app = DashboardApp(source: source, catalog: catalog,
-                               initialTheme: noColor || !screen.colorsAvailable ? "mono" : (theme ?? ThemeCatalog.defaultName),
+                               initialTheme: noColor || !screen.colorsAvailable ? "mono" : (theme ?? preferredTheme ?? ThemeCatalog.defaultName),
                                size: screen.size, colorsAvailable: screen.colorsAvailable)
+        app.preferencesFile = preferencesFile
+        app.loadPreferences()
         app.showKeys(showKeys)
         configure(app)
         var recording = recordCast ? Asciicast(width: screen.size.width, height: screen.size.height, title: "TensorTop",
@@ -34,12 +41,7 @@ struct TerminalSession {
             if let input = screen.read(timeout: 50) { inputs.append(input) }
             while let more = screen.read(timeout: 0) { inputs.append(more) }
             if let size = screen.checkResize() { inputs.append(.resize(width: size.width, height: size.height)) }
-            for input in inputs {
-                switch input {
-                case .key(let key): app.dispatch(.key(key))
-                case .resize(let width, let height): app.dispatch(.resize(width: width, height: height))
-                }
-            }
+            for input in inputs { app.dispatch(input.action) }
             app.poll()
             let frame = app.frame()
             screen.draw(frame)

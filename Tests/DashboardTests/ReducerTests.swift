@@ -15,7 +15,7 @@ import Telemetry
         #expect(reduce(&s, .key(.character("r"))) == [.send(.reset)])
         #expect(reduce(&s, .key(.character("s"))) == [.send(.save(path: nil))])
         #expect(reduce(&s, .key(.character("l"))) == [.listCheckpoints])
-        #expect(reduce(&s, .key(.character("t"))) == [.changeTheme("light")])
+        #expect(reduce(&s, .key(.character("t"))) == [.changeTheme("light"), .savePreferences(Preferences(theme: "light"))])
         #expect(reduce(&s, .key(.character("F"))) == [.writeFrame])
         #expect(reduce(&s, .key(.character("q"))) == [.quit])
     }

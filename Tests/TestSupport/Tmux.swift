@@ -8,11 +8,20 @@ public enum Tmux {
     ///
     /// `new-session` may start the tmux server, which stays running and would inherit an
     /// output pipe (so reading it to the end would never finish): its output is discarded.
+    ///
+    /// Every new session gets its own `XDG_CONFIG_HOME` (a fresh temporary folder), so a test
+    /// never reads nor writes the user's preferences file (`t`, `[`, `g` save preferences).
     @discardableResult
     public static func run(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = arguments
+        if arguments.first == "new-session" {
+            let config = FileManager.default.temporaryDirectory.appendingPathComponent("tensortop-test-config-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+            process.arguments = ["new-session", "-e", "XDG_CONFIG_HOME=\(config.path)"] + arguments.dropFirst()
+        } else {
+            process.arguments = arguments
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard arguments.first != "new-session" else {

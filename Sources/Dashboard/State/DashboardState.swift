@@ -4,6 +4,7 @@ import Telemetry
 public enum Key: Sendable, Equatable, Hashable {
     case character(Character)
     case up, down, left, right
+    case home, end, pageUp, pageDown
     case tab, backTab, enter, escape, backspace
     case function(Int)
 
@@ -16,6 +17,10 @@ public enum Key: Sendable, Equatable, Hashable {
         case .down: "down"
         case .left: "left"
         case .right: "right"
+        case .home: "home"
+        case .end: "end"
+        case .pageUp: "pageup"
+        case .pageDown: "pagedown"
         case .tab: "tab"
         case .backTab: "shift-tab"
         case .enter: "enter"
@@ -25,7 +30,7 @@ public enum Key: Sendable, Equatable, Hashable {
         }
     }
 
-    /// The key a name stands for (the inverse of `name`), e.g. `space`, `tab`, `F1`, `q`.
+    /// The key a name stands for (the inverse of `name`), e.g. `space`, `tab`, `F1`, `q`, `pgup`.
     public init?(name: String) {
         switch name.lowercased() {
         case "space": self = .character(" ")
@@ -33,6 +38,10 @@ public enum Key: Sendable, Equatable, Hashable {
         case "down": self = .down
         case "left": self = .left
         case "right": self = .right
+        case "home": self = .home
+        case "end": self = .end
+        case "pageup", "pgup": self = .pageUp
+        case "pagedown", "pgdn": self = .pageDown
         case "tab": self = .tab
         case "shift-tab", "backtab": self = .backTab
         case "enter", "return": self = .enter
@@ -115,9 +124,18 @@ public struct DashboardState: Sendable, Equatable {
     public var snapshot: TrainingSnapshot?
     /// Every loss point received so far.
     public var losses: [LossPoint] = []
+    /// What persists between runs (theme, smoothing, log scale, speed limit): `.applyPreferences`
+    /// sets them, the keys change them and ask for them to be saved (`Effect.savePreferences`).
+    public var preferences = Preferences()
     /// The exponential moving average's weight of the past (0 = raw, 0.99 = very smooth).
-    public var smoothing = 0.9
-    public var logScale = false
+    public var smoothing: Double {
+        get { preferences.smoothing }
+        set { preferences.smoothing = newValue }
+    }
+    public var logScale: Bool {
+        get { preferences.logScale }
+        set { preferences.logScale = newValue }
+    }
     /// The part of the loss curve shown (`z`).
     public var lossWindow: LossWindow = .all
     /// What the source of training can do; keys, hints and help show only these.

@@ -19,6 +19,13 @@ public enum Action: Sendable, Equatable {
     case themeChanged(name: String, warning: String?)
     /// Show pressed keys in an overlay (recordings).
     case showKeys(Bool)
+    /// A click or a turn of the mouse wheel.
+    case mouse(MouseEvent)
+    /// The preferences read at start and the file's warning, if any, for the status line.
+    /// Smoothing and log scale take effect; the speed limit is sent to a live source that has
+    /// one (dispatch `.capabilities` first). The theme is only kept (for the next save): the app
+    /// picks the starting theme (`--theme`, else the preference, else the default).
+    case applyPreferences(Preferences, warning: String? = nil)
 }
 
 /// What the app must do for the state: talk to the source, switch theme, list files, quit.
@@ -31,6 +38,8 @@ public enum Effect: Sendable, Equatable {
     case changeTheme(String)
     case listCheckpoints
     case writeFrame
+    /// A preference changed: write them all (the preferences file).
+    case savePreferences(Preferences)
     case quit
 }
 
@@ -57,7 +66,7 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         case .saved(let path): state.message = "saved \(path)"
         case .failed(let message): state.message = "failed: " + message
         case .warning(let text): state.message = "warning: " + text
-        case .finished: state.message = "finished: r resets, q quits"
+        case .finished: state.message = state.capabilities.contains(.reset) ? "finished: r resets, q quits" : "finished: q quits"
         case .epochFinished, .stopped, .reachedStep: break
         }
         return []
@@ -98,9 +107,17 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
             if state.shownKeys.count > 6 { state.shownKeys.removeFirst() }
         }
         return handle(key, &state)
+    case .mouse(let event):
+        return handle(event, &state)
+    case .applyPreferences(let preferences, let warning):
+        state.preferences = preferences
+        if let warning { state.message = warning }
+        guard let speed = preferences.speedLimit, state.capabilities.contains(.speed), !state.capabilities.contains(.timeline) else { return [] }
+        return [.send(.setSpeed(stepsPerSecond: speed))]
     }
 }
 
+/// A key through the input table: what it means where the user is, if the source can do it.
 private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
     if state.showHelp || state.showMessages {
         if key == .character("q") { return [.quit] }
@@ -108,45 +125,68 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
         state.showMessages = false
         return []
     }
-    if state.initMenu != nil { return handleInitMenu(key, &state) }
-    if state.loadMenu != nil { return handleLoadMenu(key, &state) }
-    switch key {
-    case .character("q"): return [.quit]
-    case .character(" "): return [.send(.togglePause)]
-    case .character("n"):
+    let scope: InputScope = state.initMenu != nil ? .initMenu : state.loadMenu != nil ? .loadMenu : .page
+    switch InputTable.lookup(key, in: scope, capabilities: state.capabilities) {
+    case .intent(let intent): return perform(intent, &state)
+    case .unavailable(let missing):
+        state.message = InputTable.refusal(missing: missing, capabilities: state.capabilities)
+        return []
+    case .unbound: return []
+    }
+}
+
+/// Carries out what a key or a click asked for.
+private func perform(_ intent: Intent, _ state: inout DashboardState) -> [Effect] {
+    switch intent {
+    case .quit: return [.quit]
+    case .send(let command): return [.send(command)]
+    case .stepOnce:
         state.stepping = true
         return [.send(.step(1))]
-    case .character("+"), .character("="): return [.send(.scaleLearningRate(2))]
-    case .character("-"), .character("_"): return [.send(.scaleLearningRate(0.5))]
-    case .character("i"):
-        state.initMenu = InitMenu(choices: menuChoices(state.snapshot?.initChoices ?? []), target: 0)
-        return []
-    case .character("r"): return [.send(.reset)]
-    case .character("s"): return [.send(.save(path: nil))]
-    case .character("l"): return [.listCheckpoints]
-    case .character("?"):
-        state.showHelp = true
-        return []
-    case .character("m"):
-        state.showMessages = true
-        return []
-    case .character("1"): state.page = .main
-    case .character("2"): state.page = .confusion
-    case .character("a"): state.imageMode = state.imageMode == .blocks ? .ascii : .blocks
-    case .character("g"): state.logScale.toggle()
-    case .character("["): state.smoothing = max(0, ((state.smoothing - 0.05) * 100).rounded() / 100)
-    case .character("]"): state.smoothing = min(0.99, ((state.smoothing + 0.05) * 100).rounded() / 100)
-    case .character("t"):
+    case .playPause: return [.send(.togglePause)]
+    case .slower, .faster:
+        let current = state.snapshot?.speedLimit
+        let speed = intent == .faster ? SpeedText.faster(than: current) : SpeedText.slower(than: current)
+        // A replay's play speed is not the live trainer's limit: only the latter is remembered.
+        guard !state.capabilities.contains(.timeline) else { return [.send(.setSpeed(stepsPerSecond: speed))] }
+        state.preferences.speedLimit = speed
+        return [.send(.setSpeed(stepsPerSecond: speed)), .savePreferences(state.preferences)]
+    case .openInitMenu: state.initMenu = InitMenu(choices: menuChoices(state.snapshot?.initChoices ?? []), target: 0)
+    case .openLoadMenu: return [.listCheckpoints]
+    case .showHelp: state.showHelp = true
+    case .showMessages: state.showMessages = true
+    case .page(let page): state.page = page
+    case .toggleImageMode: state.imageMode = state.imageMode == .blocks ? .ascii : .blocks
+    case .toggleLogScale:
+        state.logScale.toggle()
+        return [.savePreferences(state.preferences)]
+    case .smoothing(let change):
+        state.smoothing = min(Preferences.maximumSmoothing, max(0, ((state.smoothing + change) * 100).rounded() / 100))
+        return [.savePreferences(state.preferences)]
+    case .cycleLossWindow:
+        let cycle = LossWindow.cycle
+        state.lossWindow = cycle[((cycle.firstIndex(of: state.lossWindow) ?? -1) + 1) % cycle.count]
+    case .nextTheme:
         let names = state.themeNames
         guard !names.isEmpty else { return [] }
         let next = names[((names.firstIndex(of: state.themeName) ?? -1) + 1) % names.count]
-        return [.changeTheme(next)]
-    case .character("F"), .function(5): return [.writeFrame]
-    case .tab: state.focus = Panel(rawValue: (state.focus.rawValue + 1) % Panel.allCases.count)!
-    case .backTab: state.focus = Panel(rawValue: (state.focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
-    case .down, .right: moveParameter(by: 1, &state)
-    case .up, .left: moveParameter(by: -1, &state)
-    default: break
+        state.preferences.theme = next
+        return [.changeTheme(next), .savePreferences(state.preferences)]
+    case .writeFrame: return [.writeFrame]
+    case .focus(let change):
+        let count = Panel.allCases.count
+        state.focus = Panel(rawValue: ((state.focus.rawValue + change) % count + count) % count) ?? .loss
+    case .moveParameter(let change): moveParameter(by: change, &state)
+    case .closeMenu:
+        state.initMenu = nil
+        state.loadMenu = nil
+    case .menuSelect(let change): moveMenuSelection(by: change, &state)
+    case .menuTarget(let change):
+        guard var menu = state.initMenu else { return [] }
+        let targets = (state.snapshot?.parameters.count ?? 0) + 1
+        menu.target = ((menu.target + change) % targets + targets) % targets
+        state.initMenu = menu
+    case .menuApply: return applyMenu(&state)
     }
     return []
 }
@@ -154,7 +194,78 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
 private func moveParameter(by delta: Int, _ state: inout DashboardState) {
     let count = state.snapshot?.parameters.count ?? 0
     guard count > 0 else { return }
-    state.selectedParameter = (state.selectedParameter + delta + count) % count
+    state.selectedParameter = ((state.selectedParameter + delta) % count + count) % count
+}
+
+/// The init menu's method (wrapping) or the checkpoint list's file (stopping at the ends).
+private func moveMenuSelection(by delta: Int, _ state: inout DashboardState) {
+    if var menu = state.initMenu, !menu.choices.isEmpty {
+        let count = menu.choices.count
+        menu.method = ((menu.method + delta) % count + count) % count
+        state.initMenu = menu
+    } else if var menu = state.loadMenu, !menu.files.isEmpty {
+        menu.selected = min(menu.files.count - 1, max(0, menu.selected + delta))
+        state.loadMenu = menu
+    }
+}
+
+/// Enter in a menu: re-initialise with the chosen method and target, or load the chosen file.
+private func applyMenu(_ state: inout DashboardState) -> [Effect] {
+    if let menu = state.initMenu {
+        state.initMenu = nil
+        guard menu.choices.indices.contains(menu.method) else { return [] }
+        let parameters = state.snapshot?.parameters ?? []
+        let target = parameters.indices.contains(menu.target - 1) ? parameters[menu.target - 1].name : nil
+        if let target, let index = parameters.firstIndex(where: { $0.name == target }) { state.selectedParameter = index }
+        return [.send(.reinitialize(parameter: target, method: menu.choices[menu.method]))]
+    }
+    if let menu = state.loadMenu {
+        state.loadMenu = nil
+        guard menu.files.indices.contains(menu.selected) else { return [] }
+        return [.send(.load(path: menu.files[menu.selected]))]
+    }
+    return []
+}
+
+/// A click or the wheel: overlays close on a click, menus pick what is clicked and scroll with
+/// the wheel; on the main page a click focuses the panel under it (and in the gradient table
+/// selects the row's parameter); the wheel moves a replay's timeline, or else (and always over
+/// the gradient table) the selected parameter.
+private func handle(_ event: MouseEvent, _ state: inout DashboardState) -> [Effect] {
+    if state.showHelp || state.showMessages {
+        if case .press = event.kind {
+            state.showHelp = false
+            state.showMessages = false
+        }
+        return []
+    }
+    guard let layout = Layout(state) else { return [] }
+    if let menu = state.initMenu {
+        if let step = event.wheelStep { return perform(.menuSelect(step), &state) }
+        switch Overlays.initMenuHit(menu, x: event.x, y: event.y, in: layout.screen) {
+        case .target: return perform(.menuTarget(1), &state)
+        case .method(let index): state.initMenu?.method = index
+        case nil: break
+        }
+        return []
+    }
+    if let menu = state.loadMenu {
+        if let step = event.wheelStep { return perform(.menuSelect(step), &state) }
+        if let index = Overlays.loadMenuHit(menu, x: event.x, y: event.y, in: layout.screen) { state.loadMenu?.selected = index }
+        return []
+    }
+    let panel = layout.panel(atX: event.x, y: event.y)
+    if let step = event.wheelStep {
+        if state.capabilities.contains(.timeline), panel != .gradients { return perform(.send(.seek(.by(step))), &state) }
+        return perform(.moveParameter(step), &state)
+    }
+    guard event.kind == .press(.left), let panel else { return [] }
+    state.focus = panel
+    if panel == .gradients, let parameters = state.snapshot?.parameters,
+       let index = GradientsView.parameter(atLine: event.y, in: layout.rect(of: .gradients), parameters: parameters) {
+        state.selectedParameter = index
+    }
+    return []
 }
 
 /// The init menu's entries: the notebook's normal_(std=0.01) first after the default, then the rest.
@@ -163,46 +274,4 @@ func menuChoices(_ published: [InitChoice]) -> [InitChoice] {
     var choices = published.filter { $0 != notebook }
     choices.insert(notebook, at: min(1, choices.count))
     return choices
-}
-
-private func handleInitMenu(_ key: Key, _ state: inout DashboardState) -> [Effect] {
-    guard var menu = state.initMenu else { return [] }
-    let targets = (state.snapshot?.parameters.count ?? 0) + 1
-    switch key {
-    case .escape, .character("i"), .character("q"):
-        state.initMenu = nil
-        return []
-    case .up: menu.method = (menu.method + menu.choices.count - 1) % max(menu.choices.count, 1)
-    case .down: menu.method = (menu.method + 1) % max(menu.choices.count, 1)
-    case .left: menu.target = (menu.target + targets - 1) % targets
-    case .right, .tab: menu.target = (menu.target + 1) % targets
-    case .enter:
-        state.initMenu = nil
-        guard menu.choices.indices.contains(menu.method) else { return [] }
-        let target = menu.target == 0 ? nil : state.snapshot?.parameters[menu.target - 1].name
-        if let target, let index = state.snapshot?.parameters.firstIndex(where: { $0.name == target }) {
-            state.selectedParameter = index
-        }
-        return [.send(.reinitialize(parameter: target, method: menu.choices[menu.method]))]
-    default: break
-    }
-    state.initMenu = menu
-    return []
-}
-
-private func handleLoadMenu(_ key: Key, _ state: inout DashboardState) -> [Effect] {
-    guard var menu = state.loadMenu else { return [] }
-    switch key {
-    case .escape, .character("l"), .character("q"):
-        state.loadMenu = nil
-        return []
-    case .up: menu.selected = max(0, menu.selected - 1)
-    case .down: menu.selected = min(menu.files.count - 1, menu.selected + 1)
-    case .enter:
-        state.loadMenu = nil
-        return [.send(.load(path: menu.files[menu.selected]))]
-    default: break
-    }
-    state.loadMenu = menu
-    return []
 }

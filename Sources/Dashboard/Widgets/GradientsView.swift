@@ -52,6 +52,23 @@ enum GradientsView {
         return columns.filter { keep.contains($0.header) }
     }
 
+    /// Whether each parameter's norm history fits on its table row in a panel `width` wide
+    /// inside (else it gets a line of its own below the row).
+    static func historyFitsInline(_ parameters: [ParameterSnapshot], width: Int) -> Bool {
+        let shown = fitting(columns(parameters), width: width - 2)
+        let headerWidth = shown.reduce(0) { $0 + $1.width } + max(0, shown.count - 1)
+        return width - headerWidth - 2 >= 10
+    }
+
+    /// The parameter whose table row (or history line) is on screen line `y` of the panel `rect` (for clicks).
+    static func parameter(atLine y: Int, in rect: Rect, parameters: [ParameterSnapshot]) -> Int? {
+        let inner = rect.inset(1)
+        guard !parameters.isEmpty, inner.width >= 20, inner.height >= 3, y > inner.y, y < inner.maxY else { return nil }
+        let linesPerParameter = historyFitsInline(parameters, width: inner.width) ? 1 : 2
+        let index = (y - inner.y - 1) / linesPerParameter
+        return parameters.indices.contains(index) ? index : nil
+    }
+
     /// What the panel draws.
     struct Input: Equatable {
         var parameters: [ParameterSnapshot]
@@ -89,7 +106,7 @@ enum GradientsView {
         }
         let header = row(\.header)
         // The norm's history follows on the same line when there is room, else on a line of its own.
-        let historyInline = inner.width - header.count - 2 >= 10
+        let historyInline = historyFitsInline(parameters, width: inner.width)
         buffer.put(Draw.fit(header + (historyInline ? "  ‖g‖ history" : ""), inner.width - 1), x: inner.x, y: inner.y, style: theme[.dim])
         var y = inner.y + 1
         for (i, p) in parameters.enumerated() where y < inner.maxY {

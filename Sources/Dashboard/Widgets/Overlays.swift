@@ -2,38 +2,64 @@ import Telemetry
 
 /// Boxes drawn over the panels: help, the init menu, the checkpoint list, pressed keys.
 enum Overlays {
-    /// Every key binding, as the help overlay lists them.
-    static let bindings: [(String, String)] = [
-        ("space", "pause / resume training"), ("n", "one step (while paused)"), ("+ / -", "learning rate ×2 / ÷2"),
-        ("i", "re-initialise: pick a method (↑↓) and a target (←→), enter applies"), ("r", "reset the run (new curve segment)"),
-        ("s", "save a checkpoint under checkpoints/"), ("l", "load a checkpoint from a list"),
-        ("tab", "move the focus between panels"), ("↑ ↓", "select the parameter"), ("1 / 2", "main page / confusion matrix"),
-        ("a", "images as ▀ blocks or ASCII"), ("[ / ]", "less / more smoothing of the loss"), ("g", "log-scale loss axis"),
-        ("t", "next theme"), ("F", "write the screen as a text frame"), ("m", "the message log (every message in full)"),
-        ("?", "this help"), ("q", "quit"),
-    ]
+    /// The centred box of at most `width`×`height` cells in `screen` (a cell of room kept on every side).
+    static func box(width: Int, height: Int, in screen: Rect) -> Rect {
+        let w = min(width, screen.width - 2), h = min(height, screen.height - 2)
+        return Rect(x: screen.x + (screen.width - w) / 2, y: screen.y + (screen.height - h) / 2, width: w, height: h)
+    }
 
     /// A centred box of `width`×`height` with a title, cleared inside; returns the inner area.
     static func panel(_ title: String, width: Int, height: Int, in screen: Rect, theme: Theme, into buffer: inout Buffer) -> Rect {
-        let w = min(width, screen.width - 2), h = min(height, screen.height - 2)
-        let rect = Rect(x: screen.x + (screen.width - w) / 2, y: screen.y + (screen.height - h) / 2, width: w, height: h)
+        let rect = box(width: width, height: height, in: screen)
         buffer.fill(rect, with: Cell(" ", theme[.overlay]))
         Draw.box(rect, title: title, focused: true, theme: theme, into: &buffer)
         return rect.inset(1)
     }
 
-    static func help(in screen: Rect, theme: Theme, into buffer: inout Buffer) {
-        let inner = panel("Keys (any key closes)", width: 80, height: bindings.count + 2, in: screen, theme: theme, into: &buffer)
-        for (i, (key, meaning)) in bindings.enumerated() where inner.y + i < inner.maxY {
-            buffer.put(Draw.fit(key, 8), x: inner.x + 1, y: inner.y + i, style: theme[.statusKey])
-            buffer.put(Draw.fit(meaning, inner.width - 10), x: inner.x + 9, y: inner.y + i, style: theme[.overlay])
+    /// A menu's title with its keys from the input table: `Load a checkpoint (enter loads, esc cancels)`.
+    static func menuTitle(_ name: String, _ scope: InputScope, _ state: DashboardState) -> String {
+        let keys = InputTable.hints(in: scope, capabilities: state.capabilities).map { "\($0.hint.keys) \($0.hint.text)" }
+        return keys.isEmpty ? name : "\(name) (\(keys.joined(separator: ", ")))"
+    }
+
+    /// The page keys the source offers, as the input table describes them; on a short screen
+    /// the least important lines are left out.
+    static func help(_ state: DashboardState, in screen: Rect, theme: Theme, into buffer: inout Buffer) {
+        var lines = InputTable.offered(in: .page, capabilities: state.capabilities)
+        let room = max(0, box(width: 80, height: lines.count + 2, in: screen).height - 2)
+        while lines.count > room, let drop = lines.indices.filter({ lines[$0].importance > 0 })
+            .max(by: { lines[$0].importance <= lines[$1].importance }) {
+            lines.remove(at: drop)
         }
+        let inner = panel("Keys (any key closes)", width: 80, height: lines.count + 2, in: screen, theme: theme, into: &buffer)
+        for (i, line) in lines.enumerated() where inner.y + i < inner.maxY {
+            buffer.put(Draw.fit(line.label, 8), x: inner.x + 1, y: inner.y + i, style: theme[.statusKey])
+            buffer.put(Draw.fit(line.help, inner.width - 10), x: inner.x + 9, y: inner.y + i, style: theme[.overlay])
+        }
+    }
+
+    /// The init menu's box: a target line, a gap, one line per method.
+    static func initMenuBox(_ menu: InitMenu, in screen: Rect) -> Rect { box(width: 64, height: menu.choices.count + 4, in: screen) }
+
+    /// What a click at (x, y) hits in the init menu.
+    enum InitMenuHit: Equatable {
+        case target
+        case method(Int)
+    }
+
+    static func initMenuHit(_ menu: InitMenu, x: Int, y: Int, in screen: Rect) -> InitMenuHit? {
+        let inner = initMenuBox(menu, in: screen).inset(1)
+        guard inner.contains(x: x, y: y) else { return nil }
+        if y == inner.y { return .target }
+        let index = y - inner.y - 2
+        return menu.choices.indices.contains(index) ? .method(index) : nil
     }
 
     static func initMenu(_ menu: InitMenu, _ state: DashboardState, in screen: Rect, theme: Theme, into buffer: inout Buffer) {
         let parameters = state.snapshot?.parameters.map(\.name) ?? []
-        let inner = panel("Re-initialise (enter applies, esc cancels)", width: 64, height: menu.choices.count + 4, in: screen, theme: theme, into: &buffer)
-        let target = menu.target == 0 ? "all parameters" : parameters[menu.target - 1]
+        let rect = initMenuBox(menu, in: screen)
+        let inner = panel(menuTitle("Re-initialise", .initMenu, state), width: rect.width, height: rect.height, in: screen, theme: theme, into: &buffer)
+        let target = menu.target == 0 || menu.target > parameters.count ? "all parameters" : parameters[menu.target - 1]
         buffer.put("target ◂ \(target) ▸", x: inner.x + 1, y: inner.y, style: theme[.accent])
         for (i, choice) in menu.choices.enumerated() where inner.y + 2 + i < inner.maxY {
             buffer.put(Draw.fit(" \(choice) ", inner.width - 2), x: inner.x + 1, y: inner.y + 2 + i,
@@ -41,9 +67,24 @@ enum Overlays {
         }
     }
 
+    /// The checkpoint list's box: up to 14 files.
+    static func loadMenuBox(_ menu: LoadMenu, in screen: Rect) -> Rect { box(width: 70, height: min(menu.files.count, 14) + 2, in: screen) }
+
+    /// The first file the list shows: the top, or as far down as keeps the selection in sight.
+    static func firstShown(_ menu: LoadMenu, rows: Int) -> Int { max(0, menu.selected - (rows - 1)) }
+
+    /// The file a click at (x, y) hits in the checkpoint list.
+    static func loadMenuHit(_ menu: LoadMenu, x: Int, y: Int, in screen: Rect) -> Int? {
+        let inner = loadMenuBox(menu, in: screen).inset(1)
+        guard inner.contains(x: x, y: y) else { return nil }
+        let index = firstShown(menu, rows: inner.height) + y - inner.y
+        return menu.files.indices.contains(index) ? index : nil
+    }
+
     static func loadMenu(_ menu: LoadMenu, _ state: DashboardState, in screen: Rect, theme: Theme, into buffer: inout Buffer) {
-        let inner = panel("Load a checkpoint (enter loads, esc cancels)", width: 70, height: min(menu.files.count, 14) + 2, in: screen, theme: theme, into: &buffer)
-        let first = max(0, menu.selected - (inner.height - 1))
+        let rect = loadMenuBox(menu, in: screen)
+        let inner = panel(menuTitle("Load a checkpoint", .loadMenu, state), width: rect.width, height: rect.height, in: screen, theme: theme, into: &buffer)
+        let first = firstShown(menu, rows: inner.height)
         for (row, i) in (first..<menu.files.count).enumerated() where row < inner.height {
             buffer.put(Draw.fit(" " + menu.labels[i], inner.width - 2), x: inner.x + 1, y: inner.y + row,
                        style: i == menu.selected ? theme[.selected] : theme[.overlay])

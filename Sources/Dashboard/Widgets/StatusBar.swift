@@ -22,11 +22,12 @@ enum StatusBar {
         let filled = min(barWidth, max(0, Draw.integer(runFraction(s) * Double(barWidth))))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
         let status = theme[.status]
-        let badge = " \(s.state) ".uppercased()
-        buffer.put(badge, x: rect.x, y: rect.y, style: stateStyle, clip: rect)
-        var parts = [Draw.Part(text: "epoch \(max(s.epoch, 1))/\(s.totalEpochs)", priority: 0, style: status),
-                     Draw.Part(text: bar, priority: 2, style: status),
-                     Draw.Part(text: "step \(s.step)", priority: 1, style: status)]
+        let badge = s.timeline.map(replayBadge) ?? " \(s.state) ".uppercased()
+        buffer.put(badge, x: rect.x, y: rect.y, style: s.timeline == nil ? stateStyle : theme[.statusKey], clip: rect)
+        var parts = modeParts(s, theme: theme)
+        parts += [Draw.Part(text: "epoch \(max(s.epoch, 1))/\(s.totalEpochs)", priority: 0, style: status),
+                  Draw.Part(text: bar, priority: 2, style: status),
+                  Draw.Part(text: "step \(s.step)", priority: 1, style: status)]
         if let eta = eta(s) { parts.append(Draw.Part(text: "ETA \(eta)", priority: 5, style: status)) }
         let rate = s.samplesPerSecond > 0 ? "\(Draw.integer(s.samplesPerSecond.rounded()))" : "–"
         parts += [Draw.Part(text: "lr \(Draw.number(s.learningRate))", priority: 1, style: status),
@@ -41,6 +42,28 @@ enum StatusBar {
             x = buffer.put(part.text, x: x, y: rect.y, style: part.style, clip: rect)
         }
         keys(state, in: rect, theme: theme, into: &buffer)
+    }
+
+    /// A replay's badge: ` REPLAY 12/40 ▶ ` while it plays, ` REPLAY 12/40 paused ` when not.
+    static func replayBadge(_ timeline: TimelinePosition) -> String {
+        let shown = timeline.count > 0 ? min(max(timeline.index, 0), timeline.count - 1) + 1 : 0
+        return " REPLAY \(shown)/\(max(timeline.count, 0)) \(timeline.playing ? "▶" : "paused") "
+    }
+
+    /// What the source's mode adds after the badge: where a replay stopped early (always
+    /// kept), `following`, the recorded run's state, and the speed limit when there is one.
+    static func modeParts(_ s: TrainingSnapshot, theme: Theme) -> [Draw.Part] {
+        var parts: [Draw.Part] = []
+        if let timeline = s.timeline {
+            if let damage = timeline.damage { parts.append(Draw.Part(text: "stopped early: \(damage)", priority: 0, style: theme[.alarm])) }
+            if timeline.following { parts.append(Draw.Part(text: "following", priority: 1, style: theme[.status])) }
+            parts.append(Draw.Part(text: "\(s.state)", priority: 3, style: theme[.status]))
+        }
+        if let limit = s.speedLimit {
+            let text = (s.timeline == nil ? "limit " : "") + SpeedText.describe(limit)
+            parts.append(Draw.Part(text: text, priority: 1, style: theme[.status]))
+        }
+        return parts
     }
 
     /// How far the whole run is, 0…1 (1 when finished): what the bar shows, next to the run's ETA.
@@ -63,13 +86,6 @@ enum StatusBar {
         return String(format: "%d:%02d", seconds / 60, seconds % 60)
     }
 
-    /// The keys the second line offers, most important first when room is short: help and quit.
-    static let keyHints: [(key: String, label: String, priority: Int)] = [
-        ("␣", "pause", 1), ("n", "step", 2), ("+/-", "lr", 2), ("i", "init", 3), ("r", "reset", 3), ("s", "save", 3),
-        ("l", "load", 4), ("tab", "focus", 4), ("1/2", "pages", 5), ("a", "ascii", 6), ("t", "theme", 6),
-        ("m", "messages", 5), ("?", "help", 0), ("q", "quit", 0),
-    ]
-
     /// What the second line adds to a message too long for it.
     static let moreHint = " (m: all messages)"
 
@@ -85,7 +101,8 @@ enum StatusBar {
             buffer.put(shown, x: rect.x, y: y, style: theme[.status], clip: rect)
             return
         }
-        let parts = keyHints.map { Draw.Part(text: "\($0.key) \($0.label)", priority: $0.priority) }
+        // The keys the source offers (from the input table), the most important kept when room is short.
+        let parts = InputTable.hints(capabilities: state.capabilities).map { Draw.Part(text: "\($0.hint.keys) \($0.hint.text)", priority: $0.importance) }
         let (kept, separator) = Draw.arrange(parts, width: rect.width - 2, separator: "  ")
         var x = rect.x + 1
         for (i, part) in kept.enumerated() {
