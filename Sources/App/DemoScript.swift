@@ -25,30 +25,47 @@ public enum DemoCommand: Sendable, Equatable {
 public struct DemoSettings: Sendable, Equatable {
     public var values: [String: String] = [:]
 
+    /// The keys `settings` accepts, and the training setting each sets.
+    static let settingsByKey: [(key: String, setting: TrainingSetting)] = [
+        ("optimizer", .optimizer), ("lr", .learningRate), ("momentum", .momentum), ("model", .model),
+        ("batch", .batchSize), ("init", .initMethod), ("seed", .seed),
+    ]
+
     /// The keys `settings` accepts.
-    public static let keys = ["optimizer", "lr", "momentum", "model", "batch", "init", "seed"]
+    public static let keys = settingsByKey.map(\.key)
+
+    /// The script's key for `setting`, or the setting's plain name where a script cannot set it.
+    static func key(for setting: TrainingSetting) -> String {
+        settingsByKey.first { $0.setting == setting }?.key ?? setting.name
+    }
 
     /// Applies the settings to a training configuration (validated by the trainer on start).
-    public func apply(to config: inout TrainingConfig) throws {
+    public func apply(to config: inout TrainingConfig) throws(TrainingSettingError) {
         if let v = values["optimizer"] { config.optimizer = try OptimizerKind(name: v) }
-        if let v = values["lr"] { config.learningRate = try number(v, "lr") }
-        if let v = values["momentum"] { config.momentum = try number(v, "momentum") }
+        if let v = values["lr"] { config.learningRate = try number(v, .learningRate) }
+        if let v = values["momentum"] { config.momentum = try number(v, .momentum) }
         if let v = values["model"] { config.model = try ModelPreset(name: v) }
         if let v = values["batch"] {
-            guard let batch = Int(v), batch > 0 else { throw ConfigError("batch", "'\(v)' is not a whole number of images (1 or more)") }
+            guard let batch = Int(v), batch > 0 else { throw TrainingSettingError(.batchSize, "'\(v)' is not a whole number of images (1 or more)") }
             config.batchSize = batch
         }
         if let v = values["init"] {
-            do { config.initMethod = try InitMethod(spelling: v) } catch { throw ConfigError("init", error.description) }
+            do { config.initMethod = try InitMethod(spelling: v) } catch { throw TrainingSettingError(error) }
         }
         if let v = values["seed"] {
-            guard let seed = UInt64(v) else { throw ConfigError("seed", "'\(v)' is not a whole number from 0 to \(UInt64.max)") }
+            guard let seed = UInt64(v) else { throw TrainingSettingError(.seed, "'\(v)' is not a whole number from 0 to \(UInt64.max)") }
             config.seed = seed
         }
     }
 
-    private func number(_ text: String, _ key: String) throws -> Double {
-        guard let v = Double(text) else { throw ConfigError(key, "'\(text)' is not a number") }
+    /// `error` from applying or validating settings, in the script's words: a setting's problem
+    /// names the script's key (`lr: must be …`), never a command-line flag.
+    static func message(for error: any Error) -> String {
+        TrainingSettingError(from: error)?.message(spelling: key(for:)) ?? "\(error)"
+    }
+
+    private func number(_ text: String, _ setting: TrainingSetting) throws(TrainingSettingError) -> Double {
+        guard let v = Double(text) else { throw TrainingSettingError(setting, "'\(text)' is not a number") }
         return v
     }
 }
@@ -114,7 +131,7 @@ public struct DemoScript: Sendable {
                     try settings.apply(to: &probe)
                     try probe.validate()
                 } catch {
-                    throw fail("\(error)")
+                    throw fail(DemoSettings.message(for: error))
                 }
             case "steps":
                 guard let n = Int(rest), n > 0, n <= 1_000_000 else { throw fail("expected `steps N` with N a positive number of steps, got '\(line)'") }

@@ -51,16 +51,19 @@ public struct MemoryEstimate: Sendable, Equatable {
 }
 
 extension TrainingConfig {
-    /// Throws a `ConfigError` naming the option to change when the run cannot fit in `memory` bytes.
-    func checkMemory(available memory: Int = PhysicalMemory.bytes) throws {
+    /// Throws a `TrainingSettingError` naming the setting to change when the run cannot fit in `memory` bytes.
+    func checkMemory(available memory: Int = PhysicalMemory.bytes) throws(TrainingSettingError) {
         let estimate = MemoryEstimate(self, trainImages: trainLimit ?? FashionMNISTSize.trainImages)
         guard estimate.totalBytes > memory else { return }
-        let option = estimate.modelBytes >= estimate.batchBytes ? "--layers" : "--batch-size"
-        throw ConfigError(option, "training this needs at least \(PhysicalMemory.describe(estimate.totalBytes)) "
-                          + "(model, gradients and optimizer state \(PhysicalMemory.describe(estimate.modelBytes)); "
-                          + "a batch of \(Swift.min(batchSize, trainLimit ?? FashionMNISTSize.trainImages)) images \(PhysicalMemory.describe(estimate.batchBytes))) but this machine has "
-                          + "\(PhysicalMemory.describe(memory)) of memory; choose "
-                          + (option == "--layers" ? "narrower layers" : "a smaller --batch-size"))
+        let modelIsLarger = estimate.modelBytes >= estimate.batchBytes
+        let images = Swift.min(batchSize, trainLimit ?? FashionMNISTSize.trainImages)
+        let advice: SettingText = modelIsLarger ? "narrower layers" : "a smaller \(setting: .batchSize)"
+        throw TrainingSettingError(modelIsLarger ? .layers : .batchSize, """
+            training this needs at least \(PhysicalMemory.describe(estimate.totalBytes)) \
+            (model, gradients and optimizer state \(PhysicalMemory.describe(estimate.modelBytes)); \
+            a batch of \(images) images \(PhysicalMemory.describe(estimate.batchBytes))) \
+            but this machine has \(PhysicalMemory.describe(memory)) of memory; choose \(advice)
+            """)
     }
 }
 

@@ -16,13 +16,23 @@ public enum ModelPreset: Sendable, Equatable, CustomStringConvertible {
     /// The preset names the CLI accepts.
     public static let names = ["softmax", "mlp", "mlp2"]
 
-    public init(name: String) throws {
+    public init(name: String) throws(TrainingSettingError) {
         switch name {
         case "softmax": self = .softmax
         case "mlp": self = .mlp
         case "mlp2": self = .mlp2
-        default: throw ConfigError("--model", "unknown model '\(name)'; choose one of: \(Self.names.joined(separator: ", ")) (or --layers)")
+        default:
+            throw TrainingSettingError(.model, "unknown model '\(name)'; choose one of: \(Self.names.joined(separator: ", ")) (or \(setting: .layers))")
         }
+    }
+
+    /// Any MLP from comma-separated widths such as `784,512,256,10` (checked by `TrainingConfig.validate()`).
+    public init(layers text: String, activation: Activation) throws(TrainingSettingError) {
+        let widths = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else {
+            throw TrainingSettingError(.layers, "expected comma-separated widths like 784,512,256,10, got '\(text)'")
+        }
+        self = .layers(widths.map { $0! }, activation)
     }
 
     /// The layer widths, input first.
@@ -65,9 +75,9 @@ public enum Activation: String, Sendable, CaseIterable {
     case relu, tanh, sigmoid
     case leakyRelu = "leaky-relu"
 
-    public init(name: String) throws {
+    public init(name: String) throws(TrainingSettingError) {
         guard let value = Activation(rawValue: name) else {
-            throw ConfigError("--activation", "unknown activation '\(name)'; choose one of: \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw TrainingSettingError(.activation, "unknown activation '\(name)'; choose one of: \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self = value
     }
@@ -86,23 +96,12 @@ public enum Activation: String, Sendable, CaseIterable {
 public enum OptimizerKind: String, Sendable, CaseIterable {
     case sgd, adam, adamw
 
-    public init(name: String) throws {
+    public init(name: String) throws(TrainingSettingError) {
         guard let value = OptimizerKind(rawValue: name.lowercased()) else {
-            throw ConfigError("--optimizer", "unknown optimizer '\(name)'; choose one of: \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw TrainingSettingError(.optimizer, "unknown optimizer '\(name)'; choose one of: \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self = value
     }
-}
-
-/// A setting that cannot work, naming the option and what is allowed.
-public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
-    public let option: String
-    public let problem: String
-    public init(_ option: String, _ problem: String) {
-        self.option = option
-        self.problem = problem
-    }
-    public var description: String { "\(option): \(problem)" }
 }
 
 /// The learning rates the trainer accepts: 0, or a Float that stays finite and non-zero
@@ -159,31 +158,36 @@ public struct TrainingConfig: Sendable {
 
     public init() {}
 
-    /// Throws a `ConfigError` for the first impossible setting, or an `InitMethodError` for an
-    /// initialisation the model cannot take.
+    /// Throws a `TrainingSettingError` for the first impossible setting, or an `InitMethodError`
+    /// for an initialisation the model cannot take; neither names a front end's flag or key.
     public func validate() throws {
-        guard epochs > 0 else { throw ConfigError("--epochs", "must be at least 1, got \(epochs)") }
-        guard batchSize > 0 else { throw ConfigError("--batch-size", "must be at least 1, got \(batchSize)") }
-        guard learningRate >= 0, learningRate.isFinite else { throw ConfigError("--lr", "must be a non-negative number, got \(learningRate)") }
+        guard epochs > 0 else { throw TrainingSettingError(.epochs, "must be at least 1, got \(epochs)") }
+        guard batchSize > 0 else { throw TrainingSettingError(.batchSize, "must be at least 1, got \(batchSize)") }
+        guard learningRate >= 0, learningRate.isFinite else {
+            throw TrainingSettingError(.learningRate, "must be a non-negative number, got \(learningRate)")
+        }
         guard learningRate == LearningRateRange.clamp(learningRate) else {
-            throw ConfigError("--lr", "must be 0 or between \(LearningRateRange.smallest) and \(LearningRateRange.largest), got \(learningRate)")
+            throw TrainingSettingError(.learningRate, "must be 0 or between \(LearningRateRange.smallest) and \(LearningRateRange.largest), got \(learningRate)")
         }
-        guard momentum >= 0, momentum < 1 else { throw ConfigError("--momentum", "must be in [0, 1), got \(momentum)") }
+        guard momentum >= 0, momentum < 1 else { throw TrainingSettingError(.momentum, "must be in [0, 1), got \(momentum)") }
         guard momentum == 0 || optimizer == .sgd else {
-            throw ConfigError("--momentum", "applies only to --optimizer sgd (\(optimizer.rawValue) keeps its own moments), got --momentum \(momentum) with --optimizer \(optimizer.rawValue)")
+            throw TrainingSettingError(.momentum, """
+                applies only to \(setting: .optimizer) sgd (\(optimizer.rawValue) keeps its own moments), \
+                got \(setting: .momentum) \(momentum) with \(setting: .optimizer) \(optimizer.rawValue)
+                """)
         }
-        guard weightDecay >= 0 else { throw ConfigError("--weight-decay", "must be non-negative, got \(weightDecay)") }
+        guard weightDecay >= 0 else { throw TrainingSettingError(.weightDecay, "must be non-negative, got \(weightDecay)") }
         guard !nesterov || (optimizer == .sgd && momentum > 0) else {
-            throw ConfigError("--nesterov", "needs --optimizer sgd with a --momentum above 0")
+            throw TrainingSettingError(.nesterov, "needs \(setting: .optimizer) sgd with a \(setting: .momentum) above 0")
         }
-        guard (1...64).contains(threads) else { throw ConfigError("--threads", "must be between 1 and 64, got \(threads)") }
-        guard (0...16).contains(dataWorkers) else { throw ConfigError("--workers", "must be between 0 and 16, got \(dataWorkers)") }
+        guard (1...64).contains(threads) else { throw TrainingSettingError(.threads, "must be between 1 and 64, got \(threads)") }
+        guard (0...16).contains(dataWorkers) else { throw TrainingSettingError(.dataWorkers, "must be between 0 and 16, got \(dataWorkers)") }
         let widths = model.widths
         guard widths.count >= 2, widths.first == 784, widths.last == 10, widths.allSatisfy({ $0 > 0 }) else {
-            throw ConfigError("--layers", "must start with 784 (28×28 pixels) and end with 10 (classes), e.g. 784,512,256,10; got \(widths.map(String.init).joined(separator: ","))")
+            throw TrainingSettingError(.layers, "must start with 784 (28×28 pixels) and end with 10 (classes), e.g. 784,512,256,10; got \(widths.map(String.init).joined(separator: ","))")
         }
-        if let limit = trainLimit, limit < 1 { throw ConfigError("--train-limit", "must be at least 1, got \(limit)") }
-        if let limit = testLimit, limit < 1 { throw ConfigError("--test-limit", "must be at least 1, got \(limit)") }
+        if let limit = trainLimit, limit < 1 { throw TrainingSettingError(.trainLimit, "must be at least 1, got \(limit)") }
+        if let limit = testLimit, limit < 1 { throw TrainingSettingError(.testLimit, "must be at least 1, got \(limit)") }
         try checkMemory()
         if let initMethod {
             if let problem = initMethod.argumentProblem { throw InitMethodError.impossibleArguments(method: initMethod.name, problem: problem) }

@@ -17,22 +17,20 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The activation between --layers (only with --layers): relu (default), tanh, sigmoid or leaky-relu.", valueName: "name"))
     var activation: String?
 
-    /// The architecture the options name.
+    /// The architecture the options name; a `ConfigError` naming the flag at fault when they name none that works.
     func preset() throws -> ModelPreset {
         guard let layers else {
             if let activation {
                 throw ConfigError("--activation", "applies only with --layers (the presets softmax, mlp and mlp2 use ReLU); got --activation \(activation) without --layers")
             }
-            return try ModelPreset(name: model ?? "mlp")
+            return try ConfigError.namingFlags { try ModelPreset(name: model ?? "mlp") }
         }
         if let model {
             throw ConfigError("--model", "--model \(model) and --layers \(layers) both name the network; give only one of them")
         }
-        let widths = layers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else {
-            throw ConfigError("--layers", "expected comma-separated widths like 784,512,256,10, got '\(layers)'")
+        return try ConfigError.namingFlags {
+            try ModelPreset(layers: layers, activation: try Activation(name: activation ?? Activation.relu.rawValue))
         }
-        return .layers(widths.map { $0! }, try Activation(name: activation ?? Activation.relu.rawValue))
     }
 
     /// Whether the user named an architecture (any of --model, --layers, --activation).
@@ -100,19 +98,16 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Evaluate on the first N test images only.", valueName: "N"))
     var testLimit: Int?
 
-    /// The validated configuration the options describe; an init method that cannot work is
-    /// a `ConfigError` naming `--init` (the trainer's errors name no flags).
+    /// The validated configuration the options describe; a setting that cannot work is a
+    /// `ConfigError` naming its flag (Training's errors name settings, not flags).
     func makeConfig() throws -> TrainingConfig {
-        do {
-            return try makeConfigNamingNoInitFlag()
-        } catch let error as InitMethodError {
-            throw ConfigError("--init", error.description)
-        }
+        let model = try modelOptions.preset()
+        return try ConfigError.namingFlags { try makeConfig(model: model) }
     }
 
-    private func makeConfigNamingNoInitFlag() throws -> TrainingConfig {
+    private func makeConfig(model: ModelPreset) throws -> TrainingConfig {
         var config = TrainingConfig()
-        config.model = try modelOptions.preset()
+        config.model = model
         config.epochs = epochs
         config.batchSize = batchSize
         config.optimizer = try OptimizerKind(name: optimizer)

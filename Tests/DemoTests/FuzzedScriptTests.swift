@@ -26,7 +26,14 @@ import Dashboard
             ("settings batch=0", "t.tt:1: batch: '0' is not a whole number of images (1 or more)"),
             ("settings batch=2.5", "t.tt:1: batch: '2.5' is not a whole number"),
             ("settings seed=1e30", "t.tt:1: seed: '1e30' is not a whole number"),
-            ("settings lr=inf", "t.tt:1: --lr: must be a non-negative number, got inf"),
+            ("settings lr=inf", "t.tt:1: lr: must be a non-negative number, got inf"),
+            ("settings lr=1e300", "t.tt:1: lr: must be 0 or between 1e-12 and 1e+38, got 1e+300"),
+            ("settings momentum=0.9", "t.tt:1: momentum: applies only to optimizer sgd (adam keeps its own moments), got momentum 0.9 with optimizer adam"),
+            ("settings optimizer=lbfgs", "t.tt:1: optimizer: unknown optimizer 'lbfgs'"),
+            ("settings model=resnet", "t.tt:1: model: unknown model 'resnet'; choose one of: softmax, mlp, mlp2 (or layers)"),
+            ("settings init=magic", "t.tt:1: init: unknown init method 'magic'"),
+            ("settings init=dirac", "t.tt:1: init: dirac_ fills 3-, 4- or 5-D convolution weights"),
+            ("settings lr=fast", "t.tt:1: lr: 'fast' is not a number"),
             ("\nwait nans", "t.tt:2: expected `wait 500ms`"),
             ("wait 3601s", "t.tt:1: expected `wait 500ms`"),
             ("wait -1ms", "t.tt:1: expected `wait 500ms`"),
@@ -34,6 +41,7 @@ import Dashboard
         for (text, message) in cases {
             let error = #expect(throws: DemoScript.ParseError.self) { try DemoScript(text: text, file: "t.tt") }
             #expect(error?.description.hasPrefix(message) == true, "\(text): \(error?.description ?? "")")
+            #expect(error?.description.contains("--") == false, "a script's error names its keys, not flags: \(error?.description ?? "")")
         }
         let quoted = #expect(throws: DemoScript.ParseError.self) { try DemoScript(text: "key \u{1B}[2J", file: "t\u{7}.tt") }
         #expect(quoted?.description.hasPrefix("t\u{2407}.tt:1: expected `key NAME`") == true)

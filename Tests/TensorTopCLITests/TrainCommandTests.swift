@@ -94,6 +94,32 @@ import Testing
         }
     }
 
+    /// Training names settings; the command line spells each as its flag, in the message and
+    /// wherever the message mentions another setting (issue 11, debt 7).
+    @Test func settingErrorsNameTheirFlags() throws {
+        let cases: [([String], String)] = [
+            (["--nesterov"], "Error: --nesterov: needs --optimizer sgd with a --momentum above 0\n"),
+            (["--momentum", "0.5"], "Error: --momentum: applies only to --optimizer sgd (adam keeps its own moments), got --momentum 0.5 with --optimizer adam\n"),
+            (["--model", "resnet"], "Error: --model: unknown model 'resnet'; choose one of: softmax, mlp, mlp2 (or --layers)\n"),
+            (["--layers", "784,x,10"], "Error: --layers: expected comma-separated widths like 784,512,256,10, got '784,x,10'\n"),
+            (["--weight-decay", "-1"], "Error: --weight-decay: must be non-negative, got -1.0\n"),
+            (["--threads", "65"], "Error: --threads: must be between 1 and 64, got 65\n"),
+            (["--workers", "17"], "Error: --workers: must be between 0 and 16, got 17\n"),
+            (["--train-limit", "0"], "Error: --train-limit: must be at least 1, got 0\n"),
+            (["--test-limit", "0"], "Error: --test-limit: must be at least 1, got 0\n"),
+            (["--init", "dirac"], "Error: --init: dirac_ fills 3-, 4- or 5-D convolution weights"),
+        ]
+        for command in ["train", "dashboard"] {
+            for (arguments, message) in cases {
+                let result = try Binary.run([command] + arguments)
+                #expect(result.status == 64, "\(command) \(arguments): \(result.stderr)")
+                #expect(result.stderr.hasPrefix(message), "\(command) \(arguments): \(result.stderr)")
+            }
+        }
+        let eval = try Binary.run(["eval", "--weights", Binary.checkpointFixture("mlp_seed1.pth").path, "--layers", "784,x,10"])
+        #expect(eval.stderr.hasPrefix("Error: --layers: expected comma-separated widths like 784,512,256,10, got '784,x,10'\n"), "\(eval.stderr)")
+    }
+
     @Test func pytorchWeightsEvaluateAndWrongArchitecturesAreNamed() throws {
         let data = Self.dataFolder()
         let pth = Binary.checkpointFixture("mlp_seed1.pth").path

@@ -95,10 +95,10 @@ import Training
     func aModelThatCannotFitIsRefusedUpFront(width: Int) throws {
         var config = SyntheticData.config()
         config.model = .layers([784, width, 10], .relu)
-        let error = #expect(throws: ConfigError.self) { try config.validate() }
-        #expect(error?.option == "--layers")
-        #expect(error?.problem.contains("training this needs at least") == true)
-        #expect(error?.problem.contains("of memory") == true)
+        let error = #expect(throws: TrainingSettingError.self) { try config.validate() }
+        #expect(error?.setting == .layers)
+        #expect(error?.description.contains("training this needs at least") == true)
+        #expect(error?.description.hasSuffix("of memory; choose narrower layers") == true)
     }
 
     @Test func theMemoryEstimateCountsParametersStateAndABatch() {
@@ -120,7 +120,7 @@ import Training
     @Test func optionsThatWouldBeIgnoredAreRefused() throws {
         var config = SyntheticData.config()
         config.momentum = 0.9  // with the default Adam
-        #expect((#expect(throws: ConfigError.self) { try config.validate() })?.option == "--momentum")
+        #expect((#expect(throws: TrainingSettingError.self) { try config.validate() })?.setting == .momentum)
         config.optimizer = .sgd
         try config.validate()
     }

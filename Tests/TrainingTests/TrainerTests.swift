@@ -216,17 +216,19 @@ import Training
     @Test func impossibleSettingsNameTheOption() throws {
         var config = TrainingConfig()
         config.batchSize = 0
-        #expect(throws: ConfigError("--batch-size", "must be at least 1, got 0")) { try config.validate() }
+        #expect(throws: TrainingSettingError(.batchSize, "must be at least 1, got 0")) { try config.validate() }
         config = TrainingConfig()
         config.learningRate = -0.1
         #expect((try? config.validate()) == nil)
         config = TrainingConfig()
         config.model = .layers([784, 100, 9], .relu)
-        let error = #expect(throws: ConfigError.self) { try config.validate() }
-        #expect(error?.option == "--layers")
-        #expect(throws: ConfigError.self) { try ModelPreset(name: "resnet") }
-        #expect(throws: ConfigError.self) { try OptimizerKind(name: "lbfgs") }
-        #expect(throws: ConfigError.self) { try Activation(name: "gelu") }
+        let error = #expect(throws: TrainingSettingError.self) { try config.validate() }
+        #expect(error?.setting == .layers)
+        #expect((#expect(throws: TrainingSettingError.self) { try ModelPreset(name: "resnet") })?.setting == .model)
+        #expect((#expect(throws: TrainingSettingError.self) { try OptimizerKind(name: "lbfgs") })?.setting == .optimizer)
+        #expect((#expect(throws: TrainingSettingError.self) { try Activation(name: "gelu") })?.setting == .activation)
+        #expect((#expect(throws: TrainingSettingError.self) { try ModelPreset(layers: "784,x,10", activation: .relu) })?.setting == .layers)
+        #expect(try ModelPreset(layers: "784, 32,10", activation: .tanh) == .layers([784, 32, 10], .tanh))
         #expect(throws: InitMethodError.self) { try InitMethod(spelling: "magic") }
         #expect(throws: InitMethodError.notANumber(method: "normal", argument: "mean", text: "zero")) {
             try InitMethod(spelling: "normal:mean=zero")
@@ -235,7 +237,7 @@ import Training
             try InitMethod(spelling: "kaiming-uniform:mode=sideways")
         }
         #expect(try InitMethod(spelling: "normal:std=0.01").description == "normal_(mean=0.0, std=0.01)")
-        #expect(throws: ConfigError.self) { try TrainerController.start(config) }  // start validates first
+        #expect(throws: TrainingSettingError.self) { try TrainerController.start(config) }  // start validates first
     }
 }
 
