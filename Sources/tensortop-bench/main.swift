@@ -44,7 +44,8 @@ func runAllBenchmarks() {
     var overheads = Report("case", "samples/s", "note")
     TrainingBench.overheads(into: &overheads)
     TrainingBench.dashboardCost(into: &overheads)
+    RecordingBench.cost(into: &overheads)
     TrainingBench.trainMemory(into: &overheads)
-    print("Snapshot and dashboard cost, a busy neighbour, memory")
+    print("Snapshot, dashboard and recording cost, a busy neighbour, memory")
     print(overheads.render())
 }
