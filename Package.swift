@@ -60,6 +60,7 @@ let package = Package(
             name: "tensortop",
             dependencies: [
                 "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training", "Dashboard", "CursesTerminal", "App", "FileWriting",
+                "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),

@@ -51,9 +51,3 @@ public struct LossBatch: Sendable, Equatable, Codable {
         return points
     }
 }
-
-/// What is wrong with a record whose frame was whole (it decodes to something impossible).
-public struct RecordingProblem: Error, Equatable, Sendable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

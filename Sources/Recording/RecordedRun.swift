@@ -22,6 +22,9 @@ public struct RecordedRun: Sendable {
     public private(set) var limit: LimitNote?
     /// The end marker, once read: nothing more will come.
     public private(set) var end: RunEnd?
+    /// Whether any snapshot carries batch images, or per-parameter gradients.
+    public private(set) var hasBatchImages = false
+    public private(set) var hasGradients = false
 
     public init() {}
 
@@ -53,6 +56,8 @@ public struct RecordedRun: Sendable {
             }
             snapshots.append(snapshot)
             progress.append(played)
+            hasBatchImages = hasBatchImages || snapshot.batch != nil
+            hasGradients = hasGradients || snapshot.parameters.contains { $0.gradient != nil }
         case .losses(let batch):
             let points = try batch.points()
             // A batch overlapping what was read adds only its new points; a gap (points dropped

@@ -37,6 +37,7 @@ public final class Recorder: Sendable {
     private struct State {
         var file: RunFileWriter?
         var problem: String?
+        var bytesWritten = 0
         /// When a snapshot, and loss points, were last written (each at most once per `snapshotInterval`).
         var lastSnapshotTime = -Double.infinity
         var lastLossTime = -Double.infinity
@@ -66,7 +67,7 @@ public final class Recorder: Sendable {
         var file = try RunFileWriter(creating: url, overwrite: options.overwrite)
         let header = RunHeader(tensortopVersion: tensortopVersion, started: started, command: command, maxBytes: options.maxBytes)
         try file.append(try RunFormat.frame(.header(header)))
-        state = Mutex(State(file: file))
+        state = Mutex(State(file: file, bytesWritten: file.size))
     }
 
     /// Seconds on a monotonic clock (the default `now` of every method).
@@ -76,7 +77,7 @@ public final class Recorder: Sendable {
     public var problem: String? { state.withLock { $0.problem } }
 
     /// Bytes written so far.
-    public var bytesWritten: Int { state.withLock { $0.file?.size ?? 0 } }
+    public var bytesWritten: Int { state.withLock { $0.bytesWritten } }
 
     // MARK: Recording
 
@@ -193,6 +194,7 @@ public final class Recorder: Sendable {
         do {
             try file.append(try RunFormat.frame(record))
             state.file = file
+            state.bytesWritten = file.size
             return true
         } catch {
             state.problem = "\(error)"

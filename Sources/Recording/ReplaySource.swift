@@ -57,7 +57,7 @@ public final class ReplaySource: TelemetrySource {
                             clock: @escaping @Sendable () -> Double = Recorder.clock) throws {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw RecordingError(url.path, "cannot open the recording (\(String(cString: strerror(errno))))")
+            throw RecordingProblem("\(url.path): cannot open the recording (\(String(cString: strerror(errno))))")
         }
         var loader = RunLoader(file: url.path)
         let offset = Self.readNew(fd, from: 0, into: &loader)
@@ -79,9 +79,9 @@ public final class ReplaySource: TelemetrySource {
 
     private init(loader: RunLoader, name: String, followed: Int32?, readOffset: Int, playing: Bool,
                  clock: @escaping @Sendable () -> Double) throws {
-        func refuse(_ problem: String) -> RecordingError {
+        func refuse(_ problem: String) -> RecordingProblem {
             if let followed { close(followed) }
-            return RecordingError(name, problem)
+            return RecordingProblem("\(name): \(problem)")
         }
         guard loader.run.header != nil else {
             if let damage = loader.damage { throw refuse("not a replayable recording (\(damage))") }
@@ -119,9 +119,8 @@ public final class ReplaySource: TelemetrySource {
     public var capabilities: SourceCapabilities {
         state.withLock { state in
             var capabilities: SourceCapabilities = [.timeline, .speed]
-            let snapshots = state.run.snapshots
-            if snapshots.contains(where: { $0.batch != nil }) { capabilities.insert(.batchImages) }
-            if snapshots.contains(where: { $0.parameters.contains { $0.gradient != nil } }) { capabilities.insert(.gradients) }
+            if state.run.hasBatchImages { capabilities.insert(.batchImages) }
+            if state.run.hasGradients { capabilities.insert(.gradients) }
             if !state.following { capabilities.insert(.finished) }
             return capabilities
         }

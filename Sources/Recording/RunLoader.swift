@@ -36,14 +36,3 @@ public struct RunLoader: Sendable {
     /// Where reading stopped, if at damage.
     public var damage: RecordingDamage? { reader.damage }
 }
-
-/// A recording that cannot be replayed at all (not one, or nothing readable in it).
-public struct RecordingError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let path: String
-    public let problem: String
-    public init(_ path: String, _ problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-    public var description: String { "\(path): \(problem)" }
-}

@@ -8,16 +8,8 @@ import Training
 enum RecordingBench {
     /// Seconds of one epoch's training steps, polled every 50 ms (snapshots every 100 ms), and the
     /// recording's size when `url` is given.
-    static func epochSeconds(batch: Int, recordingTo url: URL?) -> (seconds: Double, bytes: Int)? {
-        var config = TrainingConfig()
-        config.epochs = 1
-        config.batchSize = batch
-        config.optimizer = .sgd
-        config.learningRate = 0.1
-        config.threads = 1
-        config.testLimit = 1000
-        config.snapshotInterval = 0.1
-        guard let controller = try? TrainerController.start(config) else { return nil }
+    static func epochSeconds(batch: Int, recordingTo url: URL?) -> (seconds: Double, bytes: Int, snapshot: TrainingSnapshot?)? {
+        guard let controller = try? TrainerController.start(TrainingBench.polledEpoch(batch: batch)) else { return nil }
         var recorder: Recorder?
         if let url {
             try? FileManager.default.removeItem(at: url)
@@ -37,7 +29,7 @@ enum RecordingBench {
         source.send(.stop)
         controller.join()
         (source as? RecordingSource)?.finish()
-        return (result!.seconds, recorder?.bytesWritten ?? 0)
+        return (result!.seconds, recorder?.bytesWritten ?? 0, controller.latestSnapshot())
     }
 
     static func cost(into report: inout Report) {
@@ -46,11 +38,13 @@ enum RecordingBench {
         defer { try? FileManager.default.removeItem(at: url) }
         var plain: [Double] = [], recorded: [Double] = []
         var bytes = 0
+        var snapshot: TrainingSnapshot?
         for _ in 0..<3 {
             if let run = epochSeconds(batch: batch, recordingTo: nil) { plain.append(run.seconds) }
             if let run = epochSeconds(batch: batch, recordingTo: url) {
                 recorded.append(run.seconds)
                 bytes = run.bytes
+                snapshot = run.snapshot
             }
         }
         guard let quiet = plain.min(), let recording = recorded.min() else { return }
@@ -59,5 +53,11 @@ enum RecordingBench {
         report.add("mlp batch \(batch), polled and recorded (--record)", fixed(60_000 / recording, 0),
                    fixed(steps / recording, 1) + " steps/s, " + fixed((1 - quiet / recording) * 100, 1)
                    + " % slower (target ≤ 1 %), \(fixed(Double(bytes) / 1024, 0)) KB an epoch")
+        if let snapshot, let frame = try? RunFormat.frame(.snapshot(snapshot)),
+           let json = try? TelemetryCoding.encoder().encode(RunRecord.snapshot(snapshot)) {
+            let seconds = Stopwatch.secondsPerCall(rounds: 3) { _ = try? RunFormat.frame(.snapshot(snapshot)) }
+            report.add("one snapshot recorded (JSON + deflate)", "", micros(seconds) + ", \(fixed(Double(json.count) / 1024, 0)) KB of JSON → "
+                       + "\(fixed(Double(frame.count) / 1024, 1)) KB")
+        }
     }
 }

@@ -5,6 +5,11 @@ import Tensors
 Allocator.keepLargeBlocks()
 if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     DataBench.measureLoadInThisProcess()
+} else if CommandLine.arguments.contains("--recording") {
+    // `make bench ARGS=--recording`: only the recording cost (the figure is also in the full run).
+    var report = Report("case", "samples/s", "note")
+    RecordingBench.cost(into: &report)
+    print(report.render())
 } else {
     runAllBenchmarks()
 }

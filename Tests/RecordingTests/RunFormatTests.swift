@@ -119,7 +119,7 @@ import Testing
         broken.segments.removeLast()
         let columns = RunLoader.load(try RunFormat.file([.header(Synthetic.header), .losses(broken)]), file: "e.ttrun")
         #expect(columns.damage?.problem.contains("columns differ in length") == true)
-        #expect(throws: RecordingError.self) { try ReplaySource(bytes: Array("hello".utf8), name: "f.txt") }
+        #expect(throws: RecordingProblem.self) { try ReplaySource(bytes: Array("hello".utf8), name: "f.txt") }
     }
 
     @Test func lossBatchesStoreStepDeltas() throws {
