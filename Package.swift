@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Recording", dependencies: ["Telemetry", "FileWriting", "CGzip"]),
         .target(name: "Dashboard", dependencies: ["Telemetry"]),
         .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw", "CTerminalGuard"]),
-        .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "FileWriting"]),
+        .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "NN", "FileWriting"]),
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(
             name: "Datasets",
@@ -81,6 +81,7 @@ let package = Package(
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "Telemetry"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),
         .testTarget(

@@ -4,10 +4,13 @@ import Foundation
 import Telemetry
 import Training
 
-/// The dashboard's loop without a terminal: trainer data in, reducer, effects, frames out.
+/// The dashboard's loop without a terminal: a source's data in, reducer, effects, frames out.
 /// The curses loop and the headless demo runner both drive it.
+///
+/// The state changes only in `reduce`: the app carries out effects and dispatches what came of
+/// them as actions. It knows nothing of what trains — any `TelemetrySource` will do.
 public final class DashboardApp {
-    public let controller: TrainerController
+    public let source: any TelemetrySource
     public let catalog: ThemeCatalog
     public private(set) var state: DashboardState
     public private(set) var theme: Theme
@@ -18,84 +21,83 @@ public final class DashboardApp {
     public var frameFolder = "frames"
     /// Where the checkpoint list looks (the trainer's checkpoint folder).
     public var checkpointFolder = "checkpoints"
-    /// Removed from paths in messages and lists (a scripted demo's temporary working folder).
-    public var hiddenPathPrefix: String? {
-        didSet { state.hiddenPathPrefix = hiddenPathPrefix }
-    }
-    /// Zero the timing figures (samples/s), so scripted frames are the same on every machine.
-    public var deterministic = false
-    /// Every command sent to the trainer, in order (scripted demos wait on them).
-    public private(set) var sentCommands: [TrainerCommand] = []
 
-    public init(controller: TrainerController, catalog: ThemeCatalog, initialTheme: String, size: (width: Int, height: Int), colorsAvailable: Bool) {
-        self.controller = controller
+    public init(source: any TelemetrySource, catalog: ThemeCatalog, initialTheme: String, size: (width: Int, height: Int), colorsAvailable: Bool) {
+        self.source = source
         self.catalog = catalog
         let loaded = catalog.load(initialTheme)
         theme = loaded.theme
         state = DashboardState(width: size.width, height: size.height, themeName: loaded.theme.name,
                                themeNames: colorsAvailable ? ThemeCatalog.builtInOrder : ["mono"], colorsAvailable: colorsAvailable)
-        state.message = loaded.warning
+        dispatch(.capabilities(source.capabilities))
+        if let warning = loaded.warning { dispatch(.message(warning)) }
     }
 
-    /// Folds in new losses, events and the newest snapshot.
+    /// Folds in the source's capabilities, new (or rewound) losses, events and the newest snapshot.
     public func poll() {
-        let (points, next) = controller.losses(from: lossCursor)
+        let capabilities = source.capabilities
+        if capabilities != state.capabilities { dispatch(.capabilities(capabilities)) }
+        let (points, next) = source.losses(from: lossCursor)
+        if next < lossCursor { dispatch(.lossesRewound(count: next)) }
         lossCursor = next
         if !points.isEmpty { dispatch(.losses(points)) }
-        for event in controller.takeEvents() { handle(event) }
+        for event in source.takeEvents() { handle(event) }
         refreshSnapshot()
     }
 
     /// Takes the newest snapshot if it is new.
     public func refreshSnapshot() {
-        if var snapshot = controller.latestSnapshot(), snapshot.sequence != lastSequence {
+        if let snapshot = source.latestSnapshot(), snapshot.sequence != lastSequence {
             lastSequence = snapshot.sequence
-            if deterministic {
-                snapshot.samplesPerSecond = 0
-                snapshot.seconds = 0
-            }
             dispatch(.snapshot(snapshot))
         }
     }
 
-    /// Folds in one trainer event (with any hidden path prefix removed from its text).
-    public func handle(_ event: TrainerEvent) {
-        guard let prefix = hiddenPathPrefix else {
-            dispatch(.event(event))
-            return
-        }
-        func clean(_ text: String) -> String { text.replacingOccurrences(of: prefix, with: "") }
-        switch event {
-        case .applied(let id, let text): dispatch(.event(.applied(id, clean(text))))
-        case .refused(let id, let text): dispatch(.event(.refused(id, clean(text))))
-        case .saved(let path): dispatch(.event(.saved(path: clean(path))))
-        default: dispatch(.event(event))
-        }
-    }
+    /// Folds in one event from the source.
+    public func handle(_ event: TrainerEvent) { dispatch(.event(event)) }
 
     /// Switches to a theme by name or path (a warning, if any, goes to the status line).
-    public func setTheme(_ name: String) {
+    public func setTheme(_ name: String) { dispatch(themeChange(name)) }
+
+    /// Loads a theme for the screen; the action that tells the state.
+    private func themeChange(_ name: String) -> Action {
         let loaded = catalog.load(name)
         theme = loaded.theme
-        state.themeName = loaded.theme.name
-        if let warning = loaded.warning { state.message = warning }
+        return .themeChanged(name: loaded.theme.name, warning: loaded.warning)
     }
 
     /// Shows pressed keys in an overlay (for recordings).
-    public func showKeys(_ on: Bool) { state.showKeys = on }
+    public func showKeys(_ on: Bool) { dispatch(.showKeys(on)) }
 
-    /// Runs the reducer and carries out its effects.
-    public func dispatch(_ action: Action) {
-        for effect in reduce(&state, action) {
-            switch effect {
-            case .send(let command):
-                sentCommands.append(command)
-                controller.send(command)
-            case .quit: quitting = true
-            case .changeTheme(let name): setTheme(name)
-            case .listCheckpoints: dispatch(.checkpoints(checkpointFiles()))
-            case .writeFrame: state.message = writeFrame()
-            }
+    /// Runs the reducer, carries out its effects and folds in what came of them; returns the
+    /// commands sent to the source, in order.
+    @discardableResult
+    public func dispatch(_ action: Action) -> [TrainerCommand] {
+        var sent: [TrainerCommand] = []
+        var pending = [action]
+        while !pending.isEmpty {
+            let next = pending.removeFirst()
+            for effect in reduce(&state, next) { pending += perform(effect, sent: &sent) }
+        }
+        return sent
+    }
+
+    /// Carries out one effect; returns the actions that report its outcome.
+    private func perform(_ effect: Effect, sent: inout [TrainerCommand]) -> [Action] {
+        switch effect {
+        case .send(let command):
+            sent.append(command)
+            source.send(command)
+            return []
+        case .quit:
+            quitting = true
+            return []
+        case .changeTheme(let name):
+            return [themeChange(name)]
+        case .listCheckpoints:
+            return [.checkpoints(checkpointFiles())]
+        case .writeFrame:
+            return [.message(writeFrame())]
         }
     }
 

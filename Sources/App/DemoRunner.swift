@@ -80,11 +80,10 @@ public final class DemoRunner {
             controller.send(.stop)
             controller.join()
         }
-        let app = DashboardApp(controller: controller, catalog: options.catalog, initialTheme: options.theme,
+        let source = ScriptedSource(controller, hiddenPathPrefix: work.path + "/")
+        let app = DashboardApp(source: source, catalog: options.catalog, initialTheme: options.theme,
                                size: (options.width, options.height), colorsAvailable: true)
-        app.deterministic = true
         app.checkpointFolder = config.checkpointFolder
-        app.hiddenPathPrefix = work.path + "/"
         app.frameFolder = options.framesFolder?.path ?? work.appendingPathComponent("frames").path
         app.showKeys(options.showKeys)
         var cast = options.castFile.map { _ in
@@ -151,20 +150,21 @@ public final class DemoRunner {
         if let castFile = options.castFile { try AtomicFile.prepareDestination(castFile) }
     }
 
+    /// How long a demo waits for the trainer to answer.
+    static let answerTimeout = 120.0
+
     /// Presses a key; waits until every command it sent has been carried out.
     private func press(_ key: Key, _ app: DashboardApp) throws {
-        let before = app.sentCommands.count
-        app.dispatch(.key(key))
-        let sent = app.sentCommands.dropFirst(before)
+        let sent = app.dispatch(.key(key))
         if sent.contains(where: { if case .step = $0 { true } else { false } }) {
-            try waitForEvent(app) { if case .reachedStep = $0 { true } else { false } }
+            try waitForEvent(app, describing: "the step to finish") { if case .reachedStep = $0 { true } else { false } }
         }
         try sync(app)
     }
 
     private func advance(_ app: DashboardApp, command: TrainerCommand) throws {
-        app.controller.send(command)
-        try waitForEvent(app) { event in
+        app.source.send(command)
+        try waitForEvent(app, describing: "\(command) to finish") { event in
             if case .reachedStep = event { return true }
             if case .refused = event { return true }
             return false
@@ -174,22 +174,23 @@ public final class DemoRunner {
 
     /// Waits until every earlier command is applied and a snapshot showing them is in.
     private func sync(_ app: DashboardApp) throws {
-        let id = app.controller.send(.requestSnapshot)
-        try waitForEvent(app) { if case .applied(id, _) = $0 { true } else { false } }
+        try app.source.sendAndWait(.requestSnapshot, timeout: Self.answerTimeout, observe: { try fold($0, into: app) })
         app.refreshSnapshot()
         app.poll()
     }
 
-    /// Folds events into the app until one satisfies `done`; fails after 120 s or if training failed.
-    private func waitForEvent(_ app: DashboardApp, _ done: (TrainerEvent) -> Bool) throws {
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            for event in app.controller.waitForEvents(timeout: 0.5) {
-                app.handle(event)
-                if case .failed(let message) = event { throw Failure(description: message) }
-                if done(event) { return }
-            }
+    /// Folds events into the app until one satisfies `done`; fails on a timeout or if training failed.
+    private func waitForEvent(_ app: DashboardApp, describing what: String, _ done: (TrainerEvent) -> Bool) throws {
+        do {
+            try app.source.waitForEvent(timeout: Self.answerTimeout, describing: what, observe: { try fold($0, into: app) }, until: done)
+        } catch let timeout as SourceTimeout {
+            throw Failure(description: "the trainer did not answer: \(timeout)")
         }
-        throw Failure(description: "the trainer did not answer within 120 s")
+    }
+
+    /// Hands an event to the app; a training failure ends the demo.
+    private func fold(_ event: TrainerEvent, into app: DashboardApp) throws {
+        app.handle(event)
+        if case .failed(let message) = event { throw Failure(description: message) }
     }
 }

@@ -1,5 +1,6 @@
 import Dashboard
 import Foundation
+import NN
 import Telemetry
 import Training
 
@@ -37,7 +38,9 @@ public struct DemoSettings: Sendable, Equatable {
             guard let batch = Int(v), batch > 0 else { throw ConfigError("batch", "'\(v)' is not a whole number of images (1 or more)") }
             config.batchSize = batch
         }
-        if let v = values["init"] { config.initMethod = try InitChoice.parse(v) }
+        if let v = values["init"] {
+            do { config.initMethod = try InitMethod(spelling: v) } catch { throw ConfigError("init", error.description) }
+        }
         if let v = values["seed"] {
             guard let seed = UInt64(v) else { throw ConfigError("seed", "'\(v)' is not a whole number from 0 to \(UInt64.max)") }
             config.seed = seed

@@ -58,6 +58,11 @@ public class Adam: Optimizer {
          ("amsgrad", amsgrad ? "True" : "False")]
     }
 
+    public var tunables: [Hyperparameter] {
+        [tunable("lr", .nonNegative, \.lr), tunable("beta1", .unitInterval, \.betas.0), tunable("beta2", .unitInterval, \.betas.1),
+         tunable("eps", .nonNegative, \.eps), tunable("weight_decay", .nonNegative, \.weightDecay)]
+    }
+
     public func step() {
         let (lr, beta1, beta2, eps, decay, amsgrad, decoupled) = (lr, betas.0, betas.1, eps, weightDecay, amsgrad, decoupledWeightDecay)
         for (i, p) in parameters.enumerated() {

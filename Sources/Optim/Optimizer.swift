@@ -3,14 +3,13 @@ import Tensors
 /// Updates parameters from their gradients, PyTorch's `torch.optim.Optimizer`.
 ///
 /// The learning rate and every other hyperparameter are plain properties, readable and
-/// writable between steps (the dashboard changes them live).
-public protocol Optimizer: AnyObject {
+/// writable between steps, and by name through `TunableHyperparameters` (the dashboard
+/// changes them live without knowing the optimizer's type).
+public protocol Optimizer: TunableHyperparameters {
     /// The tensors this optimizer updates, in order.
     var parameters: [Tensor] { get }
     /// The learning rate used by the next `step()`.
     var lr: Float { get set }
-    /// PyTorch's class name, e.g. `Adam`.
-    var name: String { get }
     /// The hyperparameters as `name=value` pairs, for display and journals.
     var hyperparameters: [(name: String, value: String)] { get }
     /// Applies one update using each parameter's current `grad` (parameters without one are skipped).

@@ -49,6 +49,12 @@ public final class RMSprop: Optimizer {
          ("centered", centered ? "True" : "False")]
     }
 
+    public var tunables: [Hyperparameter] {
+        [tunable("lr", .nonNegative, \.lr), tunable("alpha", .unitInterval, \.alpha), tunable("eps", .nonNegative, \.eps),
+         tunable("weight_decay", .nonNegative, \.weightDecay), tunable("momentum", .unitInterval, \.momentum),
+         tunable("centered", \.centered)]
+    }
+
     public func step() {
         let (lr, alpha, eps, decay, mu, centered) = (lr, alpha, eps, weightDecay, momentum, centered)
         for (i, p) in parameters.enumerated() {

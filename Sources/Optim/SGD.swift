@@ -40,6 +40,17 @@ public final class SGD: Optimizer {
          ("nesterov", nesterov ? "True" : "False")]
     }
 
+    public var tunables: [Hyperparameter] {
+        [tunable("lr", .nonNegative, \.lr),
+         tunable("momentum", .unitInterval, \.momentum) { [self] in
+             $0 == 0 && nesterov ? "Nesterov momentum is on and needs a momentum above 0" : nil
+         },
+         tunable("nesterov", \.nesterov) { [self] in
+             $0 != 0 && !(momentum > 0 && dampening == 0) ? "Nesterov momentum needs a momentum above 0 and no dampening" : nil
+         },
+         tunable("weight_decay", .nonNegative, \.weightDecay)]
+    }
+
     public func step() {
         let (lr, mu, tau, decay, nesterov) = (lr, momentum, dampening, weightDecay, nesterov)
         for (i, p) in parameters.enumerated() {

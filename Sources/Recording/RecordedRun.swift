@@ -66,8 +66,8 @@ public struct RecordedRun: Sendable {
             losses += points[overlap...]
         case .event(let event):
             events.append(Placed(position: snapshots.count, value: event))
-        case .command(let command):
-            commands.append(Placed(position: snapshots.count, value: command))
+        case .command(let id, let command):
+            commands.append(Placed(position: snapshots.count, value: RecordedCommand(id: id, command: command)))
         case .limit(let note):
             limit = note
         case .end(let end):

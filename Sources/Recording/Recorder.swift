@@ -9,7 +9,12 @@ import Telemetry
 /// `snapshotInterval` (the newest one offered waits for its turn, and `finish` writes the last).
 /// Past `maxBytes`, snapshots are dropped (a `limit` record says where) while losses and events
 /// go on up to `hardLimitBytes`. A write error stops the recording, never the caller: `problem`
-/// says what happened. Thread-safe; the work happens on the calling thread.
+/// says what happened.
+///
+/// Thread-safe, and cheap for the caller: the methods only decide what is due and queue it. The
+/// encoding (a snapshot's JSON and deflate take tens of milliseconds) and the writing happen on
+/// the recorder's own thread, at the lowest scheduling priority, so that neither a dashboard's
+/// frame nor the training steps wait for them. `finish` waits until everything is written.
 public final class Recorder: Sendable {
     /// How often and how much to record.
     public struct Options: Sendable {
@@ -34,173 +39,182 @@ public final class Recorder: Sendable {
         }
     }
 
-    private struct State {
-        var file: RunFileWriter?
-        var problem: String?
-        var bytesWritten = 0
-        /// When a snapshot, and loss points, were last written (each at most once per `snapshotInterval`).
-        var lastSnapshotTime = -Double.infinity
-        var lastLossTime = -Double.infinity
+    /// What the callers decided is due, in order, for the writer thread.
+    private struct Inbox: Sendable {
+        var queue: [RecorderWriter.Item] = []
+        var finishing = false
         var lastSequence: Int?
         var pendingSnapshot: TrainingSnapshot?
         var pendingLosses: [LossPoint] = []
         /// The history index of `pendingLosses.first` (or of the next point when empty).
         var nextLossIndex = 0
-        var snapshots = 0, lossPoints = 0, events = 0
-        var droppedSnapshots = 0, droppedLossPoints = 0, droppedEvents = 0
-        var limitNoted = false
+        /// When a snapshot, and loss points, were last queued (each at most once per `snapshotInterval`).
+        var lastSnapshotTime = -Double.infinity
+        var lastLossTime = -Double.infinity
+    }
+
+    /// The queue between the callers and the writer thread (which holds it, not the recorder,
+    /// so that a recorder dropped without `finish` still finishes).
+    private final class Mailbox: Sendable {
+        let inbox = Mutex(Inbox())
+        /// Wakes the writer thread.
+        let work = DispatchSemaphore(value: 0)
+        /// Signalled by the writer thread once it has written the end and closed the file.
+        let finished = DispatchSemaphore(value: 0)
     }
 
     public let path: String
     public let options: Options
-    private let started: Double
-    private let startedClock: Double
-    private let state: Mutex<State>
+    private let mailbox = Mailbox()
+    private let writer: RecorderWriter
 
-    /// Creates the recording at `url` and writes its header; throws if it cannot (an existing
-    /// file is refused unless `options.overwrite`).
+    /// Creates the recording at `url`, writes its header and starts the writer thread; throws if
+    /// it cannot (an existing file is refused unless `options.overwrite`).
     public init(creating url: URL, tensortopVersion: String, command: String, options: Options = Options()) throws {
         path = url.path
         self.options = options
-        started = Date().timeIntervalSince1970
-        startedClock = Self.clock()
         var file = try RunFileWriter(creating: url, overwrite: options.overwrite)
-        let header = RunHeader(tensortopVersion: tensortopVersion, started: started, command: command, maxBytes: options.maxBytes)
+        let header = RunHeader(tensortopVersion: tensortopVersion, started: Date().timeIntervalSince1970,
+                               command: command, maxBytes: options.maxBytes)
         try file.append(try RunFormat.frame(.header(header)))
-        state = Mutex(State(file: file, bytesWritten: file.size))
+        writer = RecorderWriter(file: file, options: options, started: Self.clock())
+        let (writer, mailbox) = (writer, mailbox)
+        let thread = Thread {
+            RecorderWriter.lowerPriority()
+            while true {
+                mailbox.work.wait()
+                let (items, last) = mailbox.inbox.withLock { box in
+                    defer { box.queue.removeAll() }
+                    return (box.queue, box.finishing)
+                }
+                writer.write(items)
+                if last {
+                    writer.close()
+                    mailbox.finished.signal()
+                    return
+                }
+            }
+        }
+        thread.name = "tt-recorder"
+        thread.start()
     }
 
     /// Seconds on a monotonic clock (the default `now` of every method).
     public static func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// The first write error, if recording stopped because of one.
-    public var problem: String? { state.withLock { $0.problem } }
+    public var problem: String? { writer.problem }
 
     /// Bytes written so far.
-    public var bytesWritten: Int { state.withLock { $0.bytesWritten } }
+    public var bytesWritten: Int { writer.bytesWritten }
 
     // MARK: Recording
 
-    /// Offers the source's newest snapshot: written now if the interval has passed since the
-    /// last one, else kept until it has (a newer offer replaces it). Snapshots are told apart
-    /// by their `sequence`.
+    /// Offers the source's newest snapshot: queued now if the interval has passed since the last
+    /// one, else kept until it has (a newer offer replaces it). Snapshots are told apart by `sequence`.
     public func offer(_ snapshot: TrainingSnapshot, now: Double = Recorder.clock()) {
-        state.withLock { state in
-            if state.lastSequence != snapshot.sequence {
-                state.lastSequence = snapshot.sequence
-                state.pendingSnapshot = snapshot
+        enqueue { box in
+            if box.lastSequence != snapshot.sequence {
+                box.lastSequence = snapshot.sequence
+                box.pendingSnapshot = snapshot
             }
-            writeDue(&state, now: now)
+            queueDue(&box, now: now)
         }
     }
 
     /// Loss points of the source's history from index `first` on (each is written once).
     public func record(losses points: [LossPoint], first: Int, now: Double = Recorder.clock()) {
-        state.withLock { state in
-            if first > state.nextLossIndex + state.pendingLosses.count {
-                // A gap (the source lost points): write what waits, continue at `first`.
-                writeLosses(&state)
-                state.nextLossIndex = first
+        enqueue { box in
+            if first > box.nextLossIndex + box.pendingLosses.count {
+                // A gap (the source lost points): queue what waits, continue at `first`.
+                queueLosses(&box)
+                box.nextLossIndex = first
             }
-            let expected = state.nextLossIndex + state.pendingLosses.count
-            state.pendingLosses += points[Swift.min(Swift.max(expected - first, 0), points.count)...]
-            writeDue(&state, now: now, snapshot: false)
+            let expected = box.nextLossIndex + box.pendingLosses.count
+            box.pendingLosses += points[Swift.min(Swift.max(expected - first, 0), points.count)...]
+            queueDue(&box, now: now, snapshot: false)
         }
     }
 
-    /// Writes the waiting losses and snapshot if their interval has passed (call it on every poll).
+    /// Queues the waiting losses and snapshot if their interval has passed (call it on every poll).
     public func flush(now: Double = Recorder.clock()) {
-        state.withLock { writeDue(&$0, now: now) }
+        enqueue { queueDue(&$0, now: now) }
     }
 
     /// An event the source reported.
     public func record(_ event: TrainerEvent) {
-        state.withLock { state in
-            writeLosses(&state)
-            if write(.event(event), &state, limit: options.hardLimitBytes) { state.events += 1 } else { state.droppedEvents += 1 }
+        enqueue { box in
+            queueLosses(&box)
+            box.queue.append(.record(.event(event)))
         }
     }
 
     /// A command sent to the source, with the id it was given.
     public func record(command: TrainerCommand, id: CommandID) {
-        state.withLock { state in
-            writeLosses(&state)
-            if write(.command(RecordedCommand(id: id, command: command)), &state, limit: options.hardLimitBytes) {
-                state.events += 1
-            } else {
-                state.droppedEvents += 1
-            }
+        enqueue { box in
+            queueLosses(&box)
+            box.queue.append(.record(.command(id: id, command: command)))
         }
     }
 
-    /// Writes what is still waiting, the end marker, and closes the file. Later calls do nothing.
+    /// Returns once everything queued so far is in the file (what a reader of it sees then).
+    public func waitUntilWritten() {
+        let reached = DispatchSemaphore(value: 0)
+        enqueue { $0.queue.append(.barrier(reached)) }
+        if mailbox.inbox.withLock({ $0.finishing }) { return }
+        reached.wait()
+    }
+
+    /// Writes what is still waiting (the newest snapshot too), the end marker, and closes the
+    /// file; returns once that is done. Later calls do nothing.
     public func finish() {
-        state.withLock { state in
-            guard let file = state.file else { return }
-            writeLosses(&state)
-            if let snapshot = state.pendingSnapshot { writeSnapshot(snapshot, &state, limit: options.hardLimitBytes) }
-            let end = RunEnd(seconds: Self.clock() - startedClock, snapshots: state.snapshots, lossPoints: state.lossPoints,
-                             events: state.events, droppedSnapshots: state.droppedSnapshots,
-                             droppedLossPoints: state.droppedLossPoints, droppedEvents: state.droppedEvents)
-            _ = write(.end(end), &state, limit: nil)
-            file.close()
-            state.file = nil
+        let first = mailbox.inbox.withLock { box -> Bool in
+            guard !box.finishing else { return false }
+            queueLosses(&box)
+            if let snapshot = box.pendingSnapshot { box.queue.append(.lastSnapshot(snapshot)) }
+            box.pendingSnapshot = nil
+            box.finishing = true
+            return true
         }
+        guard first else { return }
+        mailbox.work.signal()
+        mailbox.finished.wait()
     }
 
     deinit { finish() }
 
-    // MARK: Writing (with the lock held)
+    // MARK: Queueing (with the inbox locked)
 
-    /// Writes the waiting snapshot (with the losses before it), or the waiting losses alone, when
+    /// Runs `change` on the inbox and wakes the writer if it queued anything.
+    private func enqueue(_ change: (inout Inbox) -> Void) {
+        let queued = mailbox.inbox.withLock { box -> Bool in
+            guard !box.finishing else { return false }
+            let before = box.queue.count
+            change(&box)
+            return box.queue.count > before
+        }
+        if queued { mailbox.work.signal() }
+    }
+
+    /// Queues the waiting snapshot (with the losses before it), or the waiting losses alone, when
     /// its interval has passed (losses alone when not `due`: a newer snapshot is about to be offered).
-    private func writeDue(_ state: inout State, now: Double, snapshot due: Bool = true) {
-        if due, let snapshot = state.pendingSnapshot, now - state.lastSnapshotTime >= options.snapshotInterval {
-            writeLosses(&state)
-            writeSnapshot(snapshot, &state, limit: options.maxBytes)
-            state.lastSnapshotTime = now
-            state.lastLossTime = now
-        } else if !state.pendingLosses.isEmpty, now - state.lastLossTime >= options.snapshotInterval {
-            writeLosses(&state)
-            state.lastLossTime = now
+    private func queueDue(_ box: inout Inbox, now: Double, snapshot due: Bool = true) {
+        if due, let snapshot = box.pendingSnapshot, now - box.lastSnapshotTime >= options.snapshotInterval {
+            queueLosses(&box)
+            box.queue.append(.snapshot(snapshot))
+            box.pendingSnapshot = nil
+            box.lastSnapshotTime = now
+            box.lastLossTime = now
+        } else if !box.pendingLosses.isEmpty, now - box.lastLossTime >= options.snapshotInterval {
+            queueLosses(&box)
+            box.lastLossTime = now
         }
     }
 
-    private func writeLosses(_ state: inout State) {
-        guard !state.pendingLosses.isEmpty else { return }
-        let count = state.pendingLosses.count
-        if write(.losses(LossBatch(first: state.nextLossIndex, points: state.pendingLosses)), &state, limit: options.hardLimitBytes) {
-            state.lossPoints += count
-        } else {
-            state.droppedLossPoints += count
-        }
-        state.nextLossIndex += count
-        state.pendingLosses.removeAll(keepingCapacity: true)
-    }
-
-    private func writeSnapshot(_ snapshot: TrainingSnapshot, _ state: inout State, limit: Int?) {
-        state.pendingSnapshot = nil
-        if let cap = options.maxBytes, !state.limitNoted, (state.file?.size ?? 0) >= cap {
-            state.limitNoted = true
-            _ = write(.limit(LimitNote(maxBytes: cap, snapshotsKept: state.snapshots)), &state, limit: options.hardLimitBytes)
-        }
-        if write(.snapshot(snapshot), &state, limit: limit) { state.snapshots += 1 } else { state.droppedSnapshots += 1 }
-    }
-
-    /// Appends one record unless the file is closed or already `limit` bytes long; returns whether it was written.
-    private func write(_ record: RunRecord, _ state: inout State, limit: Int?) -> Bool {
-        guard var file = state.file else { return false }
-        if let limit, file.size >= limit { return false }
-        do {
-            try file.append(try RunFormat.frame(record))
-            state.file = file
-            state.bytesWritten = file.size
-            return true
-        } catch {
-            state.problem = "\(error)"
-            file.close()
-            state.file = nil
-            return false
-        }
+    private func queueLosses(_ box: inout Inbox) {
+        guard !box.pendingLosses.isEmpty else { return }
+        box.queue.append(.losses(LossBatch(first: box.nextLossIndex, points: box.pendingLosses)))
+        box.nextLossIndex += box.pendingLosses.count
+        box.pendingLosses.removeAll(keepingCapacity: true)
     }
 }

@@ -14,11 +14,19 @@ public enum RunRecord: Sendable, Equatable, Codable {
     /// An event the source reported.
     case event(TrainerEvent)
     /// A command sent to the source, with the id its acknowledgement carries.
-    case command(RecordedCommand)
+    case command(id: CommandID, command: TrainerCommand)
     /// The size cap was reached here: later snapshots are dropped (losses and events go on).
     case limit(LimitNote)
     /// The recorder finished cleanly; nothing follows.
     case end(RunEnd)
+
+    // JSON names of the unlabelled values (docs/TELEMETRY.md, "Records").
+    enum HeaderCodingKeys: String, CodingKey { case _0 = "run" }
+    enum SnapshotCodingKeys: String, CodingKey { case _0 = "snapshot" }
+    enum LossesCodingKeys: String, CodingKey { case _0 = "points" }
+    enum EventCodingKeys: String, CodingKey { case _0 = "event" }
+    enum LimitCodingKeys: String, CodingKey { case _0 = "note" }
+    enum EndCodingKeys: String, CodingKey { case _0 = "summary" }
 }
 
 /// The first record of a recording.
@@ -44,7 +52,7 @@ public struct RunHeader: Sendable, Equatable, Codable {
     }
 }
 
-/// A command sent to the source (an intervention), as recorded.
+/// A command sent to the source (an intervention), as a recording read back holds it.
 public struct RecordedCommand: Sendable, Equatable, Codable {
     /// The id the source gave it; its `applied` / `refused` event carries the same id.
     public var id: CommandID

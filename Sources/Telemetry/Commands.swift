@@ -62,6 +62,13 @@ public enum TrainerCommand: Sendable, Equatable, Codable {
     case requestSnapshot
     /// Finish the current step and end the run.
     case stop
+
+    // The JSON names of unlabelled values (docs/TELEMETRY.md).
+    enum StepCodingKeys: String, CodingKey { case _0 = "count" }
+    enum AdvanceCodingKeys: String, CodingKey { case _0 = "count" }
+    enum SetLearningRateCodingKeys: String, CodingKey { case _0 = "value" }
+    enum ScaleLearningRateCodingKeys: String, CodingKey { case _0 = "factor" }
+    enum SeekCodingKeys: String, CodingKey { case _0 = "move" }
 }
 
 /// What the trainer reports: command acknowledgements and run milestones.
@@ -78,6 +85,14 @@ public enum TrainerEvent: Sendable, Equatable, Codable {
     case failed(String)
     /// Something looks wrong but training goes on (e.g. a loss far above its starting value for many steps).
     case warning(String)
+
+    // The JSON names of unlabelled values (docs/TELEMETRY.md).
+    enum AppliedCodingKeys: String, CodingKey { case _0 = "id", _1 = "text" }
+    enum RefusedCodingKeys: String, CodingKey { case _0 = "id", _1 = "reason" }
+    enum EpochFinishedCodingKeys: String, CodingKey { case _0 = "result" }
+    enum ReachedStepCodingKeys: String, CodingKey { case _0 = "step" }
+    enum FailedCodingKeys: String, CodingKey { case _0 = "message" }
+    enum WarningCodingKeys: String, CodingKey { case _0 = "text" }
 }
 
 /// Where to move on a timeline of snapshots.
@@ -88,4 +103,8 @@ public enum TimelineMove: Sendable, Equatable, Codable {
     case last
     /// To the snapshot at this index.
     case to(Int)
+
+    // The JSON names of unlabelled values (docs/TELEMETRY.md).
+    enum ByCodingKeys: String, CodingKey { case _0 = "offset" }
+    enum ToCodingKeys: String, CodingKey { case _0 = "index" }
 }

@@ -64,8 +64,11 @@ public protocol TelemetrySource: AnyObject, Sendable {
     var capabilities: SourceCapabilities { get }
     /// The newest snapshot, if any.
     func latestSnapshot() -> TrainingSnapshot?
-    /// Loss points from `cursor` on, and the cursor to pass next time. `next` smaller than the
-    /// cursor passed means the history was rewound (a replay moved back): drop points from `next` on.
+    /// Loss points from `cursor` on, and the cursor to pass next time.
+    ///
+    /// The history only grows, except when a replay moves back: then it is a shorter prefix of
+    /// what it was, and a `cursor` beyond its end gets no points and `next` = the new length,
+    /// smaller than `cursor`: the reader drops its points from `next` on.
     func losses(from cursor: Int) -> (points: [LossPoint], next: Int)
     /// The events since the last call.
     func takeEvents() -> [TrainerEvent]

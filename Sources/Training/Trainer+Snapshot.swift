@@ -36,16 +36,16 @@ extension Trainer {
             noGrad { SnapshotBuilder.preview(images: last.images, labels: last.labels, logits: last.logits, count: config.previewCount) }
         }
         let snapshot = TrainingSnapshot(
-            sequence: snapshotSequence, state: state, step: step,
+            sequence: snapshotSequence, state: control.state, step: step,
             epoch: Swift.min(epochsDone + (stepInEpoch > 0 ? 1 : 0), config.epochs), totalEpochs: config.epochs,
             stepInEpoch: stepInEpoch, stepsPerEpoch: loader.count, samplesPerSecond: throughput.samplesPerSecond,
             learningRate: lr, optimizerDescription: optimizer.name + "(" + optimizer.hyperparameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")",
             optimizerName: optimizer.name, modelDescription: config.model.description, batchSize: config.batchSize,
-            initDescription: (config.initMethod.flatMap { try? InitMethod(choice: $0) } ?? .pytorchDefault).choice.description,
+            initDescription: (config.initMethod ?? .pytorchDefault).choice.description,
             classNames: FashionMNIST.classes, imageShape: imageShape, epochResults: epochResults, parameters: parameterSnapshots, batch: preview,
             journal: journal, initChoices: InitMethod.allWithDefaults.map(\.choice),
             lossCount: controller.losses(from: Int.max).next, seconds: Clock.now() - started,
-            speedLimit: speedLimit)
+            speedLimit: control.speedLimit)
         controller.publish(snapshot)
     }
 }

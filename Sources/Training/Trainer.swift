@@ -30,12 +30,8 @@ final class Trainer {
     var epochBatches: DataLoader<Subset<FashionMNIST>>.Iterator?
     let initGenerator: Generator
 
-    var state: RunState = .loading
-    /// Steps still to run before pausing (set by a `step` command).
-    var stepsToRun: Int?
-    /// Steps an `advance` command still owes, and the state to return to afterwards.
-    var advanceBudget = 0
-    var stateAfterAdvance: RunState = .paused
+    /// Where the run is and the stepping it owes; `loop` does what it says.
+    var control: RunControl
     var step = 0
     /// Completed epochs in the current segment.
     var epochsDone = 0
@@ -56,10 +52,6 @@ final class Trainer {
     var throughput = Throughput()
     /// Watches for a loss that stays far above its start (a learning rate far too high).
     var lossWatch = LossWatch()
-    /// Steps per second at most (`setSpeed`), nil for as fast as possible.
-    var speedLimit: Double?
-    /// When the last paced step began (for `speedLimit`).
-    var lastPacedStep = -Double.infinity
     /// The last trained batch, kept for the preview until the next snapshot.
     var lastBatch: (images: Tensor, labels: Tensor, logits: Tensor)?
 
@@ -69,7 +61,7 @@ final class Trainer {
         do {
             let trainer = try Trainer(config: config, controller: controller)
             trainer.loop()
-            return "the training run has ended (\(trainer.state))"
+            return "the training run has ended (\(trainer.control.state))"
         } catch {
             let message = "\(error)"
             controller.publish(TrainingSnapshot(state: .failed(message)))
@@ -81,6 +73,7 @@ final class Trainer {
     init(config: TrainingConfig, controller: TrainerController) throws {
         self.config = config
         self.controller = controller
+        control = RunControl(manualStepping: config.manualStepping, keepAliveWhenFinished: config.keepAliveWhenFinished)
         BLAS.threads = config.threads
         // Per-thread, like grad mode: set here, on the trainer's own thread, before the model is made.
         useDeterministicAlgorithms(config.deterministic)
@@ -95,8 +88,8 @@ final class Trainer {
         optimizer = Self.makeOptimizer(config, parameters.map(\.tensor), learningRate: config.learningRate)
         loader = DataLoader(trainData, batchSize: config.batchSize, shuffle: true, generator: Generator(seed: config.seed &+ 1),
                             numWorkers: config.dataWorkers)
-        try recordInitialization()
-        state = config.startPaused ? .paused : .running
+        try applyStartingInitialization(config.initMethod, atStart: true)
+        control.loaded(startPaused: config.startPaused)
     }
 
     static func makeOptimizer(_ config: TrainingConfig, _ parameters: [Tensor], learningRate: Double) -> Optimizer {
@@ -105,21 +98,6 @@ final class Trainer {
         case .sgd: return SGD(parameters, lr: lr, momentum: Float(config.momentum), weightDecay: decay, nesterov: config.nesterov)
         case .adam: return Adam(parameters, lr: lr, weightDecay: decay)
         case .adamw: return AdamW(parameters, lr: lr, weightDecay: config.weightDecay == 0 ? 1e-2 : decay)
-        }
-    }
-
-    /// Applies the configured initialisation (or records PyTorch's default) for every parameter;
-    /// a method the model's shapes refuse is an error, never a quiet fall-back to the default.
-    func recordInitialization() throws {
-        if let choice = config.initMethod {
-            _ = try reinitialize(nil, try InitMethod(choice: choice))
-            return
-        }
-        for (name, tensor) in parameters {
-            let spread = (try? InitMethod.pytorchDefault.spread(for: tensor.shape, fanIn: fanIn(of: name)))?.mark ?? .none
-            let zeros = Tensor.zeros(tensor.shape)
-            initRecords[name] = InitRecord(method: InitMethod.pytorchDefault.choice, step: step, spread: spread,
-                                           before: SnapshotBuilder.histogram(zeros), after: SnapshotBuilder.histogram(tensor))
         }
     }
 
@@ -134,45 +112,29 @@ final class Trainer {
             let acknowledgements = commands.map { handle($0.1, id: $0.0) }
             if !commands.isEmpty || snapshotRequested { publishSnapshot() }
             for event in acknowledgements { controller.report(event) }
-            if case .stopped = state {
+            switch control.next(now: Clock.now()) {
+            case .stop:
                 publishSnapshot()
                 controller.report(.stopped)
                 return
-            }
-            if advanceBudget > 0 {
-                if trainOneStep() { advanceBudget -= 1 }
-                if advanceBudget == 0 || !isTraining {
-                    advanceBudget = 0
-                    if isTraining { state = stateAfterAdvance }
+            case .advanceStep:
+                if control.finishedAdvanceStep(trained: trainOneStep()) {
                     publishSnapshot()
                     controller.report(.reachedStep(step))
                 }
-                continue
-            }
-            if case .running = state, !config.manualStepping || stepsToRun != nil {
-                if stepsToRun == 0 {
-                    stepsToRun = nil
-                    state = .paused
-                    publishSnapshot()
-                    continue
-                }
-                if let limit = speedLimit {
-                    // Wait out the rest of this step's time slot; a command cuts the wait short.
-                    let due = lastPacedStep + 1 / limit
-                    let now = Clock.now()
-                    if now < due {
-                        if snapshotDue() { publishSnapshot() }
-                        _ = controller.wake.wait(timeout: .now() + (due - now))
-                        continue
-                    }
-                    lastPacedStep = now
-                }
-                if trainOneStep(), let n = stepsToRun { stepsToRun = n - 1 }
+            case .runStep:
+                control.finishedRunStep(trained: trainOneStep())
                 if snapshotDue() { publishSnapshot() }
-                continue
+            case .pausedAfterSteps:
+                publishSnapshot()
+            case .pace(let seconds):
+                if snapshotDue() { publishSnapshot() }
+                _ = controller.wake.wait(timeout: .now() + seconds)
+            case .waitForCommand:
+                controller.wake.wait()
+            case .end:
+                return
             }
-            if case .finished = state, !config.keepAliveWhenFinished { return }
-            controller.wake.wait()
         }
     }
 
@@ -180,14 +142,6 @@ final class Trainer {
         if snapshotRequested { return true }
         guard let interval = config.snapshotInterval else { return false }
         return Clock.now() - lastSnapshot >= interval
-    }
-
-    /// Whether the run is in a state that trains (running, or being advanced).
-    var isTraining: Bool {
-        switch state {
-        case .running, .paused: true
-        default: false
-        }
     }
 
     /// One optimisation step on the next batch (true), or the end of the epoch if there is none (false).
@@ -256,8 +210,7 @@ final class Trainer {
         epochLossSum = 0
         epochSeconds = 0
         if epochsDone >= config.epochs {
-            state = .finished
-            stepsToRun = nil
+            control.finished()
             publishSnapshot()
             controller.report(.finished)
         } else {
@@ -269,8 +222,7 @@ final class Trainer {
     func diverge(loss: Double) {
         noGrad { for (backup, p) in zip(lastFinite, parameters) { p.tensor.copy_(backup) } }
         let at = step + 1
-        state = .diverged(step: at)
-        stepsToRun = nil
+        control.diverged(atStep: at)
         journal.append(JournalEntry(step: at, kind: .diverged,
                                     text: "loss \(loss) at step \(at); paused and restored the parameters of step \(lastFiniteStep)"))
         controller.report(.diverged(step: at, loss: loss))
@@ -278,7 +230,7 @@ final class Trainer {
     }
 
     func fail(_ message: String) {
-        state = .failed(message)
+        control.failed(message)
         controller.report(.failed(message))
         publishSnapshot()
     }

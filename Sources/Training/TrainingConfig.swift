@@ -127,8 +127,8 @@ public struct TrainingConfig: Sendable {
     public var momentum = 0.0
     public var nesterov = false
     public var weightDecay = 0.0
-    /// The initialisation applied at the start (nil: PyTorch's default for Linear).
-    public var initMethod: InitChoice?
+    /// The initialisation applied at the start and at every reset (nil: PyTorch's default for Linear).
+    public var initMethod: InitMethod?
     public var seed: UInt64 = 0
     /// The data folder (nil: the usual places).
     public var dataRoot: String?
@@ -159,7 +159,8 @@ public struct TrainingConfig: Sendable {
 
     public init() {}
 
-    /// Throws a `ConfigError` for the first impossible setting.
+    /// Throws a `ConfigError` for the first impossible setting, or an `InitMethodError` for an
+    /// initialisation the model cannot take.
     public func validate() throws {
         guard epochs > 0 else { throw ConfigError("--epochs", "must be at least 1, got \(epochs)") }
         guard batchSize > 0 else { throw ConfigError("--batch-size", "must be at least 1, got \(batchSize)") }
@@ -184,8 +185,10 @@ public struct TrainingConfig: Sendable {
         if let limit = trainLimit, limit < 1 { throw ConfigError("--train-limit", "must be at least 1, got \(limit)") }
         if let limit = testLimit, limit < 1 { throw ConfigError("--test-limit", "must be at least 1, got \(limit)") }
         try checkMemory()
-        if let initMethod, let problem = try InitMethod(choice: initMethod).rankProblem(weightRank: 2) {
-            throw ConfigError("--init", problem)  // every model here is Linear layers: 2-D weights
+        if let initMethod {
+            if let problem = initMethod.argumentProblem { throw InitMethodError.impossibleArguments(method: initMethod.name, problem: problem) }
+            // Every model here is Linear layers: 2-D weights.
+            if let problem = initMethod.rankProblem(weightRank: 2) { throw InitMethodError.unfitWeights(problem) }
         }
     }
 }

@@ -21,22 +21,35 @@ enum TrainingBench {
         config.testLimit = 1000
         config.snapshotInterval = snapshots ? 0.1 : nil
         guard let controller = try? TrainerController.start(config) else { return nil }
-        var result: EpochResult?
-        var reads = 0
-        while result == nil {
-            if consumer {
-                // A UI-like reader: take every snapshot and every loss point, as fast as it can.
-                if controller.latestSnapshot() != nil { reads += 1 }
-                _ = controller.losses(from: 0)
-            }
-            for event in controller.waitForEvents(timeout: consumer ? 0.001 : 0.5) {
-                if case .epochFinished(let r) = event { result = r }
-                if case .failed = event { return nil }
-            }
-        }
+        let ended = consumer ? readLikeAUI(controller)
+            : try? controller.waitForEvent(timeout: epochTimeout, describing: "the end of a training epoch", until: endsEpoch)
         controller.send(.stop)
         controller.join()
-        return result!.seconds
+        guard case .epochFinished(let result)? = ended else { return nil }
+        return result.seconds
+    }
+
+    /// Seconds an epoch may take before the bench gives up on it.
+    static let epochTimeout = 3600.0
+
+    /// Whether `event` ends a one-epoch run: its result, or a failure.
+    static func endsEpoch(_ event: TrainerEvent) -> Bool {
+        switch event {
+        case .epochFinished, .failed: true
+        default: false
+        }
+    }
+
+    /// A UI-like reader: takes every snapshot and every loss point, as fast as it can, until the
+    /// epoch ends; returns the event that ended it (nil after `epochTimeout`).
+    static func readLikeAUI(_ controller: TrainerController) -> TrainerEvent? {
+        let deadline = Date().addingTimeInterval(epochTimeout)
+        while Date() < deadline {
+            _ = controller.latestSnapshot()
+            _ = controller.losses(from: 0)
+            if let event = controller.waitForEvents(timeout: 0.001).first(where: endsEpoch) { return event }
+        }
+        return nil
     }
 
     /// Best samples/s of `repeats` epochs (the best run is the one least disturbed on a shared 2-core VM).
@@ -98,7 +111,7 @@ enum TrainingBench {
         var config = polledEpoch(batch: batch)
         config.keepAliveWhenFinished = true
         guard let controller = try? TrainerController.start(config) else { return nil }
-        let app = DashboardApp(controller: controller, catalog: ThemeCatalog(), initialTheme: "dark", size: (120, 40), colorsAvailable: true)
+        let app = DashboardApp(source: controller, catalog: ThemeCatalog(), initialTheme: "dark", size: (120, 40), colorsAvailable: true)
         var result: EpochResult?
         var previous: Buffer?
         while result == nil {

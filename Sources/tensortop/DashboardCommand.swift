@@ -1,6 +1,5 @@
 import App
 import ArgumentParser
-import CursesTerminal
 import Dashboard
 import Datasets
 import FileWriting
@@ -50,7 +49,8 @@ struct DashboardCommand: ParsableCommand {
             controller.join()
             throw CommandLineError(description: failure)
         }
-        let recording = session(controller, catalog: catalog)
+        let session = TerminalSession(theme: theme, showKeys: keys, recordCast: record != nil)
+        let recording = session.run(controller, catalog: catalog)
         controller.send(.stop)
         controller.join()
         if let recordURL, let recording {
@@ -60,43 +60,5 @@ struct DashboardCommand: ParsableCommand {
                 throw CommandLineError(description: "cannot write the recording: \(error)")
             }
         }
-    }
-
-    /// Runs the dashboard on the terminal until `q` or Ctrl-C; gives the terminal back and
-    /// returns the recording (when --record asked for one).
-    private func session(_ controller: TrainerController, catalog: ThemeCatalog) -> Asciicast? {
-        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let interrupt = InterruptWatch()
-        let screen = CursesScreen()
-        defer { screen.restore() }
-        let app = DashboardApp(controller: controller, catalog: catalog,
-                               initialTheme: noColor || !screen.colorsAvailable ? "mono" : (theme ?? ThemeCatalog.defaultName),
-                               size: screen.size, colorsAvailable: screen.colorsAvailable)
-        app.showKeys(keys)
-        var recording = record.map { _ in
-            Asciicast(width: screen.size.width, height: screen.size.height, title: "TensorTop", timestamp: Int(Date().timeIntervalSince1970))
-        }
-        let started = Date()
-        var lastFrame: Buffer?
-        while !app.quitting && !interrupt.fired {
-            var inputs: [TerminalInput] = []
-            if let input = screen.read(timeout: 50) { inputs.append(input) }
-            while let more = screen.read(timeout: 0) { inputs.append(more) }
-            if let size = screen.checkResize() { inputs.append(.resize(width: size.width, height: size.height)) }
-            for input in inputs {
-                switch input {
-                case .key(let key): app.dispatch(.key(key))
-                case .resize(let width, let height): app.dispatch(.resize(width: width, height: height))
-                }
-            }
-            app.poll()
-            let frame = app.frame()
-            screen.draw(frame)
-            if recording != nil, frame != lastFrame {
-                recording!.frame(frame, at: Date().timeIntervalSince(started))
-                lastFrame = frame
-            }
-        }
-        return recording
     }
 }

@@ -104,10 +104,7 @@ struct TrainCommand: ParsableCommand {
             trainer.join()
             throw CommandLineError(description: message)
         }
-        if !stopSent, let save {
-            let id = controller.send(.save(path: save))
-            try awaitAck(id, from: controller)
-        }
+        if !stopSent, let save { try saveAndConfirm(save, with: controller) }
         if !stopSent { controller.send(.stop) }
         trainer.join()
         switch outcome {
@@ -118,16 +115,22 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// Waits for the acknowledgement of command `id`; a refusal becomes an error.
-    private func awaitAck(_ id: CommandID, from controller: any TelemetrySource) throws {
-        while true {
-            for event in controller.waitForEvents(timeout: 1) {
-                if case .applied(id, let text) = event {
-                    FileHandle.standardError.write(Data("\(text)\n".utf8))
-                    return
-                }
-                if case .refused(id, let reason) = event { throw CommandLineError(description: reason) }
-            }
+    /// How long the trainer may take to write `--save` (a big model on a slow disk) before we give up.
+    static let saveTimeout = 600.0
+
+    /// Asks the trainer to write `path` and waits for its answer; a refusal or no answer is an error.
+    private func saveAndConfirm(_ path: String, with controller: any TelemetrySource) throws {
+        let answer: TrainerEvent
+        do {
+            answer = try controller.sendAndWait(.save(path: path), timeout: Self.saveTimeout)
+        } catch {
+            throw CommandLineError(description: "the trainer did not confirm writing \(path) within \(Int(Self.saveTimeout / 60)) minutes; "
+                                   + "the file may be missing or incomplete")
+        }
+        switch answer {
+        case .applied(_, let text): FileHandle.standardError.write(Data("\(text)\n".utf8))
+        case .refused(_, let reason): throw CommandLineError(description: reason)
+        default: break  // sendAndWait returns only the command's acknowledgement
         }
     }
 }

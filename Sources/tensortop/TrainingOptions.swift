@@ -1,4 +1,5 @@
 import ArgumentParser
+import NN
 import Telemetry
 import Training
 
@@ -99,8 +100,17 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Evaluate on the first N test images only.", valueName: "N"))
     var testLimit: Int?
 
-    /// The validated configuration the options describe.
+    /// The validated configuration the options describe; an init method that cannot work is
+    /// a `ConfigError` naming `--init` (the trainer's errors name no flags).
     func makeConfig() throws -> TrainingConfig {
+        do {
+            return try makeConfigNamingNoInitFlag()
+        } catch let error as InitMethodError {
+            throw ConfigError("--init", error.description)
+        }
+    }
+
+    private func makeConfigNamingNoInitFlag() throws -> TrainingConfig {
         var config = TrainingConfig()
         config.model = try modelOptions.preset()
         config.epochs = epochs
@@ -110,7 +120,7 @@ struct TrainingOptions: ParsableArguments {
         config.momentum = momentum
         config.nesterov = nesterov
         config.weightDecay = weightDecay
-        config.initMethod = try `init`.map(InitChoice.parse)
+        config.initMethod = try `init`.map(InitMethod.init(spelling:))
         config.seed = seed
         config.dataRoot = data
         config.threads = threads

@@ -198,6 +198,8 @@ import Telemetry
             }
             state.message = nil
             result.append(state)
+            state.page = .history
+            result.append(state)
         }
         return result
     }

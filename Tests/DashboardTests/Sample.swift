@@ -31,7 +31,7 @@ enum Sample {
                                   initialization: record,
                                   gradient: GradientStats(l2Norm: norm, mean: -1.4e-5, std: 0.001, maxAbs: 0.0072, zeroFraction: 0.17, updateRatio: 2.3e-5),
                                   gradientText: "tensor([[ 0.0000e+00,  1.2000e-03,  ..., -4.0000e-04]])",
-                                  tiles: [], gradientTiles: (0..<784).map { Float(($0 % 28) - 14) * 1e-4 },
+                                  tiles: [], gradientTiles: (0..<784).map { Float(($0 % 28) - 14) * 1e-4 }, tileShape: [1, 28, 28],
                                   normHistory: (0..<30).map { 0.2 + 0.01 * Double($0 % 7) })
             }
         let pixels: [UInt8] = (0..<(16 * 784)).map { i -> UInt8 in
@@ -52,6 +52,7 @@ enum Sample {
             samplesPerSecond: 98_765, learningRate: 0.001, optimizerDescription: "Adam(lr=0.001)", optimizerName: "Adam",
             modelDescription: "mlp (784→256→10)", batchSize: 128, initDescription: "default()",
             classNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+            imageShape: [1, 28, 28],
             epochResults: epochs, parameters: parameters, batch: batch,
             journal: [JournalEntry(step: 120, kind: .reinitialize, text: "normal_ on all"), JournalEntry(step: 180, kind: .learningRate, text: "lr 0.002 → 0.001")],
             initChoices: [InitChoice(name: "default"), InitChoice(name: "xavier_uniform_", arguments: [.init("gain", "1.0")])],
@@ -62,7 +63,8 @@ enum Sample {
         (1...250).map { step -> LossPoint in
             let t = Double(step)
             let loss: Double = 2.3 * exp(-t / 60) + 0.3 + 0.05 * sin(t)
-            return LossPoint(step: step, loss: loss, segment: 0)
+            // The journal's lr change at step 180.
+            return LossPoint(step: step, loss: loss, segment: 0, learningRate: step < 180 ? 0.002 : 0.001)
         }
     }
 

@@ -37,6 +37,44 @@ import Telemetry
         for word in ["Pullover", "Ankle", "boot", "T-shirt/", "top", "Sneaker"] { #expect(text.contains(word)) }
     }
 
+    @Test(arguments: Sample.sizes)
+    func historyPage(width: Int, height: Int) throws {
+        var state = Sample.state(width: width, height: height)
+        state.page = .history
+        let text = DashboardView.render(state, theme: try Self.theme("dark")).text
+        GoldenFrames.check(text + "\n", named: "history-\(width)x\(height).txt")
+        for title in ["Test loss", "Test accuracy", "Learning rate"] { #expect(text.contains(title)) }
+    }
+
+    /// A CIFAR-like run (RGB 3×32×32 images, other class names) and a 16×16 grey model's tiles
+    /// draw on every page without a Fashion-MNIST assumption.
+    @Test(arguments: [[3, 32, 32], [1, 16, 16]])
+    func otherImageShapesDrawOnEveryPage(tileShape: [Int]) throws {
+        var snapshot = Sample.snapshot()
+        snapshot.imageShape = [3, 32, 32]
+        snapshot.classNames = BatchViewTests.cifarClasses
+        snapshot.batch = BatchViewTests.rgbBatch()
+        let size = tileShape.reduce(1, *)
+        snapshot.parameters[0].shape = [256, size]
+        snapshot.parameters[0].tileShape = tileShape
+        snapshot.parameters[0].gradientTiles = (0..<(2 * size)).map { Float($0 % 7) - 3 }
+        for (width, height) in Sample.sizes {
+            var state = DashboardState(width: width, height: height, colorsAvailable: false)
+            _ = reduce(&state, .snapshot(snapshot))
+            _ = reduce(&state, .losses(Sample.losses()))
+            let main = DashboardView.render(state, theme: .monochrome).text
+            #expect(main.contains("automobile"), "\(width)x\(height): the batch's class names")
+            if height >= 30 { #expect(main.contains("1.weight.grad"), "\(width)x\(height)") }
+            if width >= 200 { #expect(main.contains("tiles of units 0–1"), "\(width)x\(height)") }
+            state.imageMode = .blocks
+            _ = DashboardView.render(state, theme: .monochrome)
+            for page in [Page.confusion, .history] {
+                state.page = page
+                #expect(DashboardView.render(state, theme: .monochrome).text.contains(page == .confusion ? "airplane" : "Learning rate"))
+            }
+        }
+    }
+
     @Test func confusionPageHelpAndMenus() throws {
         let theme = try Self.theme("dark")
         var state = Sample.state(width: 120, height: 40)

@@ -90,6 +90,7 @@ import Testing
                                     options: Recorder.Options(snapshotInterval: 0))
         recorder.record(losses: Synthetic.losses(0..<1), first: 0, now: 0)
         recorder.offer(Synthetic.snapshot(step: 0, lossCount: 1), now: 0)
+        recorder.waitUntilWritten()
         let clock = ManualClock()
         let replay = try ReplaySource(contentsOf: url, follow: true, clock: clock.read)
         #expect(!replay.capabilities.contains(.finished))
@@ -97,6 +98,7 @@ import Testing
 
         recorder.record(losses: Synthetic.losses(1..<11), first: 1, now: 1)
         recorder.offer(Synthetic.snapshot(step: 10, lossCount: 11), now: 1)
+        recorder.waitUntilWritten()
         // Half a frame more: not yet a snapshot, not damage.
         let whole = try [UInt8](Data(contentsOf: url))
         #expect(replay.latestSnapshot()?.timeline?.count == 1)  // polled at most every 0.2 s
@@ -124,6 +126,7 @@ import Testing
         let recorder = try Recorder(creating: url, tensortopVersion: "test", command: "ends",
                                     options: Recorder.Options(snapshotInterval: 0))
         recorder.offer(Synthetic.snapshot(step: 0, lossCount: 0), now: 0)
+        recorder.waitUntilWritten()
         let clock = ManualClock()
         let replay = try ReplaySource(contentsOf: url, follow: true, clock: clock.read)
         recorder.record(.finished)

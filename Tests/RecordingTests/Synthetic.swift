@@ -38,7 +38,7 @@ enum Synthetic {
             .losses(LossBatch(first: 0, points: losses(0..<1))),
             .snapshot(snapshot(step: 0, lossCount: 1, bins: bins)),
             .event(.warning("first")),
-            .command(RecordedCommand(id: 1, command: .setLearningRate(0.05))),
+            .command(id: 1, command: .setLearningRate(0.05)),
             .event(.applied(1, "lr 0.1 → 0.05")),
             .losses(LossBatch(first: 1, points: losses(1..<11))),
             .snapshot(snapshot(step: 10, lossCount: 11, bins: bins)),

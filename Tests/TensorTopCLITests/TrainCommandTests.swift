@@ -83,7 +83,7 @@ import Testing
             (["--lr=-1"], "--lr: must be a non-negative number"),
             (["--model", "resnet"], "unknown model 'resnet'; choose one of: softmax, mlp, mlp2"),
             (["--optimizer", "lbfgs"], "unknown optimizer 'lbfgs'; choose one of: sgd, adam, adamw"),
-            (["--init", "magic"], "unknown init method 'magic'"),
+            (["--init", "magic"], "--init: unknown init method 'magic'"),  // the CLI names its flag; the trainer does not
             (["--layers", "784,100,9"], "--layers: must start with 784"),
             (["--activation", "gelu", "--layers", "784,10"], "unknown activation 'gelu'"),
         ]

@@ -54,26 +54,17 @@ extension TrainerController {
     /// Collects events until one satisfies `done` (or `seconds` pass, which is reported as nil).
     func events(until done: (TrainerEvent) -> Bool, seconds: Double = 60) -> [TrainerEvent]? {
         var seen: [TrainerEvent] = []
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            for event in waitForEvents(timeout: 0.5) {
-                seen.append(event)
-                if done(event) { return seen }
-            }
-        }
-        return nil
+        let found = try? waitForEvent(timeout: seconds, describing: "a test's event", observe: { seen.append($0) }, until: done)
+        return found == nil ? nil : seen
     }
 
     /// Sends a command and waits for its acknowledgement: the applied text, or the refusal reason.
     func acknowledge(_ command: TrainerCommand) -> (applied: Bool, text: String)? {
-        let id = send(command)
-        var result: (Bool, String)?
-        _ = events { event in
-            if case .applied(id, let text) = event { result = (true, text); return true }
-            if case .refused(id, let text) = event { result = (false, text); return true }
-            return false
+        switch try? sendAndWait(command, timeout: 60) {
+        case .applied(_, let text)?: (true, text)
+        case .refused(_, let text)?: (false, text)
+        default: nil
         }
-        return result
     }
 
     /// Asks for snapshots until one satisfies `condition` (event-driven: each request is acknowledged).

@@ -227,10 +227,14 @@ import Training
         #expect(throws: ConfigError.self) { try ModelPreset(name: "resnet") }
         #expect(throws: ConfigError.self) { try OptimizerKind(name: "lbfgs") }
         #expect(throws: ConfigError.self) { try Activation(name: "gelu") }
-        #expect(throws: ConfigError.self) { try InitChoice.parse("magic") }
-        #expect(throws: ConfigError.self) { try InitChoice.parse("normal:mean=zero") }
-        #expect(throws: ConfigError.self) { try InitChoice.parse("kaiming-uniform:mode=sideways") }
-        #expect(try InitChoice.parse("normal:std=0.01").description == "normal(std=0.01)")
+        #expect(throws: InitMethodError.self) { try InitMethod(spelling: "magic") }
+        #expect(throws: InitMethodError.notANumber(method: "normal", argument: "mean", text: "zero")) {
+            try InitMethod(spelling: "normal:mean=zero")
+        }
+        #expect(throws: InitMethodError.unknownMode(method: "kaiming-uniform", text: "sideways")) {
+            try InitMethod(spelling: "kaiming-uniform:mode=sideways")
+        }
+        #expect(try InitMethod(spelling: "normal:std=0.01").description == "normal_(mean=0.0, std=0.01)")
         #expect(throws: ConfigError.self) { try TrainerController.start(config) }  // start validates first
     }
 }

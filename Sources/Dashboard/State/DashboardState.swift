@@ -94,7 +94,20 @@ public struct InitMenu: Sendable, Equatable {
 /// The checkpoint list for loading.
 public struct LoadMenu: Sendable, Equatable {
     public var files: [String]
+    /// How each file reads in the menu: its folder's name and its own (`checkpoints/step-000050.safetensors`).
+    public var labels: [String]
     public var selected = 0
+
+    public init(files: [String], selected: Int = 0) {
+        self.files = files
+        self.labels = files.map(Self.label)
+        self.selected = selected
+    }
+
+    /// The last two components of a path.
+    static func label(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: true).suffix(2).joined(separator: "/")
+    }
 }
 
 /// Everything the screen shows, changed only by `reduce`.
@@ -143,8 +156,6 @@ public struct DashboardState: Sendable, Equatable {
     /// Recently pressed keys, shown in an overlay when recording with --keys.
     public var shownKeys: [String] = []
     public var showKeys = false
-    /// Load-menu entries are shown without this prefix (a demo's temporary folder).
-    public var hiddenPathPrefix: String?
 
     public init(width: Int, height: Int, themeName: String = "dark", themeNames: [String] = ["dark"], colorsAvailable: Bool = true) {
         self.width = width

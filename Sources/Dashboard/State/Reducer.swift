@@ -13,9 +13,19 @@ public enum Action: Sendable, Equatable {
     case capabilities(SourceCapabilities)
     /// The source rewound its loss history (a replay moved back): keep the first `count` points.
     case lossesRewound(count: Int)
+    /// A message for the status line (the result of an effect, a warning).
+    case message(String)
+    /// The app switched to this theme (a warning, if loading it had one).
+    case themeChanged(name: String, warning: String?)
+    /// Show pressed keys in an overlay (recordings).
+    case showKeys(Bool)
 }
 
-/// What the app must do for the state: talk to the trainer, switch theme, list files, quit.
+/// What the app must do for the state: talk to the source, switch theme, list files, quit.
+///
+/// The app carries an effect out and dispatches what came of it as an action (as bubbletea's
+/// Cmd returns a Msg): `changeTheme` → `.themeChanged`, `listCheckpoints` → `.checkpoints`,
+/// `writeFrame` → `.message`.
 public enum Effect: Sendable, Equatable {
     case send(TrainerCommand)
     case changeTheme(String)
@@ -71,6 +81,16 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         return []
     case .lossesRewound(let count):
         state.losses.removeLast(max(0, state.losses.count - max(0, count)))
+        return []
+    case .message(let text):
+        state.message = text
+        return []
+    case .themeChanged(let name, let warning):
+        state.themeName = name
+        if let warning { state.message = warning }
+        return []
+    case .showKeys(let on):
+        state.showKeys = on
         return []
     case .key(let key):
         if state.showKeys {

@@ -26,37 +26,68 @@ enum BatchView {
         return best
     }
 
-    static func render(_ state: DashboardState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
-        let mode = state.imageMode == .blocks ? "▀ blocks" : "ASCII"
+    /// What the panel draws.
+    struct Input: Equatable {
+        /// The batch's images, nil before the first.
+        var batch: BatchPreview?
+        /// The classes' names by index (a missing one shows as its number).
+        var classNames: [String] = []
+        var mode: ImageMode = .blocks
+    }
+
+    /// The input for a state.
+    static func input(_ state: DashboardState) -> Input {
+        Input(batch: state.snapshot?.batch, classNames: state.snapshot?.classNames ?? [], mode: state.imageMode)
+    }
+
+    /// Whether a preview's bytes are exactly its images (count × C·H·W) with 1 to 4 channels: a
+    /// preview from a file or a peer may say anything.
+    static func isWhole(_ batch: BatchPreview) -> Bool {
+        let (bytes, overflow) = batch.count.multipliedReportingOverflow(by: batch.imageSize)
+        return batch.count > 0 && batch.imageSize > 0 && batch.channels <= 4 && !overflow && batch.pixels.count == bytes
+    }
+
+    static func render(_ input: Input, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
+        let mode = input.mode == .blocks ? "▀ blocks" : "ASCII"
         Draw.box(rect, title: [Draw.Part(text: "Batch", priority: 0), Draw.Part(text: "\(mode) (a)", priority: 1)],
                  focused: focused, theme: theme, into: &buffer)
         let inner = rect.inset(1)
-        guard let batch = state.snapshot?.batch, batch.count > 0,
-              batch.pixels.count >= batch.count * batch.width * batch.height,
+        guard let batch = input.batch, isWhole(batch),
               let grid = layout(count: batch.count, imageWidth: batch.width, imageHeight: batch.height, in: inner) else {
             buffer.put("no batch yet", x: inner.x + 1, y: inner.y, style: theme[.dim], clip: inner)
             return
         }
-        let names = state.snapshot?.classNames ?? []
+        let names = input.classNames
+        let plane = batch.width * batch.height
         for index in 0..<min(batch.count, grid.across * grid.down) {
             let x0 = inner.x + (index % grid.across) * grid.cellWidth, y0 = inner.y + (index / grid.across) * grid.cellHeight
-            let offset = index * batch.width * batch.height
-            /// The mean of the image's pixels under one half cell (column, pixel row of 2 × rows).
-            func pixel(_ column: Int, _ halfRow: Int) -> UInt8 {
+            let offset = index * batch.imageSize
+            /// The mean of one channel's pixels under one half cell (column, pixel row of 2 × rows).
+            func pixel(_ column: Int, _ halfRow: Int, channel: Int = 0) -> UInt8 {
                 let xa = column * batch.width / grid.columns, xb = max(xa + 1, (column + 1) * batch.width / grid.columns)
                 let ya = halfRow * batch.height / (2 * grid.rows), yb = max(ya + 1, (halfRow + 1) * batch.height / (2 * grid.rows))
+                let start = offset + channel * plane
                 var total = 0
-                for y in ya..<min(yb, batch.height) { for x in xa..<min(xb, batch.width) { total += Int(batch.pixels[offset + y * batch.width + x]) } }
+                for y in ya..<min(yb, batch.height) { for x in xa..<min(xb, batch.width) { total += Int(batch.pixels[start + y * batch.width + x]) } }
                 return UInt8(total / max(1, (min(yb, batch.height) - ya) * (min(xb, batch.width) - xa)))
+            }
+            /// A half cell's colour: grey from the first channel, or the first three as RGB.
+            func colour(_ column: Int, _ halfRow: Int) -> (grey: UInt8, color: TerminalColor) {
+                guard batch.channels >= 3 else {
+                    let grey = pixel(column, halfRow)
+                    return (grey, Draw.grey(grey))
+                }
+                let (r, g, b) = (pixel(column, halfRow, channel: 0), pixel(column, halfRow, channel: 1), pixel(column, halfRow, channel: 2))
+                return (Draw.luminance(r, g, b), Draw.cube(r, g, b))
             }
             for row in 0..<grid.rows {
                 for column in 0..<grid.columns {
-                    let top = pixel(column, 2 * row), bottom = pixel(column, 2 * row + 1)
+                    let top = colour(column, 2 * row), bottom = colour(column, 2 * row + 1)
                     let cell: Cell
-                    if state.imageMode == .blocks {
-                        cell = Cell("▀", Style(foreground: Draw.grey(top), background: Draw.grey(bottom)))
+                    if input.mode == .blocks {
+                        cell = Cell("▀", Style(foreground: top.color, background: bottom.color))
                     } else {
-                        cell = Cell(Draw.density(UInt8((Int(top) + Int(bottom)) / 2)), theme[.text])
+                        cell = Cell(Draw.density(UInt8((Int(top.grey) + Int(bottom.grey)) / 2)), theme[.text])
                     }
                     buffer[x0 + column, y0 + row] = cell
                 }

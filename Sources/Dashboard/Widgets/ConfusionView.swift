@@ -2,8 +2,23 @@ import Telemetry
 
 /// Page 2: the test set's confusion matrix (counts shaded by size) and per-class accuracy.
 enum ConfusionView {
-    static func render(_ state: DashboardState, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
-        let result = state.snapshot?.epochResults.last
+    /// What the page draws.
+    struct Input: Equatable {
+        /// The test results at epoch ends, oldest first; the matrix is the last one's.
+        var epochs: [EpochResult]
+        /// The classes' names by index (a missing one shows as its number).
+        var classNames: [String] = []
+        /// Whether the terminal shows colours (counts are shaded by size).
+        var colors = true
+    }
+
+    /// The input for a state.
+    static func input(_ state: DashboardState) -> Input {
+        Input(epochs: state.snapshot?.epochResults ?? [], classNames: state.snapshot?.classNames ?? [], colors: state.colorsAvailable)
+    }
+
+    static func render(_ input: Input, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
+        let result = input.epochs.last
         var title = [Draw.Part(text: "Confusion matrix", priority: 0), Draw.Part(text: "(1 back)", priority: 1)]
         if let result {
             title.insert(Draw.Part(text: "epoch \(result.epoch), test accuracy \(Draw.decimal(result.testAccuracy * 100, 2, width: 6))%", priority: 0), at: 1)
@@ -15,7 +30,7 @@ enum ConfusionView {
             return
         }
         let classes = result.confusion.count
-        let names = (0..<classes).map { c in (state.snapshot?.classNames).flatMap { $0.indices.contains(c) ? $0[c] : nil } ?? "\(c)" }
+        let names = (0..<classes).map { c in input.classNames.indices.contains(c) ? input.classNames[c] : "\(c)" }
         let peak = max(1, result.confusion.flatMap { $0 }.max() ?? 1)
         // Columns as wide as the longest word of a class name (names wrap onto two header
         // lines at spaces and after /), at least the widest count. When the screen is too
@@ -44,7 +59,7 @@ enum ConfusionView {
             buffer.put(Draw.fit(rowNames[row], nameWidth), x: inner.x, y: y, style: theme[.text])
             for (column, count) in counts.enumerated() {
                 var style = row == column ? theme[.good].bolded : (count > 0 ? theme[.bad] : theme[.dim])
-                if state.colorsAvailable && count > 0 {
+                if input.colors && count > 0 {
                     // The shade says how many; the text stays readable on it.
                     style = theme.readable(style, on: Draw.grey(UInt8(40 + Draw.integer(150 * Double(max(0, min(count, peak))) / Double(peak)))))
                 }
@@ -57,7 +72,7 @@ enum ConfusionView {
         let historyY = firstRow + classes + 1
         guard historyY < inner.maxY else { return }
         buffer.put("epoch  train loss  test loss  test accuracy", x: inner.x, y: historyY, style: theme[.dim], clip: inner)
-        for (i, epoch) in (state.snapshot?.epochResults ?? []).suffix(inner.maxY - historyY - 1).enumerated() {
+        for (i, epoch) in input.epochs.suffix(inner.maxY - historyY - 1).enumerated() {
             let line = Draw.fit("\(epoch.epoch)", 5, alignRight: true) + " " + Draw.fit(Draw.decimal(epoch.trainLoss, 4, width: 10), 11, alignRight: true)
                 + " " + Draw.fit(Draw.decimal(epoch.testLoss, 4, width: 9), 10, alignRight: true)
                 + " " + Draw.fit(Draw.decimal(epoch.testAccuracy * 100, 2, width: 12) + "%", 14, alignRight: true)

@@ -29,14 +29,14 @@ public enum DashboardView {
             let (top, bottom) = screen.splitRows(screen.height * 9 / 19)
             let (loss, weights) = top.splitColumns(top.width * 11 / 20)
             let (batch, gradients) = bottom.splitColumns(max(bottom.width / 2, min(62, bottom.width * 11 / 20)))
-            LossChart.render(state, in: loss, focused: state.focus == .loss, theme: theme, into: &buffer)
-            WeightsPanel.render(state, in: weights, focused: state.focus == .weights, theme: theme, into: &buffer)
-            BatchView.render(state, in: batch, focused: state.focus == .batch, theme: theme, into: &buffer)
-            GradientsView.render(state, in: gradients, focused: state.focus == .gradients, theme: theme, into: &buffer)
+            LossChart.render(LossChart.input(state), in: loss, focused: state.focus == .loss, theme: theme, into: &buffer)
+            WeightsPanel.render(WeightsPanel.input(state), in: weights, focused: state.focus == .weights, theme: theme, into: &buffer)
+            BatchView.render(BatchView.input(state), in: batch, focused: state.focus == .batch, theme: theme, into: &buffer)
+            GradientsView.render(GradientsView.input(state), in: gradients, focused: state.focus == .gradients, theme: theme, into: &buffer)
         case .confusion:
-            ConfusionView.render(state, in: screen, theme: theme, into: &buffer)
+            ConfusionView.render(ConfusionView.input(state), in: screen, theme: theme, into: &buffer)
         case .history:
-            HistoryView.render(state, in: screen, theme: theme, into: &buffer)
+            HistoryView.render(HistoryView.input(state), in: screen, theme: theme, into: &buffer)
         }
         StatusBar.render(state, in: Rect(x: 0, y: state.height - 2, width: state.width, height: 2), theme: theme, into: &buffer)
         if let menu = state.initMenu { Overlays.initMenu(menu, state, in: screen, theme: theme, into: &buffer) }

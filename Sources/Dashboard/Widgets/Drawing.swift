@@ -137,6 +137,17 @@ enum Draw {
     /// The 24-step grey ramp colour for a byte (0 black … 255 white).
     static func grey(_ value: UInt8) -> TerminalColor { .index(232 + UInt8(Int(value) * 23 / 255)) }
 
+    /// The nearest of the xterm 256 colours (the 6×6×6 cube or the grey ramp) for an RGB pixel.
+    static func cube(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> TerminalColor {
+        .index(UInt8(clamping: TerminalColor.rgb(r, g, b).index256 ?? 16))
+    }
+
+    /// An RGB pixel's luminance (ITU-R BT.601 weights), 0 black … 255 white.
+    static func luminance(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
+        let weighted: Int = 299 * Int(r) + 587 * Int(g) + 114 * Int(b)
+        return UInt8(weighted / 1000)
+    }
+
     /// A density character for a byte, from the ASCII ramp " .:-=+*#%@".
     static func density(_ value: UInt8) -> Character {
         let ramp = Array(" .:-=+*#%@")

@@ -52,13 +52,33 @@ enum GradientsView {
         return columns.filter { keep.contains($0.header) }
     }
 
-    static func render(_ state: DashboardState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
+    /// What the panel draws.
+    struct Input: Equatable {
+        var parameters: [ParameterSnapshot]
+        /// The index of the selected parameter (clamped to the list).
+        var selected = 0
+        /// Whether the terminal shows colours (else the heat map uses signs).
+        var colors = true
+
+        /// The selected parameter's index in the list (the last one when `selected` is past it).
+        var selectedIndex: Int { min(max(0, selected), parameters.count - 1) }
+        /// The selected parameter, nil when there are none.
+        var parameter: ParameterSnapshot? { parameters.isEmpty ? nil : parameters[selectedIndex] }
+    }
+
+    /// The input for a state.
+    static func input(_ state: DashboardState) -> Input {
+        Input(parameters: state.snapshot?.parameters ?? [], selected: state.selectedParameter, colors: state.colorsAvailable)
+    }
+
+    static func render(_ input: Input, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
         Draw.box(rect, title: [Draw.Part(text: "Gradients", priority: 0),
                                Draw.Part(text: "▼ ‖g‖<\(Draw.short(vanishing)) vanishing", priority: 2),
                                Draw.Part(text: "▲ >\(Draw.short(exploding)) exploding", priority: 1)],
                  focused: focused, theme: theme, into: &buffer)
         let inner = rect.inset(1)
-        guard let parameters = state.snapshot?.parameters, !parameters.isEmpty, inner.width >= 20, inner.height >= 3 else { return }
+        let parameters = input.parameters
+        guard !parameters.isEmpty, inner.width >= 20, inner.height >= 3 else { return }
         // The last column is kept for the ▼/▲ flag.
         let shown = fitting(columns(parameters), width: inner.width - 2)
         func row(_ cell: (Column) -> String) -> String {
@@ -73,7 +93,7 @@ enum GradientsView {
         buffer.put(Draw.fit(header + (historyInline ? "  ‖g‖ history" : ""), inner.width - 1), x: inner.x, y: inner.y, style: theme[.dim])
         var y = inner.y + 1
         for (i, p) in parameters.enumerated() where y < inner.maxY {
-            let selected = i == state.selectedParameter
+            let selected = i == input.selectedIndex
             var line = row { $0.text(p) }
             var flag: (String, Style)?
             if let g = p.gradient {
@@ -93,21 +113,26 @@ enum GradientsView {
         }
         // The selected parameter's gradient: PyTorch's printout, then heat-map tiles of its first units.
         let detailY = y + 1
-        guard let selected = state.parameter, detailY < inner.maxY else { return }
+        guard let selected = input.parameter, detailY < inner.maxY else { return }
         let rows = inner.maxY - detailY
-        // Heat-map tiles of the first units on the right, the printout on the left.
-        let tileCount = rows >= 4 ? min(selected.gradientTiles.count / 784, max(0, (inner.width - 40) / 15)) : 0
-        let textWidth = inner.width - tileCount * 15
-        let legend = state.colorsAvailable ? "red +, blue −" : "+*# > 0, -=≡ < 0"
+        // Heat-map tiles of the first units on the right (each with a blank column after it), the printout on the left.
+        let tile = TileLayout(selected.tileShape)
+        let pitch = (tile?.columns ?? 0) + 1
+        let tileCount = rows >= 4 && tile != nil ? min(selected.gradientTileCount, max(0, (inner.width - 40) / pitch)) : 0
+        let textWidth = inner.width - tileCount * pitch
+        let legend = input.colors ? "red +, blue −" : "+*# > 0, -=≡ < 0"
         let title = [Draw.Part(text: "\(selected.name).grad", priority: 0),
                      Draw.Part(text: tileCount > 0 ? "(tiles of units 0–\(tileCount - 1): \(legend))" : "", priority: 1)].filter { !$0.text.isEmpty }
         buffer.put(Draw.line(title, width: inner.width, separator: " "), x: inner.x, y: detailY, style: theme[.title], clip: inner)
         for (i, line) in selected.gradientText.split(separator: "\n").prefix(max(0, rows - 1)).enumerated() {
             buffer.put(Draw.fitTokens(String(line), textWidth - 1), x: inner.x, y: detailY + 1 + i, style: theme[.text], clip: inner)
         }
+        guard let tile else { return }
+        let size = selected.tileSize
         for unit in 0..<tileCount {
-            let values = Array(selected.gradientTiles[(unit * 784)..<((unit + 1) * 784)])
-            heatMap(values, x: inner.x + textWidth + unit * 15, y: detailY + 1, rows: rows - 1, color: state.colorsAvailable, theme: theme, into: &buffer)
+            let values = Array(selected.gradientTiles[(unit * size)..<((unit + 1) * size)])
+            heatMap(values, tile, x: inner.x + textWidth + unit * pitch, y: detailY + 1, rows: rows - 1,
+                    color: input.colors, theme: theme, into: &buffer)
         }
     }
 
@@ -118,14 +143,45 @@ enum GradientsView {
         return String(history.map { Draw.spark(peak > 0 ? $0 / peak : 0) })
     }
 
-    /// One hidden unit's 784 gradients as a 28×28 tile at half size (14×7 cells): in colour blue
-    /// negative and red positive, without colour `+*#` positive and `-=≡` negative by size.
-    static func heatMap(_ values: [Float], x: Int, y: Int, rows: Int, color: Bool, theme: Theme, into buffer: inout Buffer) {
+    /// How a `[C, H, W]` tile is drawn: `scale`×`scale` pixels per half cell (a cell is one ▀
+    /// over two half cells), at most 16 cells wide: a 28×28 tile is 14×7 cells, 16×16 is 16×8.
+    struct TileLayout: Equatable {
+        var channels: Int
+        var height: Int
+        var width: Int
+        var scale: Int
+        /// The tile's size in cells.
+        var columns: Int
+        var rows: Int
+
+        /// nil for a shape that is not `[C, H, W]` (or `[H, W]`) with sizes 1…4096.
+        init?(_ shape: [Int]) {
+            guard shape.allSatisfy({ (1...4096).contains($0) }) else { return nil }
+            switch shape.count {
+            case 3: (channels, height, width) = (shape[0], shape[1], shape[2])
+            case 2: (channels, height, width) = (1, shape[0], shape[1])
+            default: return nil
+            }
+            scale = (width + 15) / 16
+            columns = (width + scale - 1) / scale
+            rows = (height + 2 * scale - 1) / (2 * scale)
+        }
+    }
+
+    /// One unit's gradients (a `tile`-shaped image, channel-first) as a heat map of the mean
+    /// over channels: in colour blue negative and red positive, without colour `+*#` positive
+    /// and `-=≡` negative by size.
+    static func heatMap(_ values: [Float], _ tile: TileLayout, x: Int, y: Int, rows: Int, color: Bool, theme: Theme, into buffer: inout Buffer) {
         let peak = max(Double(values.lazy.filter(\.isFinite).map { abs($0) }.max() ?? 1), 1e-12)
-        /// The mean of a 2×2 block of the 28×28 grid.
-        func value(_ column: Int, _ row: Int) -> Double {
-            Double(values[(2 * row) * 28 + 2 * column] + values[(2 * row) * 28 + 2 * column + 1]
-                   + values[(2 * row + 1) * 28 + 2 * column] + values[(2 * row + 1) * 28 + 2 * column + 1]) / 4
+        let plane = tile.height * tile.width
+        /// The mean of the pixels (all channels) under one half cell; 0 past the tile's edge.
+        func value(_ column: Int, _ halfRow: Int) -> Double {
+            let xs = (column * tile.scale)..<min(tile.width, (column + 1) * tile.scale)
+            let ys = (halfRow * tile.scale)..<min(tile.height, (halfRow + 1) * tile.scale)
+            guard !xs.isEmpty, !ys.isEmpty else { return 0 }
+            var total: Float = 0
+            for c in 0..<tile.channels { for py in ys { for px in xs { total += values[c * plane + py * tile.width + px] } } }
+            return Double(total) / Double(tile.channels * xs.count * ys.count)
         }
         /// 0 … 5 for |v| from 0 to the peak (NaN is 0, beyond the peak is 5).
         func level(_ v: Double) -> Int { min(5, max(0, Draw.integer(abs(v / peak) * 5.99))) }
@@ -133,8 +189,8 @@ enum GradientsView {
             v >= 0 ? .index(UInt8(16 + 36 * level(v))) : .index(UInt8(16 + level(v)))
         }
         let positive = Array(" .:+*#"), negative = Array(" .:-=≡")
-        for row in 0..<min(7, rows) {
-            for column in 0..<14 {
+        for row in 0..<min(tile.rows, rows) {
+            for column in 0..<tile.columns {
                 let top = value(column, 2 * row), bottom = value(column, 2 * row + 1)
                 if color {
                     buffer[x + column, y + row] = Cell("▀", Style(foreground: shade(top), background: shade(bottom)))

@@ -98,8 +98,21 @@ enum HistogramView {
 /// The weights panel: the selected parameter's histograms right before and right after its
 /// latest (re)initialisation side by side, and its values now underneath.
 enum WeightsPanel {
-    static func render(_ state: DashboardState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
-        let parameter = state.parameter
+    /// What the panel draws.
+    struct Input: Equatable {
+        /// The selected parameter, nil before the first snapshot.
+        var parameter: ParameterSnapshot?
+        /// The step the values are from.
+        var step = 0
+    }
+
+    /// The input for a state: its selected parameter at the snapshot's step.
+    static func input(_ state: DashboardState) -> Input {
+        Input(parameter: state.parameter, step: state.snapshot?.step ?? 0)
+    }
+
+    static func render(_ input: Input, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
+        let parameter = input.parameter
         let title = parameter.map { [Draw.Part(text: "Weights \($0.name)", priority: 0), Draw.Part(text: shapeText($0.shape), priority: 1),
                                      Draw.Part(text: "↑↓ select", priority: 2)] } ?? [Draw.Part(text: "Weights", priority: 0)]
         Draw.box(rect, title: title, focused: focused, theme: theme, into: &buffer)
@@ -131,7 +144,7 @@ enum WeightsPanel {
                              in: Rect(x: beforeArea.x, y: beforeArea.y, width: beforeArea.width - 2, height: beforeArea.height), theme: theme, into: &buffer)
         HistogramView.render(record?.after ?? .empty, title: "after", spread: spread, style: theme[.histogramAfter],
                              in: afterArea, theme: theme, into: &buffer)
-        HistogramView.render(parameter.values, title: "now (step \(state.snapshot?.step ?? 0))", spread: spread,
+        HistogramView.render(parameter.values, title: "now (step \(input.step))", spread: spread,
                              style: theme[.histogramNow], in: bottom, theme: theme, into: &buffer)
     }
 

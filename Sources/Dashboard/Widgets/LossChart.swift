@@ -2,8 +2,34 @@ import Foundation
 import Telemetry
 
 /// The loss curve: every step's loss (faint braille), its bias-corrected moving average
-/// (bright), test losses at epoch ends (◆), epoch ticks and intervention markers.
+/// (bright), test losses at epoch ends (◆), epoch ticks and intervention markers; all steps or
+/// the last N (`LossWindow`), the y axis fitted to what is shown.
 enum LossChart {
+    /// What the chart draws.
+    struct Input: Equatable {
+        /// The loss points up to the moment shown, oldest first (`render` keeps the window's).
+        var points: [LossPoint]
+        var window: LossWindow = .all
+        /// The moving average's weight of the past (0 = raw).
+        var smoothing = 0.9
+        var logScale = false
+        /// Test results at epoch ends, oldest first.
+        var tests: [EpochResult] = []
+        var journal: [JournalEntry] = []
+    }
+
+    /// The input for a state: the losses up to the snapshot's step, so every panel shows the same moment.
+    static func input(_ state: DashboardState) -> Input {
+        Input(points: pointsShown(state), window: state.lossWindow, smoothing: state.smoothing, logScale: state.logScale,
+              tests: state.snapshot?.epochResults ?? [], journal: state.snapshot?.journal ?? [])
+    }
+
+    /// The loss points up to the snapshot's step (all of them before the first snapshot).
+    static func pointsShown(_ state: DashboardState) -> [LossPoint] {
+        let newest = state.snapshot?.step ?? Int.max
+        return state.losses.filter { $0.step <= newest }
+    }
+
     /// The exponential moving average with bias correction, restarted at each new segment.
     static func smoothed(_ points: [LossPoint], weight: Double) -> [Double] {
         var result: [Double] = []
@@ -22,84 +48,56 @@ enum LossChart {
         return result
     }
 
-    static func render(_ state: DashboardState, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
-        // Only the steps the snapshot has reached, so every panel shows the same moment.
-        let newest = state.snapshot?.step ?? Int.max
-        let points = state.losses.filter { $0.step <= newest }
-        let smooth = smoothed(points, weight: state.smoothing)
-        var title = [Draw.Part(text: "Loss", priority: 0), Draw.Part(text: "smoothing \(Draw.fixed(state.smoothing, 2))", priority: 4)]
-        if state.logScale { title.append(Draw.Part(text: "log", priority: 3)) }
+    /// The index of the first point inside `window`: for `.last(n)`, the first whose step is
+    /// within n steps of the newest point's (steps as a recording has them: any order, any size).
+    static func windowStart(_ points: [LossPoint], _ window: LossWindow) -> Int {
+        guard case .last(let steps) = window, let newest = points.last?.step else { return 0 }
+        let (cutoff, overflow) = newest.subtractingReportingOverflow(max(1, steps))
+        guard !overflow else { return 0 }
+        return points.lastIndex { $0.step <= cutoff }.map { $0 + 1 } ?? 0
+    }
+
+    /// The title's words for a window ("last 200 steps"), nil for all steps.
+    static func windowText(_ window: LossWindow) -> String? {
+        guard case .last(let steps) = window else { return nil }
+        return "last \(steps) step" + (steps == 1 ? "" : "s")
+    }
+
+    static func render(_ input: Input, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
+        // The average starts again at the window's first step: what is shown depends only on
+        // the shown steps, so an old divergence cannot stretch the axis through the average.
+        let points = Array(input.points[windowStart(input.points, input.window)...])
+        let smooth = smoothed(points, weight: input.smoothing)
+        var title = [Draw.Part(text: "Loss", priority: 0)]
+        if let window = windowText(input.window) { title.append(Draw.Part(text: window, priority: 1)) }
+        title.append(Draw.Part(text: "smoothing \(Draw.fixed(input.smoothing, 2))", priority: 4))
+        if input.logScale { title.append(Draw.Part(text: "log", priority: 3)) }
         if let last = smooth.last { title.append(Draw.Part(text: "now \(Draw.decimal(last, 4, width: 8))", priority: 1)) }
-        if let epoch = state.snapshot?.epochResults.last {
+        if let epoch = input.tests.last {
             title.append(Draw.Part(text: "test \(Draw.decimal(epoch.testLoss, 4, width: 8)) acc \(Draw.decimal(epoch.testAccuracy * 100, 1, width: 5))%", priority: 2))
         }
         Draw.box(rect, title: title, focused: focused, theme: theme, into: &buffer)
         let inner = rect.inset(1)
-        guard inner.width > 12, inner.height > 3 else { return }
-        guard !points.isEmpty else {
+        guard StepChart.fits(inner) else { return }
+        guard let first = points.first, let last = points.last else {
             buffer.put("waiting for the first step…", x: inner.x + 1, y: inner.y + inner.height / 2, style: theme[.dim], clip: inner)
             return
         }
-        let labelWidth = 7
-        let plot = Rect(x: inner.x + labelWidth, y: inner.y, width: inner.width - labelWidth, height: inner.height - 1)
-        var canvas = BrailleCanvas(width: plot.width, height: plot.height)
-        let tests = state.snapshot?.epochResults ?? []
-        func transform(_ v: Double) -> Double { state.logScale ? log10(max(v, 1e-8)) : v }
-        // The y range: the newest segment's (a reset rescales the axis), robust to a few huge
-        // losses (2nd–98th percentile of the raw values).
-        let segment = points.last!.segment
-        let current = points.indices.filter { points[$0].segment == segment }
+        let tests = input.tests.filter { $0.step >= first.step }
+        // The y range: the newest segment's shown points (a reset rescales the axis), robust to
+        // a few huge losses (2nd–98th percentile of the raw values).
+        let current = points.indices.filter { points[$0].segment == last.segment }
         let sorted = current.map { points[$0].loss }.filter(\.isFinite).sorted()
         guard !sorted.isEmpty else { return }
         let lowRaw = sorted[(sorted.count - 1) * 2 / 100], highRaw = sorted[(sorted.count - 1) * 98 / 100]
-        let candidates = [lowRaw, highRaw] + current.map { smooth[$0] }.filter(\.isFinite) + tests.map(\.testLoss).filter(\.isFinite)
-        var low = transform(candidates.min()!), high = transform(candidates.max()!)
-        if high - low < 1e-9 { low -= 0.5; high += 0.5 }
-        let firstStep = points.first!.step, lastStep = max(points.last!.step, firstStep &+ 1)
-        func dotX(_ step: Int) -> Int {
-            // In Double: steps from a recording could be anything.
-            Draw.integer((Double(step) - Double(firstStep)) * Double(canvas.dotWidth - 1) / max(1, Double(lastStep) - Double(firstStep)))
-        }
-        func dotY(_ value: Double) -> Int {
-            let t = (transform(value) - low) / (high - low)
-            return Draw.integer(((1 - min(1, max(0, t))) * Double(canvas.dotHeight - 1)).rounded())
-        }
-        for point in points where point.loss.isFinite { canvas.set(dotX(point.step), dotY(point.loss), bright: false) }
-        var previous: (Int, Int, Int)?
-        for (point, value) in zip(points, smooth) where value.isFinite {
-            let here = (dotX(point.step), dotY(value))
-            if let (x, y, segment) = previous, segment == point.segment {
-                canvas.line(x, y, here.0, here.1, bright: true)
-            } else {
-                canvas.set(here.0, here.1, bright: true)
-            }
-            previous = (here.0, here.1, point.segment)
-        }
-        canvas.render(into: &buffer, at: plot, faintStyle: theme[.series], brightStyle: theme[.smoothed])
-        func cellX(_ step: Int) -> Int { plot.x + dotX(step) / 2 }
-        // Intervention markers: a dotted column with the journal entry's tag at the top.
-        for entry in state.snapshot?.journal ?? [] where entry.step >= firstStep && entry.step <= lastStep && entry.kind != .save {
-            let x = cellX(entry.step)
-            for y in plot.y..<plot.maxY where buffer[x, y].character == " " {
-                buffer[x, y] = Cell("┊", theme[.marker])
-            }
-            buffer[x, plot.y] = Cell(entry.tag, theme[.marker].bolded)
-        }
-        for test in tests where test.testLoss.isFinite && test.step >= firstStep {
-            buffer[cellX(test.step), plot.y + dotY(test.testLoss) / 4] = Cell("◆", theme[.testPoint])
-        }
-        // Axes: three y labels, the x axis with epoch ticks and the step range.
-        let labels = [(plot.y, high), (plot.y + plot.height / 2, (high + low) / 2), (plot.maxY - 1, low)]
-        for (y, value) in labels {
-            let shown = state.logScale ? pow(10, value) : value
-            let text = Draw.number(shown, width: labelWidth - 1)
-            buffer.put(text, x: inner.x + max(0, labelWidth - 1 - text.count), y: y, style: theme[.axis])
-        }
-        let axisY = inner.maxY - 1
-        buffer.put(String(repeating: "─", count: plot.width), x: plot.x, y: axisY, style: theme[.axis])
-        for test in tests where test.step >= firstStep { buffer[cellX(test.step), axisY] = Cell("┴", theme[.axis]) }
-        buffer.put("step \(firstStep)", x: plot.x, y: axisY, style: theme[.axis])
-        let end = "\(lastStep)"
-        buffer.put(end, x: plot.maxX - end.count, y: axisY, style: theme[.axis])
+        let candidates = [lowRaw, highRaw] + current.map { smooth[$0] } + tests.map(\.testLoss)
+        guard var chart = StepChart(in: inner, firstStep: first.step, lastStep: last.step, spanning: candidates, logScale: input.logScale) else { return }
+        chart.add(points.map { StepChart.Point(step: $0.step, value: $0.loss, segment: $0.segment) }, bright: false, joined: false)
+        chart.add(zip(points, smooth).map { StepChart.Point(step: $0.step, value: $1, segment: $0.segment) }, bright: true, joined: true)
+        chart.drawDots(faintStyle: theme[.series], brightStyle: theme[.smoothed], into: &buffer)
+        chart.drawMarkers(input.journal, theme: theme, into: &buffer)
+        let testPoints = tests.map { StepChart.Point(step: $0.step, value: $0.testLoss) }
+        chart.drawSymbols(testPoints, "◆", style: theme[.testPoint], into: &buffer)
+        chart.drawAxes(ticks: tests.map(\.step), theme: theme, into: &buffer)
     }
 }

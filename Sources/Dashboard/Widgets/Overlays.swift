@@ -45,7 +45,7 @@ enum Overlays {
         let inner = panel("Load a checkpoint (enter loads, esc cancels)", width: 70, height: min(menu.files.count, 14) + 2, in: screen, theme: theme, into: &buffer)
         let first = max(0, menu.selected - (inner.height - 1))
         for (row, i) in (first..<menu.files.count).enumerated() where row < inner.height {
-            buffer.put(Draw.fit(" " + menu.files[i].replacingOccurrences(of: state.hiddenPathPrefix ?? "\u{0}", with: ""), inner.width - 2), x: inner.x + 1, y: inner.y + row,
+            buffer.put(Draw.fit(" " + menu.labels[i], inner.width - 2), x: inner.x + 1, y: inner.y + row,
                        style: i == menu.selected ? theme[.selected] : theme[.overlay])
         }
     }

@@ -49,22 +49,27 @@ public enum InitMethod: Sendable, Equatable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The arguments as PyTorch's keyword syntax, e.g. `a=0.0, mode='fan_in', nonlinearity='leaky_relu'`.
-    public var arguments: String {
+    /// The arguments as PyTorch's keywords with their values written as in Python, e.g.
+    /// `[("a", "0.0"), ("mode", "'fan_in'")]`: the one rendering that `arguments`, the
+    /// description and the telemetry's `InitChoice` are made from.
+    public var argumentList: [(name: String, value: String)] {
         func f(_ v: Float) -> String { "\(v)" }
         switch self {
-        case .pytorchDefault, .ones, .zeros, .eye: return ""
-        case .uniform(let a, let b): return "a=\(f(a)), b=\(f(b))"
-        case .normal(let mean, let std): return "mean=\(f(mean)), std=\(f(std))"
-        case .truncNormal(let mean, let std, let a, let b): return "mean=\(f(mean)), std=\(f(std)), a=\(f(a)), b=\(f(b))"
-        case .constant(let v): return "val=\(f(v))"
-        case .dirac(let groups): return "groups=\(groups)"
-        case .xavierUniform(let gain), .xavierNormal(let gain), .orthogonal(let gain): return "gain=\(f(gain))"
+        case .pytorchDefault, .ones, .zeros, .eye: return []
+        case .uniform(let a, let b): return [("a", f(a)), ("b", f(b))]
+        case .normal(let mean, let std): return [("mean", f(mean)), ("std", f(std))]
+        case .truncNormal(let mean, let std, let a, let b): return [("mean", f(mean)), ("std", f(std)), ("a", f(a)), ("b", f(b))]
+        case .constant(let v): return [("val", f(v))]
+        case .dirac(let groups): return [("groups", "\(groups)")]
+        case .xavierUniform(let gain), .xavierNormal(let gain), .orthogonal(let gain): return [("gain", f(gain))]
         case .kaimingUniform(let a, let mode, let nonlinearity), .kaimingNormal(let a, let mode, let nonlinearity):
-            return "a=\(f(a)), mode='\(mode.rawValue)', nonlinearity='\(nonlinearity.rawValue)'"
-        case .sparse(let sparsity, let std): return "sparsity=\(f(sparsity)), std=\(f(std))"
+            return [("a", f(a)), ("mode", "'\(mode.rawValue)'"), ("nonlinearity", "'\(nonlinearity.rawValue)'")]
+        case .sparse(let sparsity, let std): return [("sparsity", f(sparsity)), ("std", f(std))]
         }
     }
+
+    /// The arguments as PyTorch's keyword syntax, e.g. `a=0.0, mode='fan_in', nonlinearity='leaky_relu'`.
+    public var arguments: String { argumentList.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") }
 
     /// `name(arguments)`, e.g. `normal_(mean=0.0, std=0.01)`.
     public var description: String { "\(name)(\(arguments))" }

@@ -32,7 +32,7 @@ extension Tensor {
         let w = weight?.scalars ?? [Float](repeating: 1, count: classes)
         let weightSum = w.reduce(0, +)
         let eps = labelSmoothing
-        let probabilities = Storage<Float>(count: rows * classes) { _ in }
+        let probabilities = Storage<Float>(uninitializedCount: rows * classes)  // softmaxRow writes every row
         var losses = [Float](repeating: 0, count: rows)
         var denominator: Float = 0
         logits.withFloats { p in
@@ -89,7 +89,7 @@ extension Tensor {
         usageCheck(w.count == classes, "weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(Shape.describe(weight?.shape ?? []))")
         let eps = labelSmoothing
         let t = target.scalars.map { (1 - eps) * $0 + eps / Float(classes) }
-        let probabilities = Storage<Float>(count: rows * classes) { _ in }
+        let probabilities = Storage<Float>(uninitializedCount: rows * classes)  // softmaxRow writes every row
         var losses = [Float](repeating: 0, count: rows)
         logits.withFloats { p in
             for r in 0..<rows {

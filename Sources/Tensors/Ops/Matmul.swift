@@ -91,7 +91,7 @@ extension Tensor {
     static func product(_ a: Tensor, transposed ta: Bool, _ b: Tensor, transposed tb: Bool) -> Tensor {
         let m = ta ? a.shape[1] : a.shape[0]
         let n = tb ? b.shape[0] : b.shape[1]
-        let out = Storage<Float>(count: m * n) { _ in }
+        let out = Storage<Float>(uninitializedCount: m * n)  // beta 0: gemm writes every element
         gemm(a, transposed: ta, b, transposed: tb, into: out.base)
         return Tensor(floats: out, shape: [m, n])
     }
@@ -143,7 +143,7 @@ extension Tensor {
             "Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])]; shapes \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
         let (batch, m, n) = (shape[0], shape[1], other.shape[2])
         func batched(_ a: Tensor, _ ta: Bool, _ b: Tensor, _ tb: Bool, rows: Int, cols: Int) -> Tensor {
-            let out = Storage<Float>(count: batch * rows * cols) { _ in }
+            let out = Storage<Float>(uninitializedCount: batch * rows * cols)  // each gemm (beta 0) writes its block
             for i in 0..<batch {
                 Tensor.gemm(a.select(0, i), transposed: ta, b.select(0, i), transposed: tb, into: out.base + i * rows * cols)
             }

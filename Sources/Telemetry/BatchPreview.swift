@@ -1,0 +1,42 @@
+/// The current batch, for drawing images with their labels and predictions.
+public struct BatchPreview: Sendable, Equatable, Codable {
+    /// 1 (grey) or 3 (RGB).
+    public var channels: Int
+    public var width: Int
+    public var height: Int
+    /// count × channels × height × width bytes (each image channel-first, like a PyTorch batch).
+    public var pixels: [UInt8]
+    public var labels: [Int]
+    public var predictions: [Int]
+    /// The predicted class's probability for each image.
+    public var confidences: [Double]
+    public var losses: [Double]
+    public init(channels: Int = 1, width: Int, height: Int, pixels: [UInt8], labels: [Int], predictions: [Int], confidences: [Double], losses: [Double]) {
+        self.channels = channels
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+        self.labels = labels
+        self.predictions = predictions
+        self.confidences = confidences
+        self.losses = losses
+    }
+    public var count: Int { labels.count }
+    /// Bytes in one image (C·H·W).
+    /// 0 when a dimension is outside 1…4096 (a snapshot may come from a file or a peer).
+    public var imageSize: Int {
+        guard [channels, height, width].allSatisfy({ (1...4096).contains($0) }) else { return 0 }
+        return channels * height * width
+    }
+}
+
+extension BatchPreview {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            channels: try c.value(.channels, or: 1), width: try c.decode(Int.self, forKey: .width),
+            height: try c.decode(Int.self, forKey: .height), pixels: try c.decode([UInt8].self, forKey: .pixels),
+            labels: try c.decode([Int].self, forKey: .labels), predictions: try c.value(.predictions, or: []),
+            confidences: try c.value(.confidences, or: []), losses: try c.value(.losses, or: []))
+    }
+}

@@ -1,0 +1,117 @@
+/// Where the run is.
+public enum RunState: Sendable, Equatable, Codable, CustomStringConvertible {
+    case loading
+    case running
+    case paused
+    case finished
+    case diverged(step: Int)
+    case stopped
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .loading: "loading"
+        case .running: "running"
+        case .paused: "paused"
+        case .finished: "finished"
+        case .diverged(let step): "diverged at step \(step)"
+        case .stopped: "stopped"
+        case .failed(let message): "failed: \(message)"
+        }
+    }
+
+    // The JSON names of unlabelled values (docs/TELEMETRY.md).
+    enum FailedCodingKeys: String, CodingKey { case _0 = "message" }
+}
+
+/// One training step's loss.
+public struct LossPoint: Sendable, Equatable, Codable {
+    public var step: Int
+    public var loss: Double
+    /// Increases at every reset, so a curve can start a new segment.
+    public var segment: Int
+    /// The learning rate the step used (nil when the source does not say).
+    public var learningRate: Double?
+    public init(step: Int, loss: Double, segment: Int, learningRate: Double? = nil) {
+        self.step = step
+        self.loss = loss
+        self.segment = segment
+        self.learningRate = learningRate
+    }
+}
+
+extension LossPoint {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(step: try c.decode(Int.self, forKey: .step), loss: try c.decode(Double.self, forKey: .loss),
+                  segment: try c.value(.segment, or: 0), learningRate: try c.decodeIfPresent(Double.self, forKey: .learningRate))
+    }
+}
+
+/// The test-set evaluation at the end of an epoch.
+public struct EpochResult: Sendable, Equatable, Codable {
+    public var epoch: Int
+    /// The step at which the epoch ended.
+    public var step: Int
+    /// The mean training loss over the epoch's steps.
+    public var trainLoss: Double
+    public var testLoss: Double
+    public var testAccuracy: Double
+    public var perClassAccuracy: [Double]
+    /// confusion[true][predicted] counts.
+    public var confusion: [[Int]]
+    /// Wall-clock seconds the epoch's training steps took.
+    public var seconds: Double
+    public init(epoch: Int, step: Int, trainLoss: Double, testLoss: Double, testAccuracy: Double,
+                perClassAccuracy: [Double], confusion: [[Int]], seconds: Double) {
+        self.epoch = epoch
+        self.step = step
+        self.trainLoss = trainLoss
+        self.testLoss = testLoss
+        self.testAccuracy = testAccuracy
+        self.perClassAccuracy = perClassAccuracy
+        self.confusion = confusion
+        self.seconds = seconds
+    }
+}
+
+extension EpochResult {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(epoch: try c.decode(Int.self, forKey: .epoch), step: try c.decode(Int.self, forKey: .step),
+                  trainLoss: try c.value(.trainLoss, or: .nan), testLoss: try c.value(.testLoss, or: .nan),
+                  testAccuracy: try c.value(.testAccuracy, or: .nan), perClassAccuracy: try c.value(.perClassAccuracy, or: []),
+                  confusion: try c.value(.confusion, or: []), seconds: try c.value(.seconds, or: 0))
+    }
+}
+
+/// Something the user (or the trainer) changed, and when.
+public struct JournalEntry: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case learningRate, hyperparameter, reinitialize, reset, load, save, diverged, pause, resume, warning
+    }
+    public var step: Int
+    public var kind: Kind
+    public var text: String
+    public init(step: Int, kind: Kind, text: String) {
+        self.step = step
+        self.kind = kind
+        self.text = text
+    }
+
+    /// A one-letter tag for markers on the loss curve.
+    public var tag: Character {
+        switch kind {
+        case .learningRate: "L"
+        case .hyperparameter: "H"
+        case .reinitialize: "I"
+        case .reset: "R"
+        case .load: "C"
+        case .save: "S"
+        case .diverged: "!"
+        case .pause: "P"
+        case .resume: ">"
+        case .warning: "W"
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import App
+import CursesTerminal
+import Dashboard
+import Foundation
+import Telemetry
+
+/// The dashboard on the terminal, for any source: `tensortop` (live) and `tensortop replay`.
+struct TerminalSession {
+    /// A theme name or file (`--theme`); NO_COLOR or a terminal without colours means mono.
+    var theme: String?
+    /// Show pressed keys in an overlay (`--keys`).
+    var showKeys = false
+    /// Keep an asciicast of the session (`--record`).
+    var recordCast = false
+
+    /// Runs the dashboard on `source` until `q` or Ctrl-C, gives the terminal back and returns
+    /// the recording (when `recordCast`). `configure` sets up the app before the first frame.
+    func run(_ source: any TelemetrySource, catalog: ThemeCatalog, configure: (DashboardApp) -> Void = { _ in }) -> Asciicast? {
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let interrupt = InterruptWatch()
+        let screen = CursesScreen()
+        defer { screen.restore() }
+        let app = DashboardApp(source: source, catalog: catalog,
+                               initialTheme: noColor || !screen.colorsAvailable ? "mono" : (theme ?? ThemeCatalog.defaultName),
+                               size: screen.size, colorsAvailable: screen.colorsAvailable)
+        app.showKeys(showKeys)
+        configure(app)
+        var recording = recordCast ? Asciicast(width: screen.size.width, height: screen.size.height, title: "TensorTop",
+                                               timestamp: Int(Date().timeIntervalSince1970)) : nil
+        let started = Date()
+        var lastFrame: Buffer?
+        while !app.quitting && !interrupt.fired {
+            var inputs: [TerminalInput] = []
+            if let input = screen.read(timeout: 50) { inputs.append(input) }
+            while let more = screen.read(timeout: 0) { inputs.append(more) }
+            if let size = screen.checkResize() { inputs.append(.resize(width: size.width, height: size.height)) }
+            for input in inputs {
+                switch input {
+                case .key(let key): app.dispatch(.key(key))
+                case .resize(let width, let height): app.dispatch(.resize(width: width, height: height))
+                }
+            }
+            app.poll()
+            let frame = app.frame()
+            screen.draw(frame)
+            if recording != nil, frame != lastFrame {
+                recording!.frame(frame, at: Date().timeIntervalSince(started))
+                lastFrame = frame
+            }
+        }
+        return recording
+    }
+}
