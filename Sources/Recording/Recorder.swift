@@ -14,7 +14,8 @@ import Telemetry
 /// Thread-safe, and cheap for the caller: the methods only decide what is due and queue it. The
 /// encoding (a snapshot's JSON and deflate take tens of milliseconds) and the writing happen on
 /// the recorder's own thread, at the lowest scheduling priority, so that neither a dashboard's
-/// frame nor the training steps wait for them. `finish` waits until everything is written.
+/// frame nor the training steps wait for them; when that thread lags, at most a few snapshots
+/// wait for it (older ones are skipped). `finish` writes what is left on the calling thread.
 public final class Recorder: Sendable {
     /// How often and how much to record.
     public struct Options: Sendable {
@@ -41,7 +42,11 @@ public final class Recorder: Sendable {
 
     /// What the callers decided is due, in order, for the writer thread.
     private struct Inbox: Sendable {
-        var queue: [RecorderWriter.Item] = []
+        /// Items not yet appended, oldest first, each with its sequence number. An item leaves
+        /// the queue only when appended: whoever encodes it first (the writer thread, or `finish`
+        /// on the caller's) appends it; a copy finished later finds it gone and is dropped.
+        var queue: [(number: Int, item: RecorderWriter.Item)] = []
+        var nextNumber = 0
         var finishing = false
         var lastSequence: Int?
         var pendingSnapshot: TrainingSnapshot?
@@ -51,6 +56,11 @@ public final class Recorder: Sendable {
         /// When a snapshot, and loss points, were last queued (each at most once per `snapshotInterval`).
         var lastSnapshotTime = -Double.infinity
         var lastLossTime = -Double.infinity
+
+        mutating func append(_ item: RecorderWriter.Item) {
+            queue.append((nextNumber, item))
+            nextNumber += 1
+        }
     }
 
     /// The queue between the callers and the writer thread (which holds it, not the recorder,
@@ -59,14 +69,30 @@ public final class Recorder: Sendable {
         let inbox = Mutex(Inbox())
         /// Wakes the writer thread.
         let work = DispatchSemaphore(value: 0)
-        /// Signalled by the writer thread once it has written the end and closed the file.
-        let finished = DispatchSemaphore(value: 0)
+        let writer: RecorderWriter
+        init(writer: RecorderWriter) { self.writer = writer }
+
+        /// Encodes and appends the oldest waiting item; false when none waits.
+        func writeNext() -> Bool {
+            guard let (number, item) = inbox.withLock({ $0.queue.first }) else { return false }
+            let encoded = RecorderWriter.encode(item)
+            inbox.withLock { box in
+                guard box.queue.first?.number == number else { return }  // written meanwhile, or replaced
+                box.queue.removeFirst()
+                writer.append(item, encoded)
+            }
+            return true
+        }
+
+        /// Whether the recording is closed and nothing waits (the writer thread may end).
+        var done: Bool { inbox.withLock { $0.finishing && $0.queue.isEmpty } && !writer.isOpen }
     }
 
     public let path: String
     public let options: Options
-    private let mailbox = Mailbox()
-    private let writer: RecorderWriter
+    private let mailbox: Mailbox
+    /// Snapshots that may wait for the writer thread; past this the oldest waiting one is skipped.
+    static let maxWaitingSnapshots = 4
 
     /// Creates the recording at `url`, writes its header and starts the writer thread; throws if
     /// it cannot (an existing file is refused unless `options.overwrite`).
@@ -77,22 +103,13 @@ public final class Recorder: Sendable {
         let header = RunHeader(tensortopVersion: tensortopVersion, started: Date().timeIntervalSince1970,
                                command: command, maxBytes: options.maxBytes)
         try file.append(try RunFormat.frame(.header(header)))
-        writer = RecorderWriter(file: file, options: options, started: Self.clock())
-        let (writer, mailbox) = (writer, mailbox)
+        let mailbox = Mailbox(writer: RecorderWriter(file: file, options: options, started: Self.clock()))
+        self.mailbox = mailbox
         let thread = Thread {
             RecorderWriter.lowerPriority()
-            while true {
+            while !mailbox.done {
                 mailbox.work.wait()
-                let (items, last) = mailbox.inbox.withLock { box in
-                    defer { box.queue.removeAll() }
-                    return (box.queue, box.finishing)
-                }
-                writer.write(items)
-                if last {
-                    writer.close()
-                    mailbox.finished.signal()
-                    return
-                }
+                while mailbox.writeNext() {}
             }
         }
         thread.name = "tt-recorder"
@@ -103,10 +120,10 @@ public final class Recorder: Sendable {
     public static func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// The first write error, if recording stopped because of one.
-    public var problem: String? { writer.problem }
+    public var problem: String? { mailbox.writer.problem }
 
     /// Bytes written so far.
-    public var bytesWritten: Int { writer.bytesWritten }
+    public var bytesWritten: Int { mailbox.writer.bytesWritten }
 
     // MARK: Recording
 
@@ -145,7 +162,7 @@ public final class Recorder: Sendable {
     public func record(_ event: TrainerEvent) {
         enqueue { box in
             queueLosses(&box)
-            box.queue.append(.record(.event(event)))
+            box.append(.record(.event(event)))
         }
     }
 
@@ -153,32 +170,34 @@ public final class Recorder: Sendable {
     public func record(command: TrainerCommand, id: CommandID) {
         enqueue { box in
             queueLosses(&box)
-            box.queue.append(.record(.command(id: id, command: command)))
+            box.append(.record(.command(id: id, command: command)))
         }
     }
 
     /// Returns once everything queued so far is in the file (what a reader of it sees then).
     public func waitUntilWritten() {
         let reached = DispatchSemaphore(value: 0)
-        enqueue { $0.queue.append(.barrier(reached)) }
+        enqueue { $0.append(.barrier(reached)) }
         if mailbox.inbox.withLock({ $0.finishing }) { return }
         reached.wait()
     }
 
     /// Writes what is still waiting (the newest snapshot too), the end marker, and closes the
-    /// file; returns once that is done. Later calls do nothing.
+    /// file; returns once that is done. The work left is done on the calling thread (the writer
+    /// thread, at the lowest priority, may be starved by a busy machine). Later calls do nothing.
     public func finish() {
         let first = mailbox.inbox.withLock { box -> Bool in
             guard !box.finishing else { return false }
             queueLosses(&box)
-            if let snapshot = box.pendingSnapshot { box.queue.append(.lastSnapshot(snapshot)) }
+            if let snapshot = box.pendingSnapshot { box.append(.lastSnapshot(snapshot)) }
             box.pendingSnapshot = nil
             box.finishing = true
             return true
         }
         guard first else { return }
-        mailbox.work.signal()
-        mailbox.finished.wait()
+        while mailbox.writeNext() {}
+        mailbox.inbox.withLock { _ in mailbox.writer.close() }
+        mailbox.work.signal()  // the writer thread sees that all is done and ends
     }
 
     deinit { finish() }
@@ -201,7 +220,11 @@ public final class Recorder: Sendable {
     private func queueDue(_ box: inout Inbox, now: Double, snapshot due: Bool = true) {
         if due, let snapshot = box.pendingSnapshot, now - box.lastSnapshotTime >= options.snapshotInterval {
             queueLosses(&box)
-            box.queue.append(.snapshot(snapshot))
+            // A writer that lags (a slow disk, a machine too busy to give it time) skips the
+            // oldest waiting snapshot: the queue's memory and the work left to `finish` stay bounded.
+            let waiting = box.queue.indices.filter { if case .snapshot = box.queue[$0].item { true } else { false } }
+            if waiting.count >= Self.maxWaitingSnapshots { box.queue.remove(at: waiting[0]) }
+            box.append(.snapshot(snapshot))
             box.pendingSnapshot = nil
             box.lastSnapshotTime = now
             box.lastLossTime = now
@@ -213,7 +236,7 @@ public final class Recorder: Sendable {
 
     private func queueLosses(_ box: inout Inbox) {
         guard !box.pendingLosses.isEmpty else { return }
-        box.queue.append(.losses(LossBatch(first: box.nextLossIndex, points: box.pendingLosses)))
+        box.append(.losses(LossBatch(first: box.nextLossIndex, points: box.pendingLosses)))
         box.nextLossIndex += box.pendingLosses.count
         box.pendingLosses.removeAll(keepingCapacity: true)
     }

@@ -2,10 +2,8 @@ import Foundation
 import Synchronization
 import Telemetry
 
-/// The recorder's writing side: encodes queued records and appends them, applying the size cap.
-///
-/// Used only from the recorder's thread (the lock makes `problem` and `bytesWritten` readable
-/// from any other).
+/// The recorder's file side: appends encoded records in order, applying the size cap, and keeps
+/// the counts the end marker reports.
 final class RecorderWriter: Sendable {
     /// Something the recorder decided to write.
     enum Item: Sendable {
@@ -18,6 +16,16 @@ final class RecorderWriter: Sendable {
         case record(RunRecord)
         /// Signalled once everything queued before it is written.
         case barrier(DispatchSemaphore)
+
+        /// The record to encode (nil for a barrier).
+        var record: RunRecord? {
+            switch self {
+            case .losses(let batch): .losses(batch)
+            case .snapshot(let snapshot), .lastSnapshot(let snapshot): .snapshot(snapshot)
+            case .record(let record): record
+            case .barrier: nil
+            }
+        }
     }
 
     private struct State {
@@ -41,76 +49,69 @@ final class RecorderWriter: Sendable {
 
     var problem: String? { state.withLock { $0.problem } }
     var bytesWritten: Int { state.withLock { $0.bytesWritten } }
+    var isOpen: Bool { state.withLock { $0.file != nil } }
 
-    /// Writes `items` in order.
-    func write(_ items: [Item]) {
-        guard !items.isEmpty else { return }
-        for item in items {
-            // Encoding happens outside the lock: a reader of `bytesWritten` never waits for it.
-            let (size, open) = state.withLock { ($0.bytesWritten, $0.file != nil) }
-            if !open, case .barrier(let reached) = item { reached.signal() }
-            guard open else { continue }
+    /// `item`'s frame: the slow part (JSON and deflate), done without any lock held.
+    static func encode(_ item: Item) -> Result<[UInt8], RecordingProblem>? {
+        guard let record = item.record else { return nil }
+        do {
+            return .success(try RunFormat.frame(record))
+        } catch {
+            return .failure(RecordingProblem("cannot encode a record (\(error))"))
+        }
+    }
+
+    /// Appends `item`'s encoded frame (from `encode`), or counts it dropped past its limit.
+    func append(_ item: Item, _ encoded: Result<[UInt8], RecordingProblem>?) {
+        state.withLock { box in
             switch item {
             case .barrier(let reached):
                 reached.signal()
             case .losses(let batch):
-                let written = append(.losses(batch), size: size, limit: options.hardLimitBytes)
-                state.withLock { if written { $0.lossPoints += batch.losses.count } else { $0.droppedLossPoints += batch.losses.count } }
-            case .record(let record):
-                let written = append(record, size: size, limit: options.hardLimitBytes)
-                state.withLock { if written { $0.events += 1 } else { $0.droppedEvents += 1 } }
-            case .snapshot(let snapshot), .lastSnapshot(let snapshot):
-                if let cap = options.maxBytes, size >= cap, !state.withLock({ $0.limitNoted }) {
-                    let kept = state.withLock { box in
-                        box.limitNoted = true
-                        return box.snapshots
-                    }
-                    _ = append(.limit(LimitNote(maxBytes: cap, snapshotsKept: kept)), size: size, limit: options.hardLimitBytes)
+                let written = append(encoded, &box, limit: options.hardLimitBytes)
+                if written { box.lossPoints += batch.losses.count } else { box.droppedLossPoints += batch.losses.count }
+            case .record:
+                if append(encoded, &box, limit: options.hardLimitBytes) { box.events += 1 } else { box.droppedEvents += 1 }
+            case .snapshot, .lastSnapshot:
+                if let cap = options.maxBytes, box.bytesWritten >= cap, !box.limitNoted {
+                    box.limitNoted = true
+                    let note = RunRecord.limit(LimitNote(maxBytes: cap, snapshotsKept: box.snapshots))
+                    _ = append(Self.encode(.record(note)), &box, limit: options.hardLimitBytes)
                 }
                 let limit = if case .lastSnapshot = item { options.hardLimitBytes } else { options.maxBytes }
-                let written = append(.snapshot(snapshot), size: bytesWritten, limit: limit)
-                state.withLock { if written { $0.snapshots += 1 } else { $0.droppedSnapshots += 1 } }
+                if append(encoded, &box, limit: limit) { box.snapshots += 1 } else { box.droppedSnapshots += 1 }
             }
         }
     }
 
     /// Writes the end marker, syncs and closes the file.
     func close() {
-        let end = state.withLock { box in
-            RunEnd(seconds: Recorder.clock() - started, snapshots: box.snapshots, lossPoints: box.lossPoints,
-                   events: box.events, droppedSnapshots: box.droppedSnapshots,
-                   droppedLossPoints: box.droppedLossPoints, droppedEvents: box.droppedEvents)
-        }
-        _ = append(.end(end), size: bytesWritten, limit: nil)
         state.withLock { box in
+            guard box.file != nil else { return }
+            let end = RunEnd(seconds: Recorder.clock() - started, snapshots: box.snapshots, lossPoints: box.lossPoints,
+                             events: box.events, droppedSnapshots: box.droppedSnapshots,
+                             droppedLossPoints: box.droppedLossPoints, droppedEvents: box.droppedEvents)
+            _ = append(Self.encode(.record(.end(end))), &box, limit: nil)
             box.file?.close()
             box.file = nil
         }
     }
 
-    /// Appends one record unless the file is closed or already `limit` bytes long; returns whether it was written.
-    private func append(_ record: RunRecord, size: Int, limit: Int?) -> Bool {
-        if let limit, size >= limit { return false }
-        let frame: [UInt8]
+    /// Appends a frame unless the file is closed or already `limit` bytes long; returns whether it was written.
+    private func append(_ encoded: Result<[UInt8], RecordingProblem>?, _ box: inout State, limit: Int?) -> Bool {
+        guard var file = box.file, let encoded else { return false }
+        if let limit, box.bytesWritten >= limit { return false }
         do {
-            frame = try RunFormat.frame(record)
+            try file.append(try encoded.get())
+            box.file = file
+            box.bytesWritten = file.size
+            return true
         } catch {
-            state.withLock { $0.problem = $0.problem ?? "\(error)" }
+            box.problem = box.problem ?? "\(error)"
+            if error is RecordingProblem { return false }  // that record only
+            file.close()
+            box.file = nil
             return false
-        }
-        return state.withLock { box in
-            guard var file = box.file else { return false }
-            do {
-                try file.append(frame)
-                box.file = file
-                box.bytesWritten = file.size
-                return true
-            } catch {
-                box.problem = "\(error)"
-                file.close()
-                box.file = nil
-                return false
-            }
         }
     }
 

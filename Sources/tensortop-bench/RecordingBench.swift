@@ -39,7 +39,7 @@ enum RecordingBench {
         var plain: [Double] = [], recorded: [Double] = []
         var bytes = 0
         var snapshot: TrainingSnapshot?
-        for _ in 0..<3 {
+        for _ in 0..<5 {  // interleaved pairs, best of each: the machine's other work hits both alike
             if let run = epochSeconds(batch: batch, recordingTo: nil) { plain.append(run.seconds) }
             if let run = epochSeconds(batch: batch, recordingTo: url) {
                 recorded.append(run.seconds)

@@ -51,6 +51,7 @@ import Testing
         for i in 0..<20 {
             recorder.record(losses: Synthetic.losses(i..<(i + 1)), first: i, now: Double(i))
             recorder.offer(Synthetic.snapshot(step: i, lossCount: i + 1), now: Double(i))
+            recorder.waitUntilWritten()  // else a lagging writer thread may skip some (by design)
         }
         recorder.record(.finished)
         recorder.finish()
