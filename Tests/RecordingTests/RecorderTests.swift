@@ -8,8 +8,7 @@ import Testing
     @Test func snapshotsAreRateLimitedAndTheLastIsKept() throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
-        let url = folder.file("rate.ttrun")
-        let recorder = try Recorder(creating: url, tensortopVersion: "test", command: "rate")
+        let (url, recorder) = try folder.recorder("rate.ttrun")
         for i in 0..<11 {
             recorder.record(losses: Synthetic.losses(i..<(i + 1)), first: i, now: Double(i) / 10)
             recorder.offer(Synthetic.snapshot(step: i, lossCount: i + 1), now: Double(i) / 10)
@@ -30,8 +29,7 @@ import Testing
     @Test func finishWritesTheSnapshotStillWaiting() throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
-        let url = folder.file("last.ttrun")
-        let recorder = try Recorder(creating: url, tensortopVersion: "test", command: "last")
+        let (url, recorder) = try folder.recorder("last.ttrun")
         recorder.offer(Synthetic.snapshot(step: 1, lossCount: 0), now: 0)
         recorder.offer(Synthetic.snapshot(step: 2, lossCount: 0), now: 0.1)
         recorder.offer(Synthetic.snapshot(step: 3, lossCount: 0), now: 0.2)
@@ -45,9 +43,7 @@ import Testing
     @Test func pastTheCapSnapshotsAreDroppedAndTheFileSaysSo() throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
-        let url = folder.file("cap.ttrun")
-        let recorder = try Recorder(creating: url, tensortopVersion: "test", command: "cap",
-                                    options: Recorder.Options(snapshotInterval: 0, maxBytes: 2000))
+        let (url, recorder) = try folder.recorder("cap.ttrun", Recorder.Options(snapshotInterval: 0, maxBytes: 2000))
         for i in 0..<20 {
             recorder.record(losses: Synthetic.losses(i..<(i + 1)), first: i, now: Double(i))
             recorder.offer(Synthetic.snapshot(step: i, lossCount: i + 1), now: Double(i))
@@ -86,9 +82,7 @@ import Testing
     @Test func followingPicksUpFramesAppendedLater() throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
-        let url = folder.file("follow.ttrun")
-        let recorder = try Recorder(creating: url, tensortopVersion: "test", command: "follow",
-                                    options: Recorder.Options(snapshotInterval: 0))
+        let (url, recorder) = try folder.recorder("follow.ttrun", Recorder.Options(snapshotInterval: 0))
         recorder.record(losses: Synthetic.losses(0..<1), first: 0, now: 0)
         recorder.offer(Synthetic.snapshot(step: 0, lossCount: 1), now: 0)
         recorder.waitUntilWritten()
@@ -123,9 +117,7 @@ import Testing
     @Test func aFollowedRunThatEndsIsFinished() throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
-        let url = folder.file("ends.ttrun")
-        let recorder = try Recorder(creating: url, tensortopVersion: "test", command: "ends",
-                                    options: Recorder.Options(snapshotInterval: 0))
+        let (url, recorder) = try folder.recorder("ends.ttrun", Recorder.Options(snapshotInterval: 0))
         recorder.offer(Synthetic.snapshot(step: 0, lossCount: 0), now: 0)
         recorder.waitUntilWritten()
         let clock = ManualClock()

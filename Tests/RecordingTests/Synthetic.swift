@@ -67,5 +67,10 @@ struct ScratchFolder {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
     func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+    /// A recorder creating `name` here.
+    func recorder(_ name: String, _ options: Recorder.Options = Recorder.Options()) throws -> (URL, Recorder) {
+        let file = file(name)
+        return (file, try Recorder(creating: file, tensortopVersion: "test", command: name, options: options))
+    }
     func remove() { try? FileManager.default.removeItem(at: url) }
 }

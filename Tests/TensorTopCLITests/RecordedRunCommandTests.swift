@@ -33,3 +33,33 @@ import Testing
         #expect(missing.stderr.contains("cannot open the recording (No such file or directory)"))
     }
 }
+
+/// A run killed mid-way leaves a recording that replays.
+@Suite struct KilledRecordingTests {
+    @Test func aKilledRunsRecordingReplaysUpToWhereItStopped() throws {
+        let data = TrainCommandTests.dataFolder()
+        let run = Binary.temporaryDirectory().appendingPathComponent("killed.ttrun")
+        let process = Process()
+        process.executableURL = Binary.url
+        process.arguments = ["train", "--data", data, "--epochs", "100000", "--batch-size", "32", "--record", run.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait (up to a minute, however slow the machine) until two snapshots are in the file.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let bytes = (try? [UInt8](Data(contentsOf: run))) ?? []
+            if RunLoader.load(bytes, file: run.path).run.snapshots.count >= 2 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let replay = try ReplaySource(contentsOf: run, playing: false)
+        replay.send(.seek(.last))
+        let last = try #require(replay.latestSnapshot())
+        #expect((last.timeline?.count ?? 0) >= 2)
+        #expect(last.timeline?.damage != nil)  // no end marker, or a frame cut short
+        #expect(replay.losses(from: 0).points.count >= last.step)
+    }
+}
