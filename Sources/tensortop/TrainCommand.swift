@@ -49,20 +49,12 @@ struct TrainCommand: ParsableCommand {
         config.snapshotInterval = progress.enabled || record != nil ? 0.25 : nil
         // A missing or read-only destination must fail now, not after every epoch has run.
         if let save { try CommandLineError.wrap { try AtomicFile.prepareDestination(URL(fileURLWithPath: save)) } }
-        let recorder = try record.map { path in
-            try CommandLineError.wrap {
-                try Recorder(creating: URL(fileURLWithPath: path), tensortopVersion: TensorTopVersion.current,
-                             command: (["tensortop"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
-            }
-        }
+        let recorder = try RunRecorder.create(record)
         let trainer = try CommandLineError.wrap { try TrainerController.start(config) }
         // With --record, everything goes through the recording source, which writes what passes.
         let recording = recorder.map { RecordingSource(trainer, recorder: $0) }
         let controller: any TelemetrySource = recording ?? trainer
-        defer {
-            recording?.finish()
-            if let problem = recorder?.problem { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
-        }
+        defer { RunRecorder.finish(recording) }
         let interrupt = InterruptWatch()
         var outcome: TrainerEvent?
         var stopSent = false
