@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "Recording", targets: ["Recording"]),
         .executable(name: "tensortop", targets: ["tensortop"]),
     ],
     dependencies: [
@@ -41,6 +42,8 @@ let package = Package(
         .target(name: "Optim", dependencies: ["Tensors"]),
         .target(name: "Telemetry"),
         .target(name: "FileWriting"),
+        // Recorded runs (.ttrun): the recorder and the replay source.
+        .target(name: "Recording", dependencies: ["Telemetry", "FileWriting", "CGzip"]),
         .target(name: "Dashboard", dependencies: ["Telemetry"]),
         .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw", "CTerminalGuard"]),
         .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "NN", "FileWriting"]),
@@ -57,10 +60,11 @@ let package = Package(
             name: "tensortop",
             dependencies: [
                 "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training", "Dashboard", "CursesTerminal", "App", "FileWriting",
+                "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),
-        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "NN", "Datasets", "Telemetry", "Training", "Dashboard", "App", "COpenBLAS"]),
+        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "NN", "Datasets", "Telemetry", "Training", "Dashboard", "App", "Recording", "COpenBLAS"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
@@ -73,9 +77,10 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TensorTopCLITests",
-            dependencies: ["tensortop", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["tensortop", "Recording", "Telemetry", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "Telemetry"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),
@@ -97,6 +102,7 @@ if Context.environment["TENSORTOP_FUZZ"] == "1" {
         ("png", ["Datasets", "CGzip"]), ("pnm", ["Datasets"]), ("idx", ["Datasets"]),
         ("theme", ["Dashboard"]), ("demo", ["App", "Training"]),
         ("safetensors", ["Checkpoints"]), ("pickle", ["Checkpoints"]), ("pth", ["Checkpoints"]),
+        ("ttrun", ["Recording", "Telemetry", "CGzip"]),
     ]
     package.targets += [
         .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 seconds=${FUZZ_SECONDS:-60}
-all=(png pnm idx theme demo safetensors pickle pth)
+all=(png pnm idx theme demo safetensors pickle pth ttrun)
 harnesses=("$@")
 ((${#harnesses[@]})) || harnesses=("${all[@]}")
 

@@ -93,9 +93,8 @@ enum TrainingBench {
         }
     }
 
-    /// One epoch with the dashboard's loop open on this thread: polling the trainer and rendering
-    /// a full 120×40 frame every 50 ms, as the terminal UI does (without a terminal).
-    static func epochSecondsWithDashboard(batch: Int) -> Double? {
+    /// One epoch of plain SGD with snapshots every 100 ms, as the dashboard runs it.
+    static func polledEpoch(batch: Int) -> TrainingConfig {
         var config = TrainingConfig()
         config.epochs = 1
         config.batchSize = batch
@@ -103,6 +102,13 @@ enum TrainingBench {
         config.learningRate = 0.1
         config.testLimit = 1000
         config.snapshotInterval = 0.1
+        return config
+    }
+
+    /// One epoch with the dashboard's loop open on this thread: polling the trainer and rendering
+    /// a full 120×40 frame every 50 ms, as the terminal UI does (without a terminal).
+    static func epochSecondsWithDashboard(batch: Int) -> Double? {
+        var config = polledEpoch(batch: batch)
         config.keepAliveWhenFinished = true
         guard let controller = try? TrainerController.start(config) else { return nil }
         let app = DashboardApp(source: controller, catalog: ThemeCatalog(), initialTheme: "dark", size: (120, 40), colorsAvailable: true)

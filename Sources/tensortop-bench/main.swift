@@ -5,6 +5,11 @@ import Tensors
 Allocator.keepLargeBlocks()
 if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     DataBench.measureLoadInThisProcess()
+} else if CommandLine.arguments.contains("--recording") {
+    // `make bench ARGS=--recording`: only the recording cost (the figure is also in the full run).
+    var report = Report("case", "samples/s", "note")
+    RecordingBench.cost(into: &report)
+    print(report.render())
 } else {
     runAllBenchmarks()
 }
@@ -44,7 +49,8 @@ func runAllBenchmarks() {
     var overheads = Report("case", "samples/s", "note")
     TrainingBench.overheads(into: &overheads)
     TrainingBench.dashboardCost(into: &overheads)
+    RecordingBench.cost(into: &overheads)
     TrainingBench.trainMemory(into: &overheads)
-    print("Snapshot and dashboard cost, a busy neighbour, memory")
+    print("Snapshot, dashboard and recording cost, a busy neighbour, memory")
     print(overheads.render())
 }

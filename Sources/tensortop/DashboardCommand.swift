@@ -4,6 +4,7 @@ import Dashboard
 import Datasets
 import FileWriting
 import Foundation
+import Recording
 import Telemetry
 import Training
 
@@ -21,6 +22,9 @@ struct DashboardCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Record the session as an asciicast v2 file (asciinema play FILE).", valueName: "file.cast"))
     var record: String?
+
+    @Option(name: .long, help: ArgumentHelp("Record the run's telemetry here as it happens (.ttrun; replay it with `tensortop replay`). An existing file is refused.", valueName: "file"))
+    var recordRun: String?
 
     @Flag(name: .long, help: "Show pressed keys in an overlay (for recordings).")
     var keys = false
@@ -43,6 +47,7 @@ struct DashboardCommand: ParsableCommand {
         let recordURL = record.map { URL(fileURLWithPath: $0) }
         if let recordURL { try CommandLineError.wrap { try AtomicFile.prepareDestination(recordURL) } }
         let catalog = ThemeCatalog(executable: URL(fileURLWithPath: CommandLine.arguments[0]))
+        let recorder = try RunRecorder.create(recordRun)
         let controller = try CommandLineError.wrap { try TrainerController.start(config) }
         // Likewise data the trainer cannot read (a damaged file, a bomb): a message, not a failed dashboard.
         if let failure = controller.startupFailure() {
@@ -50,9 +55,12 @@ struct DashboardCommand: ParsableCommand {
             throw CommandLineError(description: failure)
         }
         let session = TerminalSession(theme: theme, showKeys: keys, recordCast: record != nil)
-        let recording = session.run(controller, catalog: catalog)
+        // With --record-run the dashboard watches the run through a recording source, which writes what passes.
+        let runRecording = recorder.map { RecordingSource(controller, recorder: $0) }
+        let recording = session.run(runRecording ?? controller, catalog: catalog)
         controller.send(.stop)
         controller.join()
+        RunRecorder.finish(runRecording)
         if let recordURL, let recording {
             do {
                 try AtomicFile.write(Data(recording.text.utf8), to: recordURL)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileWriting
 import Foundation
+import Recording
 import Synchronization
 import Telemetry
 import Training
@@ -20,6 +21,9 @@ struct TrainCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Write the trained model here (.safetensors: architecture + weights; .pth: a PyTorch state dict).", valueName: "file"))
     var save: String?
+
+    @Option(name: .long, help: ArgumentHelp("Record the run's telemetry here as it happens (.ttrun; replay it with `tensortop replay`). An existing file is refused.", valueName: "file"))
+    var record: String?
 
     @Flag(name: .long, help: "Write one JSON object per epoch to stdout instead of text.")
     var json = false
@@ -42,10 +46,15 @@ struct TrainCommand: ParsableCommand {
         var config = try options.makeConfig()
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         config.keepAliveWhenFinished = true
-        config.snapshotInterval = progress.enabled ? 0.25 : nil
+        config.snapshotInterval = progress.enabled || record != nil ? 0.25 : nil
         // A missing or read-only destination must fail now, not after every epoch has run.
         if let save { try CommandLineError.wrap { try AtomicFile.prepareDestination(URL(fileURLWithPath: save)) } }
-        let controller = try CommandLineError.wrap { try TrainerController.start(config) }
+        let recorder = try RunRecorder.create(record)
+        let trainer = try CommandLineError.wrap { try TrainerController.start(config) }
+        // With --record, everything goes through the recording source, which writes what passes.
+        let recording = recorder.map { RecordingSource(trainer, recorder: $0) }
+        let controller: any TelemetrySource = recording ?? trainer
+        defer { RunRecorder.finish(recording) }
         let interrupt = InterruptWatch()
         var outcome: TrainerEvent?
         var stopSent = false
@@ -84,12 +93,12 @@ struct TrainCommand: ParsableCommand {
         if case .failed(let message) = outcome {
             // Nothing to save; a trainer still waiting for commands (a failure mid-run) stops.
             if !stopSent { controller.send(.stop) }
-            controller.join()
+            trainer.join()
             throw CommandLineError(description: message)
         }
         if !stopSent, let save { try saveAndConfirm(save, with: controller) }
         if !stopSent { controller.send(.stop) }
-        controller.join()
+        trainer.join()
         switch outcome {
         case .diverged(let step, let loss):
             throw CommandLineError(description: "diverged at step \(step) (loss \(loss)); try a smaller --lr")
@@ -102,7 +111,7 @@ struct TrainCommand: ParsableCommand {
     static let saveTimeout = 600.0
 
     /// Asks the trainer to write `path` and waits for its answer; a refusal or no answer is an error.
-    private func saveAndConfirm(_ path: String, with controller: TrainerController) throws {
+    private func saveAndConfirm(_ path: String, with controller: any TelemetrySource) throws {
         let answer: TrainerEvent
         do {
             answer = try controller.sendAndWait(.save(path: path), timeout: Self.saveTimeout)
