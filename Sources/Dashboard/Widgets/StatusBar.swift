@@ -9,7 +9,7 @@ enum StatusBar {
         guard rect.height >= 1 else { return }
         buffer.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), with: Cell(" ", theme[.status]))
         guard let s = state.snapshot else {
-            buffer.put(" loading Fashion-MNIST…", x: rect.x, y: rect.y, style: theme[.status], clip: rect)
+            buffer.put(" waiting for the first snapshot…", x: rect.x, y: rect.y, style: theme[.status], clip: rect)
             keys(state, in: rect, theme: theme, into: &buffer)
             return
         }
