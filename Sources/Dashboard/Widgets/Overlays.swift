@@ -32,9 +32,11 @@ enum Overlays {
             lines.remove(at: drop)
         }
         let inner = panel("Keys (any key closes)", width: 80, height: lines.count + 2, in: screen, theme: theme, into: &buffer)
+        // The keys' column fits the longest label (`home/end`), with a space before the text.
+        let keyWidth = min(16, max(7, lines.map(\.label.count).max() ?? 7))
         for (i, line) in lines.enumerated() where inner.y + i < inner.maxY {
-            buffer.put(Draw.fit(line.label, 8), x: inner.x + 1, y: inner.y + i, style: theme[.statusKey])
-            buffer.put(Draw.fit(line.help, inner.width - 10), x: inner.x + 9, y: inner.y + i, style: theme[.overlay])
+            buffer.put(Draw.fit(line.label, keyWidth), x: inner.x + 1, y: inner.y + i, style: theme[.statusKey])
+            buffer.put(Draw.fit(line.help, inner.width - keyWidth - 2), x: inner.x + keyWidth + 2, y: inner.y + i, style: theme[.overlay])
         }
     }
 

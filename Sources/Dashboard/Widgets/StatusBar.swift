@@ -72,14 +72,20 @@ enum StatusBar {
         // In Double: --epochs can be as large as a user types it.
         let total = Double(s.totalEpochs) * Double(s.stepsPerEpoch)
         guard total > 0 else { return 0 }
-        let done = (Double(max(s.epoch, 1)) - 1) * Double(s.stepsPerEpoch) + Double(s.stepInEpoch)
-        return min(1, max(0, done / total))
+        return min(1, max(0, stepsDone(s) / total))
+    }
+
+    /// Steps of the run done so far. Between epochs (`stepInEpoch` 0) `epoch` counts the epochs
+    /// finished; during one it is the epoch under way.
+    static func stepsDone(_ s: TrainingSnapshot) -> Double {
+        s.stepInEpoch == 0 ? Double(max(s.epoch, 0)) * Double(s.stepsPerEpoch)
+            : (Double(max(s.epoch, 1)) - 1) * Double(s.stepsPerEpoch) + Double(s.stepInEpoch)
     }
 
     /// The time left for the whole run while it runs, as m:ss or h:mm:ss.
     static func eta(_ s: TrainingSnapshot) -> String? {
         guard case .running = s.state, s.samplesPerSecond > 0 else { return nil }
-        let remaining = (Double(s.totalEpochs) - Double(max(s.epoch, 1))) * Double(s.stepsPerEpoch) + Double(s.stepsPerEpoch) - Double(s.stepInEpoch)
+        let remaining = Double(s.totalEpochs) * Double(s.stepsPerEpoch) - stepsDone(s)
         let seconds = Draw.integer(remaining * Double(s.batchSize) / s.samplesPerSecond)
         guard seconds > 0 else { return nil }
         if seconds >= 3600 { return String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60) }
