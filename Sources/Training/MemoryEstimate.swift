@@ -1,18 +1,19 @@
 import Foundation
 import NN
 
-/// The least memory a training run needs, worked out from its settings before anything is
-/// allocated, so a run that cannot fit is refused up front with the figure instead of
-/// failing (or being killed) mid-allocation.
+/// The least memory a training run, or running a model, needs, worked out before anything
+/// is allocated, so what cannot fit is refused up front with the figure instead of failing
+/// (or being killed) mid-allocation.
 ///
-/// Counts 4-byte floats: each parameter with its gradient, the trainer's backup copy and the
-/// optimizer's state (Adam: two moments; SGD with momentum: one buffer), and a batch: its
-/// pixels (plus the loader's prefetched batches) and every layer's output and gradient.
+/// Counts 4-byte floats. Training: each parameter with its gradient, the trainer's backup
+/// copy and the optimizer's state (Adam: two moments; SGD with momentum: one buffer), and a
+/// batch: its pixels (plus the loader's prefetched batches) and every layer's output and
+/// gradient. Running: the parameters, and a layer's input and output for a batch.
 /// Sums saturate at `Int.max` rather than overflow.
 public struct MemoryEstimate: Sendable, Equatable {
-    /// Parameters, gradients, backups and optimizer state.
+    /// Parameters (with, for training, gradients, backups and optimizer state).
     public let modelBytes: Int
-    /// One training step's batch: inputs, prefetched inputs, activations and their gradients.
+    /// One batch: inputs (with, for training, prefetched inputs), activations (and their gradients).
     public let batchBytes: Int
 
     /// The sum of both.
@@ -37,6 +38,16 @@ public struct MemoryEstimate: Sendable, Equatable {
         // Each layer's output and its gradient, twice where an activation follows.
         let perImage = Self.add(Self.multiply(pixels, 1 + prefetched), Self.multiply(widths.dropFirst().reduce(0, Self.add), 4))
         batchBytes = Self.multiply(Self.multiply(images, perImage), 4)
+    }
+
+    /// The estimate for running `spec` without gradients (as `eval` and `predict` do) on a
+    /// batch of `shape`: its weights, and a layer's input and output alive at once, both
+    /// counted as the largest tensor the batch passes through.
+    /// - Throws: `ModuleSpecError` when a layer cannot take what the one before it produces.
+    public init(running spec: ModuleSpec, forInput shape: [Int]) throws {
+        let peak = try spec.peakActivationCount(forInput: shape)
+        modelBytes = Self.multiply(spec.parameterCount ?? Int.max, 4)
+        batchBytes = Self.multiply(peak, 2 * 4)
     }
 
     private static func add(_ a: Int, _ b: Int) -> Int {

@@ -26,13 +26,32 @@ public enum ModelPreset: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Any MLP from comma-separated widths such as `784,512,256,10` (checked by `TrainingConfig.validate()`).
+    /// Any MLP from comma-separated widths such as `784,512,256,10` (checked by `validate()`).
+    ///
+    /// An empty piece (`784,,10`, a trailing comma) is refused, not dropped: it is more likely
+    /// a width left out than a wish for one layer fewer.
     public init(layers text: String, activation: Activation) throws(TrainingSettingError) {
-        let widths = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else {
+        let pieces = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if let empty = pieces.firstIndex(where: \.isEmpty) {
+            throw TrainingSettingError(.layers, "expected comma-separated widths like 784,512,256,10, got '\(text)', whose width \(empty + 1) is empty")
+        }
+        let widths = pieces.map { Int($0) }
+        guard widths.allSatisfy({ $0 != nil }) else {
             throw TrainingSettingError(.layers, "expected comma-separated widths like 784,512,256,10, got '\(text)'")
         }
         self = .layers(widths.map { $0! }, activation)
+    }
+
+    /// Throws a `TrainingSettingError` of `layers` unless the widths make a Fashion-MNIST
+    /// classifier: 784 inputs (28×28 pixels), 10 outputs (classes), every width at least 1.
+    ///
+    /// Whether the model fits in memory depends on what is done with it: `TrainingConfig.validate()`
+    /// checks a training run (`MemoryEstimate(_:trainImages:)`), `tensortop eval` one batch
+    /// (`MemoryEstimate(running:forInput:)`).
+    public func validate() throws(TrainingSettingError) {
+        guard widths.count >= 2, widths.first == 784, widths.last == 10, widths.allSatisfy({ $0 > 0 }) else {
+            throw TrainingSettingError(.layers, "must start with 784 (28×28 pixels) and end with 10 (classes), e.g. 784,512,256,10; got \(widths.map(String.init).joined(separator: ","))")
+        }
     }
 
     /// The layer widths, input first.
@@ -182,10 +201,7 @@ public struct TrainingConfig: Sendable {
         }
         guard (1...64).contains(threads) else { throw TrainingSettingError(.threads, "must be between 1 and 64, got \(threads)") }
         guard (0...16).contains(dataWorkers) else { throw TrainingSettingError(.dataWorkers, "must be between 0 and 16, got \(dataWorkers)") }
-        let widths = model.widths
-        guard widths.count >= 2, widths.first == 784, widths.last == 10, widths.allSatisfy({ $0 > 0 }) else {
-            throw TrainingSettingError(.layers, "must start with 784 (28×28 pixels) and end with 10 (classes), e.g. 784,512,256,10; got \(widths.map(String.init).joined(separator: ","))")
-        }
+        try model.validate()
         if let limit = trainLimit, limit < 1 { throw TrainingSettingError(.trainLimit, "must be at least 1, got \(limit)") }
         if let limit = testLimit, limit < 1 { throw TrainingSettingError(.testLimit, "must be at least 1, got \(limit)") }
         try checkMemory()

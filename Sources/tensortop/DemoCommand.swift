@@ -32,10 +32,10 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "Show pressed keys in an overlay, as screencasts do.")
     var keys = false
 
-    @Option(name: .long, help: "Random seed.")
+    @Option(name: .long, parsing: .unconditional, help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "OpenBLAS threads (demos compute in a fixed order, so the frames do not depend on it).")
+    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads (demos compute in a fixed order, so the frames do not depend on it).")
     var threads: Int = 1
 
     @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder.", valueName: "path"))
@@ -54,7 +54,24 @@ struct DemoCommand: ParsableCommand {
         return (width, height)
     }
 
-    func validate() throws { _ = try parsedSize() }
+    /// Refuses a size or a setting that cannot work before anything runs, naming its flag (exit code 64).
+    func validate() throws {
+        _ = try parsedSize()
+        do {
+            _ = try ConfigError.namingFlags { try config(DemoRunner.defaultConfig()).validate() }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// `base` with the settings the options give (the script may change others).
+    func config(_ base: TrainingConfig) -> TrainingConfig {
+        var config = base
+        config.seed = seed
+        config.dataRoot = data
+        config.threads = threads
+        return config
+    }
 
     func run() throws {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0])
@@ -67,9 +84,7 @@ struct DemoCommand: ParsableCommand {
         options.showKeys = keys
         options.theme = theme
         options.catalog = ThemeCatalog(executable: executable)
-        options.config.seed = seed
-        options.config.dataRoot = data
-        options.config.threads = threads
+        options.config = config(options.config)
         let runner = DemoRunner(script: parsed, options: options)
         let written = try CommandLineError.wrap { try runner.run() }
         if frames == nil && cast == nil {

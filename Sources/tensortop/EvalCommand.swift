@@ -17,15 +17,37 @@ struct WeightsOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder.", valueName: "path"))
     var data: String?
 
+    /// Refuses model options that name no architecture, one that is not a Fashion-MNIST
+    /// classifier, or one too large to run here, before anything is read (exit code 64, like `train`).
+    func validate() throws {
+        do {
+            _ = try optionsModel()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// The architecture the model options name, checked to fit in memory; a `ConfigError` naming the flag.
+    private func optionsModel() throws -> ModuleSpec {
+        let spec = try modelOptions.preset().spec
+        if let problem = try Self.memoryProblem(spec, named: modelOptions.value) { throw ConfigError(modelOptions.flag, problem) }
+        return spec
+    }
+
+    /// The model to run: the file's own architecture, or the model options' filled with the
+    /// file's weights; either is checked to take Fashion-MNIST and to fit in memory before it is built.
     func loadModel() throws -> Module {
         let url = URL(fileURLWithPath: weights)
         let checkpoint = try CommandLineError.wrap { try Checkpoint.read(from: url) }
         if let spec = try CommandLineError.wrap({ try ModelFile.architecture(of: checkpoint, path: weights) }) {
             try refuseOtherArchitecture(spec)
             try checkFitsFashionMNIST(spec)
+            if let problem = try CommandLineError.wrap({ try Self.memoryProblem(spec, named: "the model") }) {
+                throw CommandLineError(description: "\(weights): \(problem)")
+            }
             return try CommandLineError.wrap { try ModelFile.model(spec, weights: checkpoint, path: weights) }
         }
-        let model = try CommandLineError.wrap { try modelOptions.preset() }.spec.makeModule()
+        let model = try CommandLineError.wrap { try optionsModel() }.makeModule()
         do {
             try model.loadStateDict(checkpoint.stateDict())
         } catch {
@@ -46,7 +68,7 @@ struct WeightsOptions: ParsableArguments {
     /// Refuses an architecture that cannot take a batch of Fashion-MNIST images or does not
     /// give one score per class, before the model is built.
     func checkFitsFashionMNIST(_ spec: ModuleSpec) throws {
-        let input = [1, 1, FashionMNIST.side, FashionMNIST.side]
+        let input = Self.imageShape(batch: 1)
         let output: [Int]
         do {
             output = try spec.outputShape(forInput: input)
@@ -57,13 +79,23 @@ struct WeightsOptions: ParsableArguments {
         guard output == [1, classes] else {
             throw CommandLineError(description: "\(weights): the architecture turns a batch of shape \(input) into \(output), not one score per class ([1, \(classes)]); it is not a Fashion-MNIST classifier")
         }
-        let batch = [Self.batchSize] + input.dropFirst()
-        let peak = try CommandLineError.wrap { try spec.peakActivationCount(forInput: batch) }
-        let (bytes, overflow) = peak.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
-        guard !overflow, bytes <= PhysicalMemory.bytes else {
-            throw CommandLineError(description: "\(weights): running the model on \(Self.batchSize) images needs \(overflow ? "more than a 64-bit integer counts" : PhysicalMemory.describe(bytes)) for one layer's outputs; this machine has \(PhysicalMemory.describe(PhysicalMemory.bytes)) of memory")
-        }
     }
+
+    /// Why `spec` (called `name` in the message) cannot run here, or nil: its weights and a
+    /// batch of `batchSize` images need more than the machine's memory.
+    private static func memoryProblem(_ spec: ModuleSpec, named name: String) throws -> String? {
+        let estimate = try MemoryEstimate(running: spec, forInput: imageShape(batch: batchSize))
+        let memory = PhysicalMemory.bytes
+        guard estimate.totalBytes > memory else { return nil }
+        return """
+            running \(name) on \(batchSize) images needs at least \(PhysicalMemory.describe(estimate.totalBytes)) \
+            (weights \(PhysicalMemory.describe(estimate.modelBytes)); layer outputs \(PhysicalMemory.describe(estimate.batchBytes))) \
+            but this machine has \(PhysicalMemory.describe(memory)) of memory
+            """
+    }
+
+    /// The shape of a batch of `batch` Fashion-MNIST images.
+    private static func imageShape(batch: Int) -> [Int] { [batch, 1, FashionMNIST.side, FashionMNIST.side] }
 
     /// Images per batch in `eval` and `predict` (the memory check assumes it).
     static let batchSize = 1000

@@ -17,8 +17,15 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The activation between --layers (only with --layers): relu (default), tanh, sigmoid or leaky-relu.", valueName: "name"))
     var activation: String?
 
-    /// The architecture the options name; a `ConfigError` naming the flag at fault when they name none that works.
+    /// The architecture the options name, checked (`ModelPreset.validate()`) before any command
+    /// builds it; a `ConfigError` naming the flag at fault when they name none that works.
     func preset() throws -> ModelPreset {
+        let preset = try parsedPreset()
+        try ConfigError.namingFlags { try preset.validate() }
+        return preset
+    }
+
+    private func parsedPreset() throws -> ModelPreset {
         guard let layers else {
             if let activation {
                 throw ConfigError("--activation", "applies only with --layers (the presets softmax, mlp and mlp2 use ReLU); got --activation \(activation) without --layers")
@@ -35,6 +42,12 @@ struct ModelOptions: ParsableArguments {
 
     /// Whether the user named an architecture (any of --model, --layers, --activation).
     var isGiven: Bool { model != nil || layers != nil || activation != nil }
+
+    /// The flag that names the architecture (`--layers` or `--model`), for messages.
+    var flag: String { layers == nil ? "--model" : "--layers" }
+
+    /// The value of `flag` as the user wrote it (`mlp` when left out).
+    var value: String { layers ?? model ?? "mlp" }
 
     /// The architecture as the user wrote it, for messages.
     var written: String {

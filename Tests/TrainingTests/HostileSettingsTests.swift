@@ -117,6 +117,31 @@ import Training
         #expect(PhysicalMemory.describe(313_600_000_000) == "313.6 GB")
     }
 
+    /// fuzz: `eval --layers 784,9223372036854775807,10` trapped building the model: running a
+    /// model has its estimate too, counting weights and a layer's input and output for a batch.
+    @Test func theMemoryEstimateForRunningAModelCountsWeightsAndABatch() throws {
+        let input = [1000, 1, 28, 28]
+        let mlp = try MemoryEstimate(running: ModelPreset.mlp.spec, forInput: input)
+        #expect(mlp.modelBytes == (784 * 256 + 256 + 256 * 10 + 10) * 4)
+        #expect(mlp.batchBytes == 1000 * 784 * 2 * 4)  // the input is the largest tensor
+        let huge = try MemoryEstimate(running: ModelPreset.layers([784, Int.max, 10], .relu).spec, forInput: input)
+        #expect(huge.modelBytes == Int.max)  // saturates, never traps
+        #expect(huge.batchBytes == Int.max)
+        #expect(throws: ModuleSpecError.self) { try MemoryEstimate(running: ModelPreset.mlp.spec, forInput: [1000, 100]) }
+    }
+
+    /// fuzz: `--layers 784,,10` was read as 784,10; an empty width is refused with the value.
+    @Test func anEmptyWidthIsRefusedNotDropped() throws {
+        for (text, piece) in [("784,,10", 2), ("784,10,", 3), (",784,10", 1), ("784, ,10", 2), ("", 1)] {
+            #expect(throws: TrainingSettingError(.layers, "expected comma-separated widths like 784,512,256,10, got '\(text)', whose width \(piece) is empty")) {
+                try ModelPreset(layers: text, activation: .relu)
+            }
+        }
+        #expect(try ModelPreset(layers: " 784 , 32,10", activation: .relu) == .layers([784, 32, 10], .relu))
+        #expect(throws: TrainingSettingError.self) { try ModelPreset.layers([784, 0, 10], .relu).validate() }
+        try ModelPreset.mlp2.validate()
+    }
+
     @Test func optionsThatWouldBeIgnoredAreRefused() throws {
         var config = SyntheticData.config()
         config.momentum = 0.9  // with the default Adam
