@@ -1,6 +1,7 @@
 import Dashboard
 import FileWriting
 import Foundation
+import Recording
 import Telemetry
 import Training
 
@@ -8,7 +9,9 @@ import Training
 /// become text files and the session an asciicast recording.
 ///
 /// Training advances only through `steps N` (and the `n` key), so the same script, seed and
-/// size give the same frames on a slow or a fast machine; timing figures are blanked.
+/// size give the same frames on a slow or a fast machine; timing figures are blanked. The run
+/// can be recorded as it plays (`recordRun`), and a script can play against a recorded run
+/// instead of a trainer (`replay`: the timeline keys move it, `steps` is refused).
 public final class DemoRunner {
     public struct Options {
         public var width = 120
@@ -20,6 +23,13 @@ public final class DemoRunner {
         /// The training settings (seed, model, ...); stepping is made manual.
         public var config = DemoRunner.defaultConfig()
         public var catalog = ThemeCatalog()
+        /// Record the run as it plays (every snapshot the demo shows, timing figures zero).
+        public var recordRun: URL?
+        /// The tensortop version and command line named in the recording's header.
+        public var recordVersion = "unknown"
+        public var recordCommand = "tensortop demo"
+        /// Play the script against this recording (opened paused at its first snapshot) instead of a trainer.
+        public var replay: URL?
         public init() {}
     }
 
@@ -50,6 +60,10 @@ public final class DemoRunner {
     public let options: Options
     /// The frames written, in order.
     public private(set) var framesWritten: [URL] = []
+    /// The live run as the demo shows it (nil when replaying); its snapshot moves only on `sync`.
+    private var scripted: ScriptedSource?
+    /// The recording of the run, with `recordRun`.
+    private var recording: RecordingSource?
 
     public init(script: DemoScript, options: Options) {
         self.script = script
@@ -69,21 +83,48 @@ public final class DemoRunner {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("tensortop-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        var config = options.config
-        try script.settings.apply(to: &config)
-        config.manualStepping = true
-        config.keepAliveWhenFinished = true
-        config.snapshotInterval = nil
-        config.checkpointFolder = work.appendingPathComponent("checkpoints").path
-        let controller = try TrainerController.start(config)
+        let source: any TelemetrySource
+        let checkpointFolder: String
+        var controller: TrainerController?
         defer {
-            controller.send(.stop)
-            controller.join()
+            if let controller {
+                controller.send(.stop)
+                controller.join()
+            }
         }
-        let source = ScriptedSource(controller, hiddenPathPrefix: work.path + "/")
+        if let replay = options.replay {
+            guard script.settings.values.isEmpty else {
+                throw Failure(description: "\(script.name): `settings` need a live trainer; this demo plays the recording \(replay.path)")
+            }
+            source = try ReplaySource(contentsOf: replay, playing: false)
+            checkpointFolder = work.appendingPathComponent("checkpoints").path
+        } else {
+            var config = options.config
+            try script.settings.apply(to: &config)
+            config.manualStepping = true
+            config.keepAliveWhenFinished = true
+            config.snapshotInterval = nil
+            config.checkpointFolder = work.appendingPathComponent("checkpoints").path
+            checkpointFolder = config.checkpointFolder
+            let trainer = try TrainerController.start(config)
+            controller = trainer
+            let scripted = ScriptedSource(trainer, hiddenPathPrefix: work.path + "/")
+            self.scripted = scripted
+            if let url = options.recordRun {
+                let recorder = try Recorder(creating: url, tensortopVersion: options.recordVersion, command: options.recordCommand,
+                                            options: Recorder.Options(snapshotInterval: 0))
+                recording = RecordingSource(scripted, recorder: recorder)
+            }
+            source = recording ?? scripted
+        }
+        defer {
+            scripted = nil
+            recording?.finish()
+            recording = nil
+        }
         let app = DashboardApp(source: source, catalog: options.catalog, initialTheme: options.theme,
                                size: (options.width, options.height), colorsAvailable: true)
-        app.checkpointFolder = config.checkpointFolder
+        app.checkpointFolder = checkpointFolder
         app.frameFolder = options.framesFolder?.path ?? work.appendingPathComponent("frames").path
         app.showKeys(options.showKeys)
         var cast = options.castFile.map { _ in
@@ -97,6 +138,7 @@ public final class DemoRunner {
             do {
                 switch command {
                 case .steps(let n):
+                    guard scripted != nil else { throw Failure(description: "`steps` needs a live trainer; this demo plays a recorded run") }
                     try advance(app, command: .advance(n))
                     clock += 0.5
                 case .key(let key):
@@ -133,6 +175,10 @@ public final class DemoRunner {
             cast?.frame(app.frame(), at: clock)
         }
         if let castFile = options.castFile, let cast { try AtomicFile.write(Data(cast.text.utf8), to: castFile) }
+        if let recording {
+            recording.finish()
+            if let problem = recording.recorder.problem { throw Failure(description: "the recording stopped: \(problem)") }
+        }
         return frames
     }
 
@@ -148,6 +194,9 @@ public final class DemoRunner {
             try AtomicFile.prepareDestination(folder.appendingPathComponent("frame.txt"))
         }
         if let castFile = options.castFile { try AtomicFile.prepareDestination(castFile) }
+        if let recordRun = options.recordRun, FileManager.default.fileExists(atPath: recordRun.path) {
+            throw Failure(description: "\(recordRun.path): the recording exists already; choose another name")
+        }
     }
 
     /// How long a demo waits for the trainer to answer.
@@ -172,11 +221,14 @@ public final class DemoRunner {
         try sync(app)
     }
 
-    /// Waits until every earlier command is applied and a snapshot showing them is in.
+    /// Waits until every earlier command is applied and a snapshot showing them is in (and,
+    /// when recording, written: every snapshot the demo shows is in the recording).
     private func sync(_ app: DashboardApp) throws {
         try app.source.sendAndWait(.requestSnapshot, timeout: Self.answerTimeout, observe: { try fold($0, into: app) })
+        scripted?.settle()
         app.refreshSnapshot()
         app.poll()
+        recording?.recorder.waitUntilWritten()
     }
 
     /// Folds events into the app until one satisfies `done`; fails on a timeout or if training failed.

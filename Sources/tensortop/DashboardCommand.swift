@@ -23,8 +23,14 @@ struct DashboardCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Record the session as an asciicast v2 file (asciinema play FILE).", valueName: "file.cast"))
     var record: String?
 
-    @Option(name: .long, help: ArgumentHelp("Record the run's telemetry here as it happens (.ttrun; replay it with `tensortop replay`). An existing file is refused.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Record the run's telemetry here as it happens (.ttrun; replay it with `tensortop replay`) instead of under runs/. An existing file is refused.", valueName: "file"))
     var recordRun: String?
+
+    @Flag(name: .long, help: "Do not record the run (by default it goes to runs/DATE-TIME.ttrun).")
+    var noRecordRun = false
+
+    @Option(name: .long, help: ArgumentHelp("The run recording's size cap: past it snapshots are no longer recorded (losses and events go on up to half as much again). E.g. 256M, 1G, 500K, or none.", valueName: "size"))
+    var recordRunLimit: String = "256M"
 
     @Flag(name: .long, help: "Show pressed keys in an overlay (for recordings).")
     var keys = false
@@ -34,6 +40,12 @@ struct DashboardCommand: ParsableCommand {
             _ = try options.makeConfig()
         } catch let error as ConfigError {
             throw ValidationError(error.description)
+        }
+        if noRecordRun && recordRun != nil { throw ValidationError("--record-run and --no-record-run contradict each other; give one") }
+        do {
+            _ = try RunRecorder.parseSize(recordRunLimit)
+        } catch {
+            throw ValidationError("--record-run-limit: \(error)")
         }
     }
 
@@ -46,27 +58,51 @@ struct DashboardCommand: ParsableCommand {
         _ = try CommandLineError.wrap { try FashionMNIST.locate(root: config.dataRoot.map { URL(fileURLWithPath: $0) }) }
         let recordURL = record.map { URL(fileURLWithPath: $0) }
         if let recordURL { try CommandLineError.wrap { try AtomicFile.prepareDestination(recordURL) } }
+        try RunRecorder.checkDestination(recordRun)
         let catalog = ThemeCatalog(executable: URL(fileURLWithPath: CommandLine.arguments[0]))
-        let recorder = try RunRecorder.create(recordRun)
         let controller = try CommandLineError.wrap { try TrainerController.start(config) }
         // Likewise data the trainer cannot read (a damaged file, a bomb): a message, not a failed dashboard.
         if let failure = controller.startupFailure() {
             controller.join()
             throw CommandLineError(description: failure)
         }
+        // The run is recorded (once it has started, so a failed start leaves no file): to
+        // --record-run, or by default under runs/ where a problem is a warning, not an error.
+        let (recorder, warning) = try makeRecorder(stoppingOnError: controller)
+        if let warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let session = TerminalSession(theme: theme, showKeys: keys, recordCast: record != nil)
-        // With --record-run the dashboard watches the run through a recording source, which writes what passes.
+        // The dashboard watches the run through a recording source, which writes what passes.
         let runRecording = recorder.map { RecordingSource(controller, recorder: $0) }
-        let recording = session.run(runRecording ?? controller, catalog: catalog)
+        let recording = session.run(runRecording ?? controller, catalog: catalog) { app in
+            if let warning { app.dispatch(.message("warning: \(warning)")) }
+            if let recorder { app.dispatch(.message("recording this run to \(RunRecorder.shown(recorder.path))")) }
+        }
         controller.send(.stop)
         controller.join()
-        RunRecorder.finish(runRecording)
+        RunRecorder.finish(runRecording, announce: true)
+        // The terminal was taken over meanwhile: say it again where it stays.
+        if let warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         if let recordURL, let recording {
             do {
                 try AtomicFile.write(Data(recording.text.utf8), to: recordURL)
             } catch {
                 throw CommandLineError(description: "cannot write the recording: \(error)")
             }
+        }
+    }
+
+    /// The run's recorder: at `--record-run` (an error stops the trainer and is thrown), none
+    /// with `--no-record-run`, else a new file under runs/ (a problem is a warning and no recording).
+    private func makeRecorder(stoppingOnError controller: TrainerController) throws -> (Recorder?, String?) {
+        let maxBytes = try RunRecorder.parseSize(recordRunLimit)
+        if noRecordRun { return (nil, nil) }
+        guard let recordRun else { return RunRecorder.createInRunsFolder(maxBytes: maxBytes) }
+        do {
+            return (try RunRecorder.create(recordRun, maxBytes: maxBytes), nil)
+        } catch {
+            controller.send(.stop)
+            controller.join()
+            throw error
         }
     }
 }

@@ -14,7 +14,9 @@ struct DemoCommand: ParsableCommand {
             (# starts a comment): steps N, key NAME, type TEXT, wait 500ms, frame NAME, caption "text", \
             theme NAME, resize 80x24. Training moves only with `steps` (and the n key), so the same \
             script, seed and size give the same frames on any machine. Without --frames or --cast \
-            each frame is printed to standard output, under a line naming it.
+            each frame is printed to standard output, under a line naming it. With --record-run the \
+            run is recorded as it plays (replay it with `tensortop replay`); with --replay the script \
+            plays against a recording instead of training (its keys move the timeline; `steps` is refused).
             """)
 
     @Argument(help: "A demo script, or the name of a bundled one (tour, init-methods, learning-rates).")
@@ -28,6 +30,12 @@ struct DemoCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Write an asciicast v2 recording (asciinema play FILE).", valueName: "file"))
     var cast: String?
+
+    @Option(name: .long, help: ArgumentHelp("Record the run's telemetry as it plays (.ttrun; the same on every machine). An existing file is refused.", valueName: "file"))
+    var recordRun: String?
+
+    @Option(name: .long, help: ArgumentHelp("Play the script against this recorded run instead of training.", valueName: "run.ttrun"))
+    var replay: String?
 
     @Flag(name: .long, help: "Show pressed keys in an overlay, as screencasts do.")
     var keys = false
@@ -57,6 +65,7 @@ struct DemoCommand: ParsableCommand {
     /// Refuses a size or a setting that cannot work before anything runs, naming its flag (exit code 64).
     func validate() throws {
         _ = try parsedSize()
+        if recordRun != nil && replay != nil { throw ValidationError("--record-run and --replay cannot go together: a replay records nothing new") }
         do {
             _ = try ConfigError.namingFlags { try config(DemoRunner.defaultConfig()).validate() }
         } catch {
@@ -85,6 +94,10 @@ struct DemoCommand: ParsableCommand {
         options.theme = theme
         options.catalog = ThemeCatalog(executable: executable)
         options.config = config(options.config)
+        options.recordRun = recordRun.map { URL(fileURLWithPath: $0) }
+        options.recordVersion = TensorTopVersion.current
+        options.recordCommand = (["tensortop"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        options.replay = replay.map { URL(fileURLWithPath: $0) }
         let runner = DemoRunner(script: parsed, options: options)
         let written = try CommandLineError.wrap { try runner.run() }
         if frames == nil && cast == nil {
@@ -92,7 +105,8 @@ struct DemoCommand: ParsableCommand {
         }
         print("played \(parsed.name): \(parsed.commands.count) commands, \(written.count) frames"
               + (frames.map { " in \($0)" } ?? (cast == nil ? " (printed above; keep them with --frames DIR or --cast FILE)" : ""))
-              + (cast.map { ", recording \($0)" } ?? ""))
+              + (cast.map { ", recording \($0)" } ?? "")
+              + (recordRun.map { "; recorded the run to \($0) (tensortop replay \($0))" } ?? ""))
     }
 
     /// A script path, or a bundled demo's name looked up in `demos/` (cwd, $TENSORTOP_DEMOS, above the binary).

@@ -49,8 +49,23 @@ struct TrainCommand: ParsableCommand {
         config.snapshotInterval = progress.enabled || record != nil ? 0.25 : nil
         // A missing or read-only destination must fail now, not after every epoch has run.
         if let save { try CommandLineError.wrap { try AtomicFile.prepareDestination(URL(fileURLWithPath: save)) } }
-        let recorder = try RunRecorder.create(record)
+        try RunRecorder.checkDestination(record)
         let trainer = try CommandLineError.wrap { try TrainerController.start(config) }
+        // The recording is created once training has started: a run that fails at startup
+        // (missing or damaged data) leaves no file behind to refuse the next attempt.
+        if let failure = trainer.startupFailure() {
+            trainer.send(.stop)
+            trainer.join()
+            throw CommandLineError(description: failure)
+        }
+        let recorder: Recorder?
+        do {
+            recorder = try RunRecorder.create(record)
+        } catch {
+            trainer.send(.stop)
+            trainer.join()
+            throw error
+        }
         // With --record, everything goes through the recording source, which writes what passes.
         let recording = recorder.map { RecordingSource(trainer, recorder: $0) }
         let controller: any TelemetrySource = recording ?? trainer

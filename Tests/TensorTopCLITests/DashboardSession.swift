@@ -6,14 +6,19 @@ struct DashboardSession {
     let name: String
     let folder: URL
 
-    /// Starts `tensortop --data SYNTHETIC --batch-size 16 --epochs 1000 ARGUMENTS` in `folder`;
-    /// the inner shell writes its process id to `folder/pid` and then becomes tensortop (exec
-    /// keeps the id). When it ends the pane shows `EXIT=status` and `stty -a`.
+    /// Starts `tensortop --data SYNTHETIC --batch-size 16 --epochs 1000 ARGUMENTS` in `folder`.
     init(_ label: String, in folder: URL = Binary.temporaryDirectory(), arguments: String = "") throws {
+        let data = TrainCommandTests.dataFolder(train: 2000, test: 100)
+        try self.init(label, in: folder, commandLine: "--data \(data) --batch-size 16 --epochs 1000 \(arguments)")
+    }
+
+    /// Starts `tensortop COMMANDLINE` in `folder`; the inner shell writes its process id to
+    /// `folder/pid` and then becomes tensortop (exec keeps the id). When it ends the pane shows
+    /// `EXIT=status` and `stty -a`.
+    init(_ label: String, in folder: URL, commandLine: String) throws {
         name = "tt-\(label)-\(UUID().uuidString.prefix(8))"
         self.folder = folder
-        let data = TrainCommandTests.dataFolder(train: 2000, test: 100)
-        let command = "sh -c 'echo $$ > pid; exec \(DashboardEndToEndTests.releaseBinary.path) --data \(data) --batch-size 16 --epochs 1000 \(arguments)'; "
+        let command = "sh -c 'echo $$ > pid; exec \(DashboardEndToEndTests.releaseBinary.path) \(commandLine)'; "
             + "echo EXIT=$?; stty -a; sleep 60"
         try Tmux.run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", folder.path, command])
     }

@@ -39,12 +39,7 @@ import Testing
     @Test func aKilledRunsRecordingReplaysUpToWhereItStopped() throws {
         let data = TrainCommandTests.dataFolder()
         let run = Binary.temporaryDirectory().appendingPathComponent("killed.ttrun")
-        let process = Process()
-        process.executableURL = Binary.url
-        process.arguments = ["train", "--data", data, "--epochs", "100000", "--batch-size", "32", "--record", run.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Binary.start(["train", "--data", data, "--epochs", "100000", "--batch-size", "32", "--record", run.path])
         // Wait (up to a minute, however slow the machine) until two snapshots are in the file.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
