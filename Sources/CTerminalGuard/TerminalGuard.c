@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -107,6 +108,13 @@ int tt_terminal_guard_install(int fd, const struct termios *original, const char
     }
     installed = 1;
     for (int i = 0; i < installed_count; i++) sigaction(handled[i], &action, NULL);
+    /* A process may start with these signals blocked (inherited from whatever started it, e.g. a
+       tmux server forked from a thread that blocks them): then a hang-up would stay pending forever
+       and never restore the terminal. Unblock them on this thread, which then receives them. */
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (int i = 0; i < installed_count; i++) sigaddset(&unblock, handled[i]);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     return 0;
 }
 
