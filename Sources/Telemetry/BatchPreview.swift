@@ -31,12 +31,28 @@ public struct BatchPreview: Sendable, Equatable, Codable {
 }
 
 extension BatchPreview {
+    // Written out: a type that codes itself both ways gets no synthesized keys.
+    enum CodingKeys: String, CodingKey { case channels, width, height, pixels, labels, predictions, confidences, losses }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             channels: try c.value(.channels, or: 1), width: try c.decode(Int.self, forKey: .width),
-            height: try c.decode(Int.self, forKey: .height), pixels: try c.decode([UInt8].self, forKey: .pixels),
+            height: try c.decode(Int.self, forKey: .height), pixels: try c.packedBytes(.pixels),
             labels: try c.decode([Int].self, forKey: .labels), predictions: try c.value(.predictions, or: []),
             confidences: try c.value(.confidences, or: []), losses: try c.value(.losses, or: []))
+    }
+
+    /// Writes the pixels as base64, everything else as it is.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(channels, forKey: .channels)
+        try c.encode(width, forKey: .width)
+        try c.encode(height, forKey: .height)
+        try c.encodePacked(pixels, forKey: .pixels)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(predictions, forKey: .predictions)
+        try c.encode(confidences, forKey: .confidences)
+        try c.encode(losses, forKey: .losses)
     }
 }

@@ -40,14 +40,34 @@ public struct ParameterSnapshot: Sendable, Equatable, Codable {
 }
 
 extension ParameterSnapshot {
+    // Written out: a type that codes itself both ways gets no synthesized keys.
+    enum CodingKeys: String, CodingKey {
+        case name, shape, values, initialization, gradient, gradientText, tiles, gradientTiles, tileShape, normHistory
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             name: try c.decode(String.self, forKey: .name), shape: try c.value(.shape, or: []),
             values: try c.value(.values, or: .empty), initialization: try c.decodeIfPresent(InitRecord.self, forKey: .initialization),
             gradient: try c.decodeIfPresent(GradientStats.self, forKey: .gradient), gradientText: try c.value(.gradientText, or: ""),
-            tiles: try c.value(.tiles, or: []), gradientTiles: try c.value(.gradientTiles, or: []),
+            tiles: try c.packedFloats(.tiles, or: []), gradientTiles: try c.packedFloats(.gradientTiles, or: []),
             tileShape: try c.value(.tileShape, or: []), normHistory: try c.value(.normHistory, or: []))
+    }
+
+    /// Writes the tiles packed (base64 of little-endian float32), everything else as it is.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(shape, forKey: .shape)
+        try c.encode(values, forKey: .values)
+        try c.encodeIfPresent(initialization, forKey: .initialization)
+        try c.encodeIfPresent(gradient, forKey: .gradient)
+        try c.encode(gradientText, forKey: .gradientText)
+        try c.encodePacked(tiles, forKey: .tiles)
+        try c.encodePacked(gradientTiles, forKey: .gradientTiles)
+        try c.encode(tileShape, forKey: .tileShape)
+        try c.encode(normHistory, forKey: .normHistory)
     }
 }
 

@@ -53,11 +53,23 @@ enum RecordingBench {
         report.add("mlp batch \(batch), polled and recorded (--record)", fixed(60_000 / recording, 0),
                    fixed(steps / recording, 1) + " steps/s, " + fixed((1 - quiet / recording) * 100, 1)
                    + " % slower (target ≤ 1 %), \(fixed(Double(bytes) / 1024, 0)) KB an epoch")
-        if let snapshot, let frame = try? RunFormat.frame(.snapshot(snapshot)),
-           let json = try? TelemetryCoding.encoder().encode(RunRecord.snapshot(snapshot)) {
-            let seconds = Stopwatch.secondsPerCall(rounds: 3) { _ = try? RunFormat.frame(.snapshot(snapshot)) }
-            report.add("one snapshot recorded (JSON + deflate)", "", micros(seconds) + ", \(fixed(Double(json.count) / 1024, 0)) KB of JSON → "
-                       + "\(fixed(Double(frame.count) / 1024, 1)) KB")
-        }
+        if let snapshot { snapshotCost(snapshot, into: &report) }
+    }
+
+    /// What one snapshot costs to record, in wall and thread-CPU time (the CPU figure holds on a
+    /// loaded machine), and how much of it is the histograms (2520 bins each: values, init before/after).
+    static func snapshotCost(_ snapshot: TrainingSnapshot, into report: inout Report) {
+        let record = RunRecord.snapshot(snapshot)
+        let histograms = snapshot.parameters.flatMap { [$0.values] + ($0.initialization.map { [$0.before, $0.after] } ?? []) }
+        guard let frame = try? RunFormat.frame(record), let json = try? TelemetryCoding.encoder().encode(record),
+              let histogramJSON = try? TelemetryCoding.encoder().encode(histograms) else { return }
+        let wall = Stopwatch.secondsPerCall(rounds: 3) { _ = try? RunFormat.frame(record) }
+        let cpu = Stopwatch.secondsPerCall(rounds: 3, clock: Stopwatch.threadCPU) { _ = try? RunFormat.frame(record) }
+        let jsonCPU = Stopwatch.secondsPerCall(rounds: 3, clock: Stopwatch.threadCPU) { _ = try? TelemetryCoding.encoder().encode(record) }
+        let histogramCPU = Stopwatch.secondsPerCall(rounds: 3, clock: Stopwatch.threadCPU) { _ = try? TelemetryCoding.encoder().encode(histograms) }
+        func kb(_ bytes: Int) -> String { fixed(Double(bytes) / 1024, 1) + " KB" }
+        report.add("one snapshot recorded (JSON + deflate)", "", micros(wall) + " (CPU \(micros(cpu))), \(kb(json.count)) of JSON → \(kb(frame.count))")
+        report.add("  its JSON alone", "", "CPU " + micros(jsonCPU))
+        report.add("  its \(histograms.count) histograms' JSON alone", "", "CPU \(micros(histogramCPU)), \(kb(histogramJSON.count))")
     }
 }

@@ -11,10 +11,19 @@ enum Stopwatch {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
-    /// The best (smallest) seconds per call of `body` over `rounds` rounds of about `roundSeconds` each.
+    /// CPU seconds the calling thread has used: a cost that other processes' load hardly changes.
+    static func threadCPU() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// The best (smallest) seconds per call of `body` over `rounds` rounds of about `roundSeconds` each,
+    /// read on `clock` (wall time unless told).
     ///
     /// The minimum is the figure least disturbed by other work on a 2-core machine.
-    static func secondsPerCall(rounds: Int = 5, roundSeconds: Double = 0.2, _ body: () -> Void) -> Double {
+    static func secondsPerCall(rounds: Int = 5, roundSeconds: Double = 0.2, clock now: () -> Double = now,
+                               _ body: () -> Void) -> Double {
         for _ in 0..<3 { body() }  // warm up caches, allocator and BLAS threads
         var calls = 1
         var start = now()

@@ -31,8 +31,9 @@ import Testing
         let snapshot = Synthetic.snapshot(step: 5, lossCount: 0)
         let json = try TelemetryCoding.encoder().encode(RunRecord.snapshot(snapshot))
         let frame = try RunFormat.frame(.snapshot(snapshot))
-        // 2520 histogram bins, nearly all 0: deflate shrinks them many times over.
-        #expect(frame.count * 5 < json.count)
+        // 2520 histogram bins, nearly all 0: written as two runs of empty bins, then deflated.
+        #expect(json.count < 1200)
+        #expect(frame.count < json.count)
     }
 
     @Test func aFileCutAtEveryByteReadsItsWholeFrames() throws {

@@ -92,6 +92,11 @@ import Testing
         #expect(examples.events.count == 3)
         #expect(examples.snapshot.step == 120 && examples.snapshot.imageShape == [1, 28, 28])
         #expect(examples.snapshot.parameters.first?.tileShape == [1, 28, 28])
+        // The compact forms (packed tiles and pixels, zero runs) and the plain ones side by side.
+        let packed = examples.snapshot.parameters[1]
+        #expect(packed.values.counts == [0, 0, 0, 5, 0, 1])
+        #expect(packed.tiles == [0, 1, 2, 3] && packed.gradientTileCount == 1 && packed.gradientTiles[1].isNaN)
+        #expect(examples.snapshot.batch?.pixels == [0, 255])
     }
 
     @Test func sizesFromAPeerNeverTrap() {
