@@ -207,8 +207,8 @@ public final class ReplaySource: TelemetrySource {
             }
             state.index = Swift.min(Swift.max(target, 0), state.last)
             Self.anchor(&state, now: now)
-            let snapshot = state.run.snapshots[state.index]
-            return .applied(id, "snapshot \(state.index + 1) of \(state.run.snapshots.count), step \(snapshot.step)")
+            // Nothing to say: the status bar shows the position, and the hints stay in view.
+            return .applied(id, "")
         case .pause, .resume, .togglePause:
             let play = command == .resume || (command == .togglePause && !state.playing)
             if play && !state.playing && state.index >= state.last && !state.following { state.index = 0 }  // play again from the start

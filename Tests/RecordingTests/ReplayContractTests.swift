@@ -44,7 +44,7 @@ import Testing
         #expect(watcher.snapshot?.step == 10 && watcher.snapshot?.timeline?.index == 1)
         #expect(watcher.snapshot?.lossCount == 11)
         #expect(watcher.losses.map(\.step) == Array(0...10))
-        #expect(watcher.events == [.applied(seek, "snapshot 2 of 3, step 10"), .warning("first"), .applied(1, "lr 0.1 → 0.05")])
+        #expect(watcher.events == [.applied(seek, ""), .warning("first"), .applied(1, "lr 0.1 → 0.05")])
         watcher.poll(source)
         #expect(watcher.events.count == 3)
 
