@@ -1,6 +1,7 @@
 import Datasets
 import Dispatch
 import Synchronization
+import Tensors
 import Telemetry
 
 /// The thread-safe handle to a training run: commands in; snapshots, loss points and events out.

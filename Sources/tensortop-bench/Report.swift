@@ -4,8 +4,10 @@ struct Report {
     let header: [String]
 
     init(_ header: String...) { self.header = header }
+    init(_ header: [String]) { self.header = header }
 
     mutating func add(_ cells: String...) { rows.append(cells) }
+    mutating func add(_ cells: [String]) { rows.append(cells) }
 
     /// The table with every column padded to its widest cell (first column left, others right).
     func render() -> String {

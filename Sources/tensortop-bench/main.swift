@@ -5,6 +5,12 @@ import Tensors
 Allocator.keepLargeBlocks()
 if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     DataBench.measureLoadInThisProcess()
+} else if CommandLine.arguments.contains("--step-profile") {
+    // `make bench ARGS=--step-profile`: where a training step's time goes on 1 and 2 threads.
+    var report = Report(["threads", "batch"] + StepProfileBench.phases.map { $0 + " µs" } + ["samples/s"])
+    StepProfileBench.profile(into: &report)
+    print("Training step, phase by phase (mean µs per step, best of 5 rounds of 100 steps; OpenBLAS core \(BLAS.coreName))")
+    print(report.render())
 } else if CommandLine.arguments.contains("--recording") {
     // `make bench ARGS=--recording`: only the recording cost (the figure is also in the full run).
     var report = Report("case", "samples/s", "note")

@@ -15,6 +15,8 @@ final class ThreadState {
     var deterministic = false
     /// The generator random functions use when none is passed.
     let generator = Generator()
+    /// The helpers this thread's ops share their work with (`setComputeThreads`); nil: ops run on this thread alone.
+    var pool: ComputePool?
 
     /// The calling thread's state, created on first use and freed with the thread.
     static var current: ThreadState {
@@ -73,3 +75,19 @@ public func withDeterministicAlgorithms<R, E: Error>(_ enabled: Bool = true, _ b
     defer { state.deterministic = previous }
     return try body()
 }
+
+/// Makes the calling thread's ops use `threads` threads in all — this one and `threads - 1`
+/// helpers — like `torch.set_num_threads`, but per thread.
+///
+/// Matrix products are split into blocks of rows or columns, one per thread, each computed
+/// by single-threaded BLAS (set `BLAS.threads` to 1 so the two kinds of threads do not
+/// compete). Every element is computed exactly as on one thread, so the results are the
+/// same for every thread count. The helpers end with the thread, or with `setComputeThreads(1)`.
+public func setComputeThreads(_ threads: Int) {
+    let state = ThreadState.current
+    guard threads != computeThreads else { return }
+    state.pool = threads > 1 ? ComputePool(threads: threads) : nil
+}
+
+/// The number of threads the calling thread's ops use (`torch.get_num_threads`, per thread).
+public var computeThreads: Int { ThreadState.current.pool?.threads ?? 1 }

@@ -62,18 +62,19 @@ extension Tensor {
             if beta == 0 { out.update(repeating: 0, count: m * n) }
             return
         }
-        let deterministic = ThreadState.current.deterministic
+        let state = ThreadState.current
+        let deterministic = state.deterministic
         a.withMatrixOperand { pa, storedA, lda in
             b.withMatrixOperand { pb, storedB, ldb in
-                if deterministic {
-                    FixedOrderGEMM.multiply(
-                        transposeA: storedA != ta, transposeB: storedB != tb, m: m, n: n, k: k,
-                        a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: out, ldc: n)
-                    return
-                }
-                BLAS.sgemm(
+                let product = MatrixProduct(
                     transposeA: storedA != ta, transposeB: storedB != tb, m: m, n: n, k: k,
-                    a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: out, ldc: n)
+                    a: ChunkShared(pa), lda: lda, b: ChunkShared(pb), ldb: ldb, beta: beta, c: ChunkShared(out), ldc: n,
+                    deterministic: deterministic)
+                if let pool = state.pool, m * n * k >= MatrixProduct.parallelWork {
+                    product.run(on: pool)
+                } else {
+                    product.compute(rows: 0..<m, columns: 0..<n)
+                }
             }
         }
     }
