@@ -34,7 +34,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         modelBytes = Self.multiply(parameters, (3 + optimizerCopies) * 4)
         let images = Swift.min(config.batchSize, Swift.max(trainImages, 1))
         let pixels = 784
-        let prefetched = Swift.max(config.dataWorkers, 1) * 2
+        let prefetched = Swift.max(config.effectiveDataWorkers, 1) * 2
         // Each layer's output and its gradient, twice where an activation follows.
         let perImage = Self.add(Self.multiply(pixels, 1 + prefetched), Self.multiply(widths.dropFirst().reduce(0, Self.add), 4))
         batchBytes = Self.multiply(Self.multiply(images, perImage), 4)

@@ -150,14 +150,20 @@ public struct TrainingConfig: Sendable {
     public var seed: UInt64 = 0
     /// The data folder (nil: the usual places).
     public var dataRoot: String?
-    /// OpenBLAS threads. 1 by default: OpenBLAS workers spin while waiting, and on a
-    /// 2-core machine shared with a UI thread two BLAS threads can collapse.
+    /// Threads a training step uses (`setComputeThreads` on the trainer's thread: the trainer and
+    /// `threads − 1` helpers sharing each op). 1 by default; 2 is faster on an idle 2-core
+    /// machine and, since a helper kept off its core takes no work, never far slower.
     public var threads = 1
     /// Run every matrix product and `orthogonal_` in a fixed order (`useDeterministicAlgorithms`), so
     /// the same settings give the same numbers on any CPU, thread count and build; slower than BLAS.
     public var deterministic = false
-    /// Data-loader worker threads.
-    public var dataWorkers = 1
+    /// Data-loader worker threads; nil chooses: one while training uses one thread (the batch is
+    /// made on the other core meanwhile), none with more (the batch is made between steps, so
+    /// it never takes a core from the step's own threads).
+    public var dataWorkers: Int?
+
+    /// The data-loader worker threads the run uses (`dataWorkers`, or the automatic choice).
+    public var effectiveDataWorkers: Int { dataWorkers ?? (threads > 1 ? 0 : 1) }
     /// Use only the first N training / test images (nil: all).
     public var trainLimit: Int?
     public var testLimit: Int?
@@ -200,7 +206,9 @@ public struct TrainingConfig: Sendable {
             throw TrainingSettingError(.nesterov, "needs \(setting: .optimizer) sgd with a \(setting: .momentum) above 0")
         }
         guard (1...64).contains(threads) else { throw TrainingSettingError(.threads, "must be between 1 and 64, got \(threads)") }
-        guard (0...16).contains(dataWorkers) else { throw TrainingSettingError(.dataWorkers, "must be between 0 and 16, got \(dataWorkers)") }
+        if let dataWorkers, !(0...16).contains(dataWorkers) {
+            throw TrainingSettingError(.dataWorkers, "must be between 0 and 16, got \(dataWorkers)")
+        }
         try model.validate()
         if let limit = trainLimit, limit < 1 { throw TrainingSettingError(.trainLimit, "must be at least 1, got \(limit)") }
         if let limit = testLimit, limit < 1 { throw TrainingSettingError(.testLimit, "must be at least 1, got \(limit)") }

@@ -23,7 +23,7 @@ enum StepProfileBench {
         Threading(name: "2 threads: compute pool", blasThreads: 1, computeThreads: 2),
     ]
 
-    static let phases = ["gather batch", "to tensors", "forward + loss", "backward", "SGD step", "whole step"]
+    static let phases = ["gather (old)", "batch tensors", "forward + loss", "backward", "SGD step", "whole step"]
 
     /// Adds, for each threading and batch size, the mean µs of each phase (best of several rounds).
     static func profile(into report: inout Report) {
@@ -53,6 +53,7 @@ enum StepProfileBench {
             var sums = [Double](repeating: 0, count: phases.count)
             for _ in 0..<steps {
                 let indices = (0..<batch).map { _ in Int(Tensor.randint(0, data.count, [1], generator: generator).int64Scalars[0]) }
+                let before0 = sums[0]
                 var t = Stopwatch.now()
                 let start = t
                 func lap(_ phase: Int) {
@@ -60,9 +61,9 @@ enum StepProfileBench {
                     sums[phase] += now - t
                     t = now
                 }
-                let batchData = try! data.batch(indices)
+                _ = try! data.batch(indices)
                 lap(0)
-                let tensors = batchData.tensors()
+                let tensors = try! data.tensorBatch(indices)
                 lap(1)
                 optimizer.zeroGrad()
                 let loss = Tensor.crossEntropy(model(tensors[0]), tensors[1])
@@ -72,7 +73,7 @@ enum StepProfileBench {
                 lap(3)
                 optimizer.step()
                 lap(4)
-                sums[5] += t - start
+                sums[5] += t - start - (sums[0] - before0)
             }
             let means = sums.map { $0 / Double(steps) * 1e6 }
             if round > 0, best == nil || means[5] < best![5] { best = means }

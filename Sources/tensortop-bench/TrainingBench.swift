@@ -7,7 +7,7 @@ import Training
 /// The trainer issue's figures: samples/s of whole training epochs through the real engine.
 enum TrainingBench {
     /// Seconds of training steps (data gather included, evaluation excluded) for one epoch.
-    static func epochSeconds(model: ModelPreset, batch: Int, threads: Int, workers: Int = 1,
+    static func epochSeconds(model: ModelPreset, batch: Int, threads: Int, workers: Int? = nil,
                              snapshots: Bool = false, consumer: Bool = false, deterministic: Bool = false) -> Double? {
         var config = TrainingConfig()
         config.deterministic = deterministic

@@ -43,7 +43,7 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads (demos compute in a fixed order, so the frames do not depend on it).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads sharing each training step (demos compute in a fixed order, so the frames do not depend on it).")
     var threads: Int = 1
 
     @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder.", valueName: "path"))

@@ -96,14 +96,14 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The Fashion-MNIST folder (default: $TENSORTOP_DATA if set, else the Debian package, then the user cache).", valueName: "path"))
     var data: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads (1 cannot collapse on a busy 2-core machine; 2 can be faster when the machine is idle).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads sharing each training step (the trainer and N−1 helpers). 2 is faster on an idle 2-core machine; next to a busy process it does about as well as 1.")
     var threads: Int = 1
 
     @Flag(name: .long, help: "Compute matrix products in a fixed order: the same numbers on any CPU, thread count and build (slower).")
     var deterministic = false
 
-    @Option(name: .long, parsing: .unconditional, help: "Data-loader threads preparing batches ahead.")
-    var workers: Int = 1
+    @Option(name: .long, parsing: .unconditional, help: "Data-loader threads preparing batches ahead (default: 1 with --threads 1; 0 with more, when the batch is made between steps by the training threads).")
+    var workers: Int?
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Train on the first N training images only.", valueName: "N"))
     var trainLimit: Int?

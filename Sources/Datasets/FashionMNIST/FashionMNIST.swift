@@ -122,6 +122,17 @@ public struct FashionMNIST: BatchSource, Sequence {
     /// Images as a [B, 1, 28, 28] float column and labels as a [B] int64 column.
     ///
     /// Without a transform the bytes are converted straight into one buffer (÷255).
+    /// The batch as tensors: without a transform, the images' bytes go straight into the image
+    /// tensor (shared among the calling thread's compute threads), with exactly `batch`'s values.
+    public func tensorBatch(_ indices: [Int]) throws -> TensorTuple {
+        guard transform == nil else { return try batch(indices).tensors() }
+        let pixels = images.withUnsafeBufferPointer { bytes in
+            Tensor.gatheringByteRows(bytes, rowLength: 784, rows: indices, shape: [indices.count, 1, 28, 28], dividedBy: 255)
+        }
+        let targets = Tensor(shape: [indices.count], int64Scalars: indices.map { Int64(labels[labels.startIndex + $0]) })
+        return TensorTuple([pixels, targets], printsAsList: true)
+    }
+
     public func batch(_ indices: [Int]) throws -> BatchData {
         var pixels = [Float](repeating: 0, count: indices.count * 784)
         if let transform {

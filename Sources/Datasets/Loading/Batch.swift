@@ -71,4 +71,11 @@ public protocol BatchSource: Sendable {
     var count: Int { get }
     /// The samples at `indices`, stacked along a new first dim, one column per field.
     func batch(_ indices: [Int]) throws -> BatchData
+    /// The same batch as tensors, made on the calling thread (which may share the work with its
+    /// compute threads); by default `batch(indices).tensors()`.
+    func tensorBatch(_ indices: [Int]) throws -> TensorTuple
+}
+
+extension BatchSource {
+    public func tensorBatch(_ indices: [Int]) throws -> TensorTuple { try batch(indices).tensors() }
 }

@@ -84,7 +84,14 @@ public final class DataLoader<Source: BatchSource>: Sequence {
         }
 
         /// The next batch as tensors, or nil at the end of the epoch; throws if the dataset fails.
-        public func nextBatch() throws -> TensorTuple? { try nextBatchData()?.tensors() }
+        ///
+        /// Without workers the dataset makes the tensors directly (`BatchSource.tensorBatch`).
+        public func nextBatch() throws -> TensorTuple? {
+            guard prefetcher == nil else { return try nextBatchData()?.tensors() }
+            guard position < batches.count else { return nil }
+            defer { position += 1 }
+            return try dataset.tensorBatch(batches[position])
+        }
 
         /// The next batch; a dataset error (e.g. an unreadable image) stops with its message.
         /// Use `nextBatch()` to handle such errors instead.

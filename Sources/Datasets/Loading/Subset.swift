@@ -1,3 +1,5 @@
+import Tensors
+
 /// Some samples of a dataset, in a given order, like `torch.utils.data.Subset`.
 public struct Subset<Base: BatchSource>: BatchSource {
     public let base: Base
@@ -19,5 +21,9 @@ public struct Subset<Base: BatchSource>: BatchSource {
 
     public func batch(_ positions: [Int]) throws -> BatchData {
         try base.batch(positions.map { indices[$0] })
+    }
+
+    public func tensorBatch(_ positions: [Int]) throws -> TensorTuple {
+        try base.tensorBatch(positions.map { indices[$0] })
     }
 }

@@ -71,8 +71,18 @@ public final class ComputePool: Sendable {
         }
     }
 
-    /// Spins a helper makes (about 20 µs) before it sleeps until the next op.
-    static let spinsBeforeSleeping = 4_000
+    /// Seconds a helper keeps watching for the next op before it sleeps: longer than the gaps
+    /// between the products of a training step, shorter than anything a person would notice.
+    static let watchSeconds = 200e-6
+    /// Spins between two looks at the clock.
+    static let spinsPerClockRead = 64
+
+    /// Seconds on the monotonic clock.
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
 
     /// A pool with `threads - 1` helper threads; `threads` ≤ 1 makes a pool that runs everything on the caller.
     public init(threads: Int) {
@@ -105,7 +115,7 @@ public final class ComputePool: Sendable {
         var spins = 0
         while job.finished.load(ordering: .acquiring) < count {
             spins += 1
-            if spins > Self.spinsBeforeSleeping { sched_yield() }
+            if spins > 10_000 { sched_yield() }  // a helper was descheduled mid-chunk: let it run
         }
         shared.job.withLock { $0 = nil }
     }
@@ -123,12 +133,15 @@ public final class ComputePool: Sendable {
         var seen = 0
         while true {
             var spins = 0
+            var deadline = now() + watchSeconds
             var current = shared.generation.load(ordering: .acquiring)
             while current == seen {
                 spins += 1
-                if spins > spinsBeforeSleeping {
-                    sleep(shared.sleepers[index], unless: { shared.generation.load(ordering: .sequentiallyConsistent) != seen })
-                    spins = 0
+                if spins % spinsPerClockRead == 0 {
+                    if now() > deadline {
+                        sleep(shared.sleepers[index], unless: { shared.generation.load(ordering: .sequentiallyConsistent) != seen })
+                        deadline = now() + watchSeconds
+                    }
                 }
                 current = shared.generation.load(ordering: .acquiring)
             }

@@ -9,10 +9,10 @@ import FixedOrderKernels
 struct MatrixProduct: Sendable {
     let transposeA: Bool, transposeB: Bool
     let m: Int, n: Int, k: Int
-    let a: ChunkShared, lda: Int
-    let b: ChunkShared, ldb: Int
+    let a: ChunkShared<Float>, lda: Int
+    let b: ChunkShared<Float>, ldb: Int
     let beta: Float
-    let c: ChunkShared, ldc: Int
+    let c: ChunkShared<Float>, ldc: Int
     /// The fixed-order kernel instead of BLAS (`useDeterministicAlgorithms`).
     let deterministic: Bool
 
