@@ -5,7 +5,11 @@ struct Report {
 
     init(_ header: String...) { self.header = header }
 
+    init(_ header: [String]) { self.header = header }
+
     mutating func add(_ cells: String...) { rows.append(cells) }
+
+    mutating func add(_ cells: [String]) { rows.append(cells) }
 
     /// The table with every column padded to its widest cell (first column left, others right).
     func render() -> String {
