@@ -171,7 +171,7 @@ def render(results, rounds, epochs, machine, versions, skipped):
     `results[(contender, batch, threads)]` holds one samples/s (or None) per round.
     """
     shown = [c for c in CONTENDERS if c not in skipped]
-    lines = [f"Interleaved samples/s: mlp 784-256-10, plain SGD lr 0.1, {epochs} epochs a run (its best epoch counts), "
+    lines = [f"Interleaved samples/s: mlp 784-256-10, plain SGD lr 0.1, {epochs} epoch{'s' if epochs > 1 else ''} a run (its best epoch counts), "
              f"{rounds} round{'s' if rounds > 1 else ''}; median over rounds (min–max).",
              f"Machine: {machine}." + (f" {versions}." if versions else ""), ""]
     header = ["setting"] + shown + ([f"{TENSORTOP} / {PYTORCH}"] if PYTORCH in shown else [])
