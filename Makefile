@@ -1,8 +1,8 @@
-# TensorTop: make run (build + open), make test (whole suite), make bench (speed figures), make fuzz (libFuzzer).
+# TensorTop: make run (build + open), make test (whole suite), make bench (speed figures), make compare (vs PyTorch), make fuzz (libFuzzer).
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: all deps build run test bench fuzz notebook clean
+.PHONY: all deps build run test bench compare fuzz notebook clean
 
 all: build
 
@@ -30,6 +30,16 @@ bench: deps
 	$(SWIFT) build -c release --product tensortop-bench
 	$(SWIFT) build -c release --product tensortop
 	$(RELEASE_BIN)/tensortop-bench $(ARGS)
+
+## compare: interleaved samples/s of tensortop train, PyTorch and a bare numpy loop (mlp, batch 64/256 × 1/2 threads),
+## printed as a Markdown table for the README; PyTorch and numpy run in $(PYTHON) (default python3),
+## e.g. `make compare PYTHON=~/venv/bin/python ARGS="--rounds 3"`
+PYTHON ?= python3
+export PYTHON
+compare: deps
+	$(SWIFT) build -c release --product tensortop
+	$(SWIFT) build -c release --product tensortop-bench
+	python3 bench/compare.py --tensortop $(RELEASE_BIN)/tensortop $(ARGS)
 
 ## fuzz: build the libFuzzer harnesses (Fuzz/) and run each for FUZZ_SECONDS (default 60); not part of `test`.
 ## Pick harnesses with FUZZ="png theme ..."; findings go to Fuzz/findings/ (git-ignored)

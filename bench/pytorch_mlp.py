@@ -6,20 +6,27 @@ PyTorch is optional and not part of the test suite. Install it with:
 Then, for example:
     python3 bench/pytorch_mlp.py --epochs 10 --batch-size 128 --optimizer adam --lr 0.001
     python3 bench/pytorch_mlp.py --epochs 1 --batch-size 256 --optimizer sgd --lr 0.1 --threads 2
+    python3 bench/pytorch_mlp.py --epochs 2 --optimizer sgd --lr 0.1 --json   # one JSON object per epoch
 and compare with
     tensortop train --epochs 10 --batch-size 128 --optimizer adam --lr 0.001
     tensortop train --epochs 1 --batch-size 256 --optimizer sgd --lr 0.1 --threads 2
 
 Samples/s are measured as TensorTop measures them: the training steps of an epoch with the
 data already in memory as float tensors, the shuffle and the batch gather included, the
-test evaluation excluded.
+test evaluation excluded. With --json each epoch is one JSON object with the keys of
+`tensortop train --json` (epoch, train_loss, test_loss, test_accuracy, seconds, samples_per_s).
 """
 import argparse
 import gzip
+import json
 import os
+import sys
 import time
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:
+    raise SystemExit(f"numpy not found in {sys.executable} (pip install numpy)")
 
 
 def find_data(root):
@@ -44,19 +51,57 @@ def read_idx(folder, name):
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
+def at_least(smallest):
+    """An argparse type: a whole number no smaller than `smallest`, refused with the value it got."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'")
+        if value < smallest:
+            raise argparse.ArgumentTypeError(f"must be at least {smallest}, got {value}")
+        return value
+    return parse
+
+
+def non_negative_float(text):
+    """An argparse type: a finite number of at least 0 (a learning rate)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got '{text}'")
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number of at least 0, got {text}")
+    return value
+
+
+def report_epoch(as_json, epoch, epochs, train_loss, test_loss, accuracy, seconds, samples):
+    """One line for an epoch: text, or a JSON object keyed like `tensortop train --json`."""
+    if as_json:
+        print(json.dumps({"epoch": epoch, "train_loss": train_loss, "test_loss": test_loss, "test_accuracy": accuracy,
+                          "seconds": seconds, "samples_per_s": samples / seconds}, sort_keys=True), flush=True)
+    else:
+        print(f"epoch {epoch}/{epochs}  train loss {train_loss:.4f}  test loss {test_loss:.4f}  "
+              f"test accuracy {accuracy:.4f}  {seconds:.1f} s  {samples / seconds:.0f} samples/s", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--epochs", type=at_least(1), default=10)
+    parser.add_argument("--batch-size", type=at_least(1), default=128)
     parser.add_argument("--optimizer", choices=["sgd", "adam", "adamw"], default="adam")
-    parser.add_argument("--lr", type=float, default=0.001)
+    parser.add_argument("--lr", type=non_negative_float, default=0.001)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=at_least(1), default=1)
     parser.add_argument("--data")
+    parser.add_argument("--json", action="store_true", help="one JSON object per epoch (samples_per_s among its keys)")
     args = parser.parse_args()
 
-    import torch  # imported here so bench/numpy_mlp.py can reuse the data helpers without PyTorch
-    import torch.nn as nn
+    try:
+        import torch  # imported here so bench/numpy_mlp.py can reuse the data helpers without PyTorch
+        import torch.nn as nn
+    except ImportError:
+        raise SystemExit(f"PyTorch not found in {sys.executable} (pip install torch)")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -88,8 +133,7 @@ def main():
             logits = model(x_test)
             test_loss = loss_fn(logits, y_test).item()
             accuracy = (logits.argmax(1) == y_test).float().mean().item()
-        print(f"epoch {epoch}/{args.epochs}  train loss {total / steps:.4f}  test loss {test_loss:.4f}  "
-              f"test accuracy {accuracy:.4f}  {seconds:.1f} s  {n / seconds:.0f} samples/s")
+        report_epoch(args.json, epoch, args.epochs, total / steps, test_loss, accuracy, seconds, n)
 
 
 if __name__ == "__main__":

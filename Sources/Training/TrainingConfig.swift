@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import NN
 import Telemetry
@@ -218,5 +219,16 @@ public struct TrainingConfig: Sendable {
             // Every model here is Linear layers: 2-D weights.
             if let problem = initMethod.rankProblem(weightRank: 2) { throw InitMethodError.unfitWeights(problem) }
         }
+    }
+}
+
+extension TrainingConfig {
+    /// How many training images one epoch goes through: the first `trainLimit` of the training
+    /// split (all of it when nil or larger), as the trainer's `Subset` takes them.
+    ///
+    /// Reads only the split's label file, so a front end can turn an epoch's seconds into samples/s.
+    public func trainingImagesPerEpoch() throws -> Int {
+        let available = try FashionMNIST.count(root: dataRoot.map { URL(fileURLWithPath: $0) }, train: true)
+        return Swift.min(trainLimit ?? available, available)
     }
 }

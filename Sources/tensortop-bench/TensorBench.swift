@@ -33,10 +33,16 @@ enum TensorBench {
         }
     }
 
-    /// One training step of relu(x·W1ᵀ + b1)·W2ᵀ + b2 → cross-entropy, forward and backward.
+    /// The step's layer widths: the `mlp` preset, 784-256-10.
+    static let mlpWidths = [784, 256, 10]
+
+    /// One training step of relu(x·W1ᵀ + b1)·W2ᵀ + b2 → cross-entropy, forward and backward, with
+    /// each path's samples/s as a share of `ceiling`, and over the same path's 1-thread figure
+    /// (`oneThread`, keyed by batch and path: filled on 1 thread, read on more).
     /// - Returns: the seconds one fused Tensor step takes.
     @discardableResult
-    static func mlpStep(threads: Int, batch: Int, into report: inout Report) -> Double {
+    static func mlpStep(threads: Int, batch: Int, ceiling: Ceiling, oneThread: inout [String: Double],
+                        into report: inout Report) -> Double {
         let g = Generator(seed: 2)
         let x = Tensor.rand([batch, 784], generator: g)
         let labels = Tensor.randint(0, 10, [batch], generator: g)
@@ -47,7 +53,8 @@ enum TensorBench {
         let parameters = [w1, b1, w2, b2]
         // Forward + backward FLOP per sample: 3 products of 784x256 and 3 of 256x10, but no
         // gradient for the input x (2 + 2 + 0 for layer 1, 2 + 2 + 2 for layer 2).
-        let flop = Double(batch) * (4 * 784 * 256 + 6 * 256 * 10)
+        precondition(Ceiling.flopPerSample(widths: mlpWidths) == 4 * 784 * 256 + 6 * 256 * 10)
+        let flop = Double(batch) * Ceiling.flopPerSample(widths: mlpWidths)
 
         func fused() {
             for p in parameters { p.grad = nil }
@@ -67,9 +74,12 @@ enum TensorBench {
         for (name, seconds) in [("raw sgemm: the 5 products only", rawSeconds),
                                 ("Tensor, fused linear (addmm)", fusedSeconds),
                                 ("Tensor, x.matmul(w.t()) + b", unfusedSeconds)] {
+            let rate = Double(batch) / seconds, key = "\(batch) \(name)"
+            if threads == 1 { oneThread[key] = rate }
             report.add("\(threads)", "MLP fwd+bwd, batch \(batch)", name, micros(seconds), fixed(flop / seconds / 1e9, 1),
                        name.hasPrefix("raw") ? "" : fixed((seconds / rawSeconds - 1) * 100, 1) + " %",
-                       fixed(Double(batch) / seconds, 0))
+                       fixed(rate, 0), ceiling.percent(rate, widths: mlpWidths, threads: threads),
+                       threads == 1 ? "" : Ceiling.scaling(oneThread[key], rate))
         }
         return fusedSeconds
     }

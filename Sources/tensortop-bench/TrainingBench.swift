@@ -58,14 +58,23 @@ enum TrainingBench {
         return times.min().map { 60_000 / $0 }
     }
 
-    static func speed(into report: inout Report) {
-        for (name, model, batch) in [("mlp", ModelPreset.mlp, 64), ("mlp", .mlp, 256), ("softmax", .softmax, 256)] {
+    /// The models and batches of the samples/s table.
+    static let speedCases: [(name: String, model: ModelPreset, batch: Int)] = [("mlp", .mlp, 64), ("mlp", .mlp, 256), ("softmax", .softmax, 256)]
+
+    /// The samples/s table: each case on 1 and 2 threads, each as a share of `ceiling` at its thread
+    /// count, and the 1→2-thread scaling.
+    static func speed(ceiling: Ceiling, into report: inout Report) {
+        for (name, model, batch) in speedCases {
             var cells = ["\(name), batch \(batch)"]
+            var rates: [Double?] = []
             for threads in [1, 2] {
                 let rate = samplesPerSecond(3) { epochSeconds(model: model, batch: batch, threads: threads) }
+                rates.append(rate)
                 cells.append(rate.map { fixed($0, 0) } ?? "no data")
+                cells.append(rate.map { ceiling.percent($0, widths: model.widths, threads: threads) } ?? "")
             }
-            report.add(cells[0], cells[1], cells[2])
+            cells.append(Ceiling.scaling(rates[0], rates[1]))
+            report.add(cells)
         }
     }
 

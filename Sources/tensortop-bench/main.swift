@@ -1,4 +1,5 @@
 import Tensors
+import Training
 
 // `make bench`: speed figures measured in this run (release build). Never used as a test.
 
@@ -11,6 +12,9 @@ if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     StepProfileBench.profile(into: &report)
     print("Training step, phase by phase (mean µs per step, best of 5 rounds of 100 steps; OpenBLAS core \(BLAS.coreName))")
     print(report.render())
+} else if CommandLine.arguments.contains("--openblas-core") {
+    // `bench/compare.py` names the machine with it: the kernel OpenBLAS picks here (and in tensortop).
+    print(BLAS.coreName)
 } else if CommandLine.arguments.contains("--recording") {
     // `make bench ARGS=--recording`: only the recording cost (the figure is also in the full run).
     var report = Report("case", "samples/s", "note")
@@ -23,21 +27,30 @@ if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
 func runAllBenchmarks() {
     print("TensorTop benchmark — OpenBLAS core \(BLAS.coreName), best of several rounds per figure")
     print()
+    let ceiling = Ceiling.measure(threads: [1, 2])
+    let models: [(name: String, widths: [Int])] = [("mlp", ModelPreset.mlp.widths), ("softmax", ModelPreset.softmax.widths)]
+    print("sgemm peak: \(Ceiling.side)×\(Ceiling.side) · \(Ceiling.side)×\(Ceiling.side) through BLAS.sgemm, best call after warm-up;"
+          + " ceiling = peak ÷ FLOP per sample (mlp \(fixed(Ceiling.flopPerSample(widths: ModelPreset.mlp.widths), 0)),"
+          + " softmax \(fixed(Ceiling.flopPerSample(widths: ModelPreset.softmax.widths), 0)))")
+    print(ceiling.render(models: models))
+    print()
     var matmul = Report("threads", "shape", "path", "time/call", "GFLOP/s", "vs raw")
-    var mlp = Report("threads", "case", "path", "time/step", "GFLOP/s", "vs raw", "samples/s")
+    var mlp = Report("threads", "case", "path", "time/step", "GFLOP/s", "vs raw", "samples/s", "of peak", "vs 1 thread")
     var stepAt256: Double?
+    var oneThread: [String: Double] = [:]
     for threads in [1, 2] {
         BLAS.threads = threads
         TensorBench.matmul(threads: threads, into: &matmul)
         for batch in [64, 256] {
-            let seconds = TensorBench.mlpStep(threads: threads, batch: batch, into: &mlp)
+            let seconds = TensorBench.mlpStep(threads: threads, batch: batch, ceiling: ceiling, oneThread: &oneThread, into: &mlp)
             if batch == 256 && threads == 1 { stepAt256 = seconds }
         }
     }
     print("Matrix product (target: Tensor path within 15 % of raw sgemm)")
     print(matmul.render())
     print()
-    print("MLP 784-256-10 training step: forward + backward, cross-entropy, no input gradient")
+    print("MLP 784-256-10 training step: forward + backward, cross-entropy, no input gradient;"
+          + " \"of peak\": share of the sgemm ceiling, \"vs 1 thread\": over the same row on 1 thread")
     print(mlp.render())
     print()
     BLAS.threads = 1
@@ -47,9 +60,9 @@ func runAllBenchmarks() {
     print("Fashion-MNIST loading (the training step above: batch 256, 1 BLAS thread)")
     print(data.render())
     print()
-    var speed = Report("training (plain SGD, one epoch, shuffle + gather included)", "1 thread", "2 threads")
-    TrainingBench.speed(into: &speed)
-    print("Training samples/s through the trainer (tensortop train), best of 3 epochs")
+    var speed = Report("training (plain SGD, one epoch, shuffle + gather included)", "1 thread", "of peak", "2 threads", "of peak", "2 ÷ 1")
+    TrainingBench.speed(ceiling: ceiling, into: &speed)
+    print("Training samples/s through the trainer (tensortop train), best of 3 epochs; \"of peak\": share of the sgemm ceiling")
     print(speed.render())
     print()
     var overheads = Report("case", "samples/s", "note")

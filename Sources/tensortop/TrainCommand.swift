@@ -13,7 +13,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train on Fashion-MNIST without the dashboard.",
         discussion: """
             Prints one line per epoch (train loss, test loss, test accuracy, seconds), or with --json \
-            one JSON object per epoch on stdout. On a terminal a progress bar with loss, samples/s \
+            one JSON object per epoch on stdout (epoch, step, train_loss, test_loss, test_accuracy, \
+            seconds, samples_per_s). On a terminal a progress bar with loss, samples/s \
             and ETA runs on stderr. Ctrl-C stops after the current step and still writes --save.
             """)
 
@@ -25,7 +26,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Record the run's telemetry here as it happens (.ttrun; replay it with `tensortop replay`). An existing file is refused.", valueName: "file"))
     var record: String?
 
-    @Flag(name: .long, help: "Write one JSON object per epoch to stdout instead of text.")
+    @Flag(name: .long, help: "Write one JSON object per epoch to stdout instead of text (with the epoch's training samples/s as samples_per_s).")
     var json = false
 
     @Flag(name: .long, help: "Train without any dashboard (what `train` always does; accepted for clarity in scripts).")
@@ -58,8 +59,12 @@ struct TrainCommand: ParsableCommand {
             trainer.join()
             throw CommandLineError(description: failure)
         }
+        // Every epoch `train` reports is a whole pass over the training images (a stop ends the run
+        // before its epoch does), so the count read once gives each epoch's samples/s.
+        let imagesPerEpoch: Int?
         let recorder: Recorder?
         do {
+            imagesPerEpoch = json ? try CommandLineError.wrap { try config.trainingImagesPerEpoch() } : nil
             recorder = try RunRecorder.create(record)
         } catch {
             trainer.send(.stop)
@@ -80,7 +85,7 @@ struct TrainCommand: ParsableCommand {
                 switch event {
                 case .epochFinished(let result):
                     progress.clear()
-                    EpochReport.print(result, of: config.epochs, json: json)
+                    EpochReport.print(result, of: config.epochs, json: json, images: imagesPerEpoch)
                 case .warning(let text):
                     progress.clear()
                     FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
@@ -179,11 +184,16 @@ enum EpochReport {
         let test_loss: Double
         let test_accuracy: Double
         let seconds: Double
+        /// Training samples of the epoch ÷ its training seconds (absent when either is unknown).
+        let samples_per_s: Double?
     }
 
-    static func print(_ r: EpochResult, of epochs: Int, json: Bool) {
+    /// Prints `r`; `images` is how many training samples the epoch went through (for samples/s).
+    static func print(_ r: EpochResult, of epochs: Int, json: Bool, images: Int? = nil) {
         if json {
-            let line = Line(epoch: r.epoch, step: r.step, train_loss: r.trainLoss, test_loss: r.testLoss, test_accuracy: r.testAccuracy, seconds: r.seconds)
+            let rate = images.flatMap { r.seconds > 0 ? Double($0) / r.seconds : nil }
+            let line = Line(epoch: r.epoch, step: r.step, train_loss: r.trainLoss, test_loss: r.testLoss, test_accuracy: r.testAccuracy,
+                            seconds: r.seconds, samples_per_s: rate)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             Swift.print(String(decoding: (try? encoder.encode(line)) ?? Data(), as: UTF8.self))

@@ -58,6 +58,10 @@ import Testing
         let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(objects.map { $0["epoch"] as! Int } == [1, 2, 3])
         #expect((objects.last!["test_accuracy"] as! Double) > 0.8)
+        for object in objects {  // samples/s is the epoch's 320 training images over its seconds
+            let rate = try #require(object["samples_per_s"] as? Double), seconds = try #require(object["seconds"] as? Double)
+            #expect(abs(rate * seconds - 320) < 1e-6)
+        }
         #expect(!train.stderr.contains("\u{1B}"))  // no control characters when stderr is not a terminal
 
         let eval = try Binary.run(["eval", "--weights", model, "--data", data])
@@ -68,6 +72,18 @@ import Testing
         let first = try JSONSerialization.jsonObject(with: Data(predict.stdout.split(separator: "\n")[0].utf8)) as! [String: Any]
         #expect(first["label"] as? Int == 0)
         #expect((first["logits"] as? [Double])?.count == 10)
+    }
+
+    /// `samples_per_s` counts the images an epoch went through: `--train-limit` of them, or all
+    /// when the limit is larger than the training split.
+    @Test(arguments: [(100, 100), (5000, 320)])
+    func jsonSamplesPerSecondCountsTheEpochsImages(limit: Int, images: Int) throws {
+        let train = try Binary.run(["train", "--data", Self.dataFolder(), "--epochs", "1", "--batch-size", "64", "--model", "softmax",
+                                    "--optimizer", "sgd", "--lr", "0.1", "--train-limit", "\(limit)", "--json"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as? [String: Any])
+        let rate = try #require(object["samples_per_s"] as? Double), seconds = try #require(object["seconds"] as? Double)
+        #expect(abs(rate * seconds - Double(images)) < 1e-6)
     }
 
     @Test func textSummaryLines() throws {
