@@ -62,8 +62,10 @@ public struct EpochResult: Sendable, Equatable, Codable {
     public var confusion: [[Int]]
     /// Wall-clock seconds the epoch's training steps took.
     public var seconds: Double
+    /// Training samples the epoch went through (0 when unknown, as in recordings made before it was kept).
+    public var samples: Int
     public init(epoch: Int, step: Int, trainLoss: Double, testLoss: Double, testAccuracy: Double,
-                perClassAccuracy: [Double], confusion: [[Int]], seconds: Double) {
+                perClassAccuracy: [Double], confusion: [[Int]], seconds: Double, samples: Int = 0) {
         self.epoch = epoch
         self.step = step
         self.trainLoss = trainLoss
@@ -72,6 +74,12 @@ public struct EpochResult: Sendable, Equatable, Codable {
         self.perClassAccuracy = perClassAccuracy
         self.confusion = confusion
         self.seconds = seconds
+        self.samples = samples
+    }
+
+    /// Training samples per second over the epoch (nil when samples or seconds are unknown).
+    public var samplesPerSecond: Double? {
+        samples > 0 && seconds > 0 ? Double(samples) / seconds : nil
     }
 }
 
@@ -81,7 +89,8 @@ extension EpochResult {
         self.init(epoch: try c.decode(Int.self, forKey: .epoch), step: try c.decode(Int.self, forKey: .step),
                   trainLoss: try c.value(.trainLoss, or: .nan), testLoss: try c.value(.testLoss, or: .nan),
                   testAccuracy: try c.value(.testAccuracy, or: .nan), perClassAccuracy: try c.value(.perClassAccuracy, or: []),
-                  confusion: try c.value(.confusion, or: []), seconds: try c.value(.seconds, or: 0))
+                  confusion: try c.value(.confusion, or: []), seconds: try c.value(.seconds, or: 0),
+                  samples: try c.value(.samples, or: 0))
     }
 }
 

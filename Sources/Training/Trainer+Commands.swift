@@ -94,6 +94,7 @@ extension Trainer {
         stepInEpoch = 0
         epochLossSum = 0
         epochSeconds = 0
+        epochSamples = 0
         epochResults = []
         segment += 1
         control.reset()

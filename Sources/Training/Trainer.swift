@@ -39,6 +39,8 @@ final class Trainer {
     var segment = 0
     var epochLossSum = 0.0
     var epochSeconds = 0.0
+    /// Training samples of the current epoch's steps.
+    var epochSamples = 0
     var epochResults: [EpochResult] = []
     var journal: [JournalEntry] = []
     var initRecords: [String: InitRecord] = [:]
@@ -191,6 +193,7 @@ final class Trainer {
         }
         let elapsed = Clock.now() - began
         epochSeconds += elapsed
+        epochSamples += labels.count
         throughput.add(samples: labels.count, seconds: elapsed)
         lastBatch = (images, labels, logits)
         return true
@@ -204,7 +207,7 @@ final class Trainer {
             let result = EpochResult(
                 epoch: epochsDone, step: step, trainLoss: stepInEpoch > 0 ? epochLossSum / Double(stepInEpoch) : .nan,
                 testLoss: evaluation.loss, testAccuracy: evaluation.accuracy, perClassAccuracy: evaluation.perClassAccuracy,
-                confusion: evaluation.confusion, seconds: epochSeconds)
+                confusion: evaluation.confusion, seconds: epochSeconds, samples: epochSamples)
             epochResults.append(result)
             controller.report(.epochFinished(result))
         } catch {
@@ -214,6 +217,7 @@ final class Trainer {
         stepInEpoch = 0
         epochLossSum = 0
         epochSeconds = 0
+        epochSamples = 0
         if epochsDone >= config.epochs {
             control.finished()
             publishSnapshot()

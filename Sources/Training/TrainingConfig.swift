@@ -221,14 +221,3 @@ public struct TrainingConfig: Sendable {
         }
     }
 }
-
-extension TrainingConfig {
-    /// How many training images one epoch goes through: the first `trainLimit` of the training
-    /// split (all of it when nil or larger), as the trainer's `Subset` takes them.
-    ///
-    /// Reads only the split's label file, so a front end can turn an epoch's seconds into samples/s.
-    public func trainingImagesPerEpoch() throws -> Int {
-        let available = try FashionMNIST.count(root: dataRoot.map { URL(fileURLWithPath: $0) }, train: true)
-        return Swift.min(trainLimit ?? available, available)
-    }
-}

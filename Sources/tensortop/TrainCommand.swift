@@ -59,12 +59,8 @@ struct TrainCommand: ParsableCommand {
             trainer.join()
             throw CommandLineError(description: failure)
         }
-        // Every epoch `train` reports is a whole pass over the training images (a stop ends the run
-        // before its epoch does), so the count read once gives each epoch's samples/s.
-        let imagesPerEpoch: Int?
         let recorder: Recorder?
         do {
-            imagesPerEpoch = json ? try CommandLineError.wrap { try config.trainingImagesPerEpoch() } : nil
             recorder = try RunRecorder.create(record)
         } catch {
             trainer.send(.stop)
@@ -85,7 +81,7 @@ struct TrainCommand: ParsableCommand {
                 switch event {
                 case .epochFinished(let result):
                     progress.clear()
-                    EpochReport.print(result, of: config.epochs, json: json, images: imagesPerEpoch)
+                    EpochReport.print(result, of: config.epochs, json: json)
                 case .warning(let text):
                     progress.clear()
                     FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
@@ -188,10 +184,10 @@ enum EpochReport {
         let samples_per_s: Double?
     }
 
-    /// Prints `r`; `images` is how many training samples the epoch went through (for samples/s).
-    static func print(_ r: EpochResult, of epochs: Int, json: Bool, images: Int? = nil) {
+    /// Prints `r`, as text or as one JSON line.
+    static func print(_ r: EpochResult, of epochs: Int, json: Bool) {
         if json {
-            let rate = images.flatMap { r.seconds > 0 ? Double($0) / r.seconds : nil }
+            let rate = r.samplesPerSecond
             let line = Line(epoch: r.epoch, step: r.step, train_loss: r.trainLoss, test_loss: r.testLoss, test_accuracy: r.testAccuracy,
                             seconds: r.seconds, samples_per_s: rate)
             let encoder = JSONEncoder()

@@ -23,7 +23,7 @@ import Testing
     func everyChunkRunsExactlyOnce(threads: Int) {
         let pool = ComputePool(threads: threads)
         for count in [0, 1, 2, 5, 64] {
-            for round in 0..<200 {
+            for round in 0..<50 {
                 let runs = Mutex([Int](repeating: 0, count: count))
                 pool.forEachChunk(count) { chunk in runs.withLock { $0[chunk] += 1 } }
                 #expect(runs.withLock { $0 } == [Int](repeating: 1, count: count), "count \(count), round \(round)")

@@ -68,15 +68,6 @@ public struct FashionMNIST: BatchSource, Sequence {
         self.transform = transform
     }
 
-    /// How many images a split holds, read from its label file alone (a few KB, not the images):
-    /// the `count` that `FashionMNIST(root:train:)` would have, found the same way.
-    public static func count(root: URL? = nil, train: Bool = true) throws -> Int {
-        let folder = try locate(root: root)
-        let split = train ? FashionMNISTFiles.train : FashionMNISTFiles.test
-        let labels = try IDXFile(contentsOf: try FashionMNISTLocation.file(split.labels, in: folder), expectedMagic: IDXFile.labelMagic)
-        return labels.dims.first ?? 0
-    }
-
     /// The folder holding the four files: `root` (or its torchvision layout), else `$TENSORTOP_DATA`,
     /// else the default places. A named folder without the files is an error naming it.
     public static func locate(root: URL? = nil) throws -> URL {
