@@ -28,13 +28,13 @@ let package = Package(
         .systemLibrary(name: "CGzip", path: "Sources/CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
-        .systemLibrary(name: "CMemoryHints", path: "Sources/CMemoryHints"),
+        .systemLibrary(name: "CCPUHints", path: "Sources/CCPUHints"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // Restores the terminal from signal handlers (C: only async-signal-safe calls, static storage).
         .target(name: "CTerminalGuard", path: "Sources/CTerminalGuard"),
 
         // MARK: Core
-        .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc", "CMemoryHints", "FixedOrderKernels"]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc", "CCPUHints", "FixedOrderKernels"]),
         // The deterministic matrix product, optimised in debug builds too: unoptimised SIMD code
         // is ~100× slower, and demos replayed by the (debug) tests use it. Optimisation cannot
         // change its results: Swift neither reassociates nor fuses float operations.

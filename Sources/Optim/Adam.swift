@@ -71,9 +71,9 @@ public class Adam: Optimizer {
             let t = Double(steps[i])
             let stepSize = Float(Double(lr) / (1 - pow(Double(beta1), t)))
             let correction2Sqrt = Float((1 - pow(Double(beta2), t)).squareRoot())
-            updateInPlace(p, gradient: grad, state: [expAvg[i], expAvgSq[i], maxExpAvgSq[i]]) { theta, g, state in
+            p.updateElementwise(reading: grad, state: [expAvg[i], expAvgSq[i], maxExpAvgSq[i]]) { range, theta, g, state in
                 let (m, v, vMax) = (state[0], state[1], state[2])
-                for j in theta.indices {
+                for j in range {
                     var gj = g[j]
                     if decay != 0 {
                         if decoupled { theta[j] *= 1 - lr * decay } else { gj += decay * theta[j] }

@@ -30,30 +30,5 @@ func require(_ condition: Bool, _ message: @autoclosure () -> String) {
     precondition(condition, message())
 }
 
-/// Calls `body` with a parameter's values (mutable), its gradient, and extra state buffers (mutable).
-///
-/// All buffers are contiguous with the parameter's element count; this is the optimizers' hot loop.
-func updateInPlace(
-    _ parameter: Tensor, gradient: Tensor, state: [Tensor],
-    _ body: (UnsafeMutableBufferPointer<Float>, UnsafePointer<Float>, [UnsafeMutablePointer<Float>]) -> Void
-) {
-    gradient.withFloats { g in
-        parameter.withMutableFloats { p in
-            var pointers: [UnsafeMutablePointer<Float>] = []
-            func nest(_ index: Int) {
-                if index == state.count {
-                    body(p, g, pointers)
-                    return
-                }
-                state[index].withMutableFloats { buffer in
-                    pointers.append(buffer.baseAddress!)
-                    nest(index + 1)
-                }
-            }
-            nest(0)
-        }
-    }
-}
-
 /// Python's repr of a float hyperparameter (`0.001`, `0.9`).
 func formatHyperparameter(_ value: Float) -> String { "\(value)" }

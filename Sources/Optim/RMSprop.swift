@@ -59,9 +59,9 @@ public final class RMSprop: Optimizer {
         let (lr, alpha, eps, decay, mu, centered) = (lr, alpha, eps, weightDecay, momentum, centered)
         for (i, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
-            updateInPlace(p, gradient: grad, state: [squareAvg[i], gradAvg[i], momentumBuffers[i]]) { theta, g, state in
+            p.updateElementwise(reading: grad, state: [squareAvg[i], gradAvg[i], momentumBuffers[i]]) { range, theta, g, state in
                 let (s, gAvg, b) = (state[0], state[1], state[2])
-                for j in theta.indices {
+                for j in range {
                     let gj = g[j] + decay * theta[j]
                     s[j] = alpha * s[j] + (1 - alpha) * gj * gj
                     var average: Float

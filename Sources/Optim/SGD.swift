@@ -56,17 +56,17 @@ public final class SGD: Optimizer {
         for (i, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
             if mu == 0 {
-                updateInPlace(p, gradient: grad, state: []) { theta, g, _ in
-                    for j in theta.indices { theta[j] -= lr * (g[j] + decay * theta[j]) }
+                p.updateElementwise(reading: grad, state: []) { range, theta, g, _ in
+                    for j in range { theta[j] -= lr * (g[j] + decay * theta[j]) }
                 }
                 continue
             }
             let firstStep = momentumBuffers[i] == nil
             let buffer = momentumBuffers[i] ?? Tensor.zeros(p.shape)
             momentumBuffers[i] = buffer
-            updateInPlace(p, gradient: grad, state: [buffer]) { theta, g, state in
+            p.updateElementwise(reading: grad, state: [buffer]) { range, theta, g, state in
                 let b = state[0]
-                for j in theta.indices {
+                for j in range {
                     let d = g[j] + decay * theta[j]
                     b[j] = firstStep ? d : mu * b[j] + (1 - tau) * d
                     theta[j] -= lr * (nesterov ? d + mu * b[j] : b[j])

@@ -1,3 +1,4 @@
+import CCPUHints
 import Dispatch
 import Synchronization
 #if canImport(Glibc)
@@ -73,7 +74,7 @@ public final class ComputePool: Sendable {
 
     /// Seconds a helper keeps watching for the next op before it sleeps: longer than the gaps
     /// between the products of a training step, shorter than anything a person would notice.
-    static let watchSeconds = 200e-6
+    static let watchSeconds = 1e-3
     /// Spins between two looks at the clock.
     static let spinsPerClockRead = 64
 
@@ -114,6 +115,7 @@ public final class ComputePool: Sendable {
         job.work()
         var spins = 0
         while job.finished.load(ordering: .acquiring) < count {
+            tt_spin_pause()
             spins += 1
             if spins > 10_000 { sched_yield() }  // a helper was descheduled mid-chunk: let it run
         }
@@ -136,6 +138,7 @@ public final class ComputePool: Sendable {
             var deadline = now() + watchSeconds
             var current = shared.generation.load(ordering: .acquiring)
             while current == seen {
+                tt_spin_pause()
                 spins += 1
                 if spins % spinsPerClockRead == 0 {
                     if now() > deadline {

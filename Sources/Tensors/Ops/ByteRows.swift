@@ -1,4 +1,4 @@
-import CMemoryHints
+import CCPUHints
 
 extension Tensor {
     /// A float32 tensor of `shape` made of the rows `rows` of `bytes` (each `rowLength` bytes),
@@ -19,7 +19,8 @@ extension Tensor {
         let storage = Storage<Float>(uninitializedCount: count)  // every row below is written
         guard count > 0 else { return Tensor(floats: storage, shape: shape) }
         let source = ChunkShared(bytes.baseAddress!), target = ChunkShared(storage.base)
-        let convert: @Sendable (Range<Int>) -> Void = { range in
+        // Rows, not elements, are shared out (from 83 rows of 784 bytes up).
+        Kernels.forEachRange(rows.count, minimum: Self.parallelElements / Swift.max(rowLength, 1)) { range in
             let src = source.pointer, dst = target.pointer
             for position in range {
                 // Rows lie scattered in memory: fetch a few rows ahead while converting this one.
@@ -28,12 +29,6 @@ extension Tensor {
                 let from = src + rows[position] * rowLength, to = dst + position * rowLength
                 for p in 0..<rowLength { to[p] = Float(from[p]) / divisor }
             }
-        }
-        if let pool = ThreadState.current.pool, count >= Self.parallelElements {
-            let parts = pool.threads
-            pool.forEachChunk(parts) { part in convert((rows.count * part / parts)..<(rows.count * (part + 1) / parts)) }
-        } else {
-            convert(0..<rows.count)
         }
         return Tensor(floats: storage, shape: shape)
     }

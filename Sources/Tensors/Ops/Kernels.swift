@@ -3,6 +3,53 @@
 /// Each takes the scalar function as an always-inlined closure so the loop over
 /// the contiguous buffers is specialised and vectorised at each call site.
 enum Kernels {
+    /// A new float32 tensor of `input`'s shape whose elements `body` writes, range by range.
+    ///
+    /// `body(input, output, range)` must write `output[i]` for every `i` in `range` from
+    /// `input`'s elements. Large tensors are split into ranges shared among the calling thread's
+    /// compute threads; the elements are the same whichever thread writes them. Unlike `map`,
+    /// the loop is written out at the call site, so it is vectorised even inside a backward closure.
+    static func elementwise(
+        _ input: Tensor,
+        _ body: @escaping @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void
+    ) -> Tensor {
+        let n = input.count
+        let storage = Storage<Float>(uninitializedCount: n)  // body writes every element
+        input.withFloats { source in
+            let (x, y) = (ChunkShared(source), ChunkShared(storage.base))
+            forEachRange(n) { range in body(x.pointer, y.pointer, range) }
+        }
+        return Tensor(floats: storage, shape: input.shape)
+    }
+
+    /// A new float32 tensor of `a`'s shape (`b` has the same) whose elements `body` writes from both, range by range.
+    static func elementwise(
+        _ a: Tensor, _ b: Tensor,
+        _ body: @escaping @Sendable (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void
+    ) -> Tensor {
+        usageCheck(a.shape == b.shape)
+        let n = a.count
+        let storage = Storage<Float>(uninitializedCount: n)  // body writes every element
+        a.withFloats { pa in
+            b.withFloats { pb in
+                let (x, y, z) = (ChunkShared(pa), ChunkShared(pb), ChunkShared(storage.base))
+                forEachRange(n) { range in body(x.pointer, y.pointer, z.pointer, range) }
+            }
+        }
+        return Tensor(floats: storage, shape: a.shape)
+    }
+
+    /// Runs `body` over `0..<count`: in one call, or from `minimum` up in ranges shared among
+    /// the calling thread's compute threads.
+    static func forEachRange(_ count: Int, minimum: Int = Tensor.parallelElements, _ body: @escaping @Sendable (Range<Int>) -> Void) {
+        guard let pool = ThreadState.current.pool, count >= minimum else {
+            body(0..<count)
+            return
+        }
+        let parts = pool.threads
+        pool.forEachChunk(parts) { part in body((count * part / parts)..<(count * (part + 1) / parts)) }
+    }
+
     /// A new float32 tensor of `input`'s shape with `f` applied to every element.
     @inline(__always)
     static func map(_ input: Tensor, _ f: (Float) -> Float) -> Tensor {

@@ -62,9 +62,13 @@ extension Tensor {
 
     /// max(x, 0) for every element (`ReluBackward0`); the gradient at 0 is 0.
     public func relu() -> Tensor {
-        let out = Kernels.map(self) { $0 > 0 ? $0 : 0 }
+        let out = Kernels.elementwise(self) { x, y, range in
+            for i in range { y[i] = x[i] > 0 ? x[i] : 0 }
+        }
         return Tensor.record(out, name: "ReluBackward0", inputs: [self]) { g in
-            [Kernels.zipSameShape(g, out) { $1 > 0 ? $0 : 0 }]
+            [Kernels.elementwise(g, out) { g, y, dx, range in
+                for i in range { dx[i] = y[i] > 0 ? g[i] : 0 }
+            }]
         }
     }
 
