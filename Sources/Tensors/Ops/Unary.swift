@@ -62,12 +62,19 @@ extension Tensor {
 
     /// max(x, 0) for every element (`ReluBackward0`); the gradient at 0 is 0.
     public func relu() -> Tensor {
+        // Both loops load before they choose, so the choice is a vector select, not a branch per element.
         let out = Kernels.elementwise(self) { x, y, range in
-            for i in range { y[i] = x[i] > 0 ? x[i] : 0 }
+            for i in range {
+                let value = x[i]
+                y[i] = value > 0 ? value : 0
+            }
         }
         return Tensor.record(out, name: "ReluBackward0", inputs: [self]) { g in
             [Kernels.elementwise(g, out) { g, y, dx, range in
-                for i in range { dx[i] = y[i] > 0 ? g[i] : 0 }
+                for i in range {
+                    let (gradient, output) = (g[i], y[i])
+                    dx[i] = output > 0 ? gradient : 0
+                }
             }]
         }
     }
