@@ -2,6 +2,7 @@ import Tensors
 
 // `make bench`: speed figures measured in this run (release build). Never used as a test.
 
+BLAS.reloadWithBetterCoreIfNeeded()
 Allocator.keepLargeBlocks()
 if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     DataBench.measureLoadInThisProcess()
