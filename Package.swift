@@ -78,7 +78,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TensorTopCLITests",
-            dependencies: ["tensortop", "Recording", "Telemetry", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["tensortop", "Recording", "Telemetry", "Tensors", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "Recording", "Telemetry", "TestSupport"], exclude: ["ReplayGolden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "Telemetry"]),

@@ -3,6 +3,7 @@ import Training
 
 // `make bench`: speed figures measured in this run (release build). Never used as a test.
 
+BLAS.reloadWithBetterCoreIfNeeded()
 Allocator.keepLargeBlocks()
 if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     DataBench.measureLoadInThisProcess()

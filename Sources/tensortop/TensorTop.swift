@@ -11,13 +11,14 @@ struct TensorTop: ParsableCommand {
             TensorTop trains a small network in-process on a re-implementation of PyTorch's \
             basics (tensors with autograd, nn, nn.init, optimizers) and shows what training does.
             """,
-        version: TensorTopVersion.current,
+        version: TensorTopVersion.withBLASCore,
         subcommands: [DashboardCommand.self, DemoCommand.self, TrainCommand.self, ReplayCommand.self, EvalCommand.self, PredictCommand.self, DataCommand.self, Inspect.self, Convert.self],
         defaultSubcommand: DashboardCommand.self
     )
 
-    /// Tunes the allocator for training before any command runs, then runs the command.
+    /// Makes sure OpenBLAS runs a fast kernel and tunes the allocator, then runs the command.
     static func main() {
+        BLAS.reloadWithBetterCoreIfNeeded()
         Allocator.keepLargeBlocks()
         do {
             var command = try parseAsRoot()

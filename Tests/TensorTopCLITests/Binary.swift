@@ -18,11 +18,13 @@ enum Binary {
     }
 
     /// Runs `tensortop` with `arguments`, no standard input, and waits for it to exit.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    ///
+    /// It gets this process's environment with `environment` added and the variables in `unsetting` removed.
+    static func run(_ arguments: [String], environment: [String: String] = [:], unsetting: Set<String> = []) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unsetting.contains($0.key) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
