@@ -85,8 +85,11 @@ def report_epoch(as_json, epoch, epochs, train_loss, test_loss, accuracy, second
               f"test accuracy {accuracy:.4f}  {seconds:.1f} s  {samples / seconds:.0f} samples/s", flush=True)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def parse_args(description, models=("mlp",)):
+    """The command line every PyTorch bench takes (`--model` when there is a choice of models)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if len(models) > 1:
+        parser.add_argument("--model", choices=models, default=models[0])
     parser.add_argument("--epochs", type=at_least(1), default=10)
     parser.add_argument("--batch-size", type=at_least(1), default=128)
     parser.add_argument("--optimizer", choices=["sgd", "adam", "adamw"], default="adam")
@@ -96,13 +99,28 @@ def main():
     parser.add_argument("--data")
     parser.add_argument("--json", action="store_true", help="one JSON object per epoch (samples_per_s among its keys)")
     args = parser.parse_args()
+    if len(models) == 1:
+        args.model = models[0]
+    return args
 
+
+def import_torch():
+    """torch and torch.nn, or a clear exit naming this Python."""
     try:
         import torch  # imported here so bench/numpy_mlp.py can reuse the data helpers without PyTorch
         import torch.nn as nn
     except ImportError:
         raise SystemExit(f"PyTorch not found in {sys.executable} (pip install torch)")
+    return torch, nn
 
+
+def train(args, build_model):
+    """Trains `build_model(nn)` as TensorTop's trainer does and reports every epoch.
+
+    The model is seeded before it is built; batches keep their [N, 1, 28, 28] shape; the test set
+    is evaluated in eval mode (batch-norm's running statistics), the training in train mode.
+    """
+    torch, nn = import_torch()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     folder = find_data(args.data)
@@ -111,11 +129,12 @@ def main():
     x_test = torch.from_numpy(read_idx(folder, "t10k-images-idx3-ubyte").astype(np.float32) / 255).reshape(-1, 1, 28, 28)
     y_test = torch.from_numpy(read_idx(folder, "t10k-labels-idx1-ubyte").astype(np.int64))
 
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    model = build_model(nn)
     optimizer = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[args.optimizer](model.parameters(), lr=args.lr)
     loss_fn = nn.CrossEntropyLoss()
     n = len(y_train)
     for epoch in range(1, args.epochs + 1):
+        model.train()
         order = torch.randperm(n)
         total, steps = 0.0, 0
         start = time.perf_counter()
@@ -129,11 +148,17 @@ def main():
             total += loss.item()
             steps += 1
         seconds = time.perf_counter() - start
+        model.eval()
         with torch.no_grad():
-            logits = model(x_test)
+            logits = torch.cat([model(x_test[i:i + 1000]) for i in range(0, len(y_test), 1000)])
             test_loss = loss_fn(logits, y_test).item()
             accuracy = (logits.argmax(1) == y_test).float().mean().item()
         report_epoch(args.json, epoch, args.epochs, total / steps, test_loss, accuracy, seconds, n)
+
+
+def main():
+    args = parse_args(__doc__)
+    train(args, lambda nn: nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)))
 
 
 if __name__ == "__main__":
