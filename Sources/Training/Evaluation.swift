@@ -21,7 +21,7 @@ public struct Evaluation: Sendable, Equatable {
         var start = 0
         while start < data.count {
             let indices = Array(start..<Swift.min(start + batchSize, data.count))
-            let batch = try data.batch(indices).tensors()
+            let batch = try data.tensorBatch(indices)
             let (x, y) = (batch[0], batch[1])
             let (loss, predictions) = try noGrad { () throws -> (Float, [Int64]) in
                 let logits = model(x)
