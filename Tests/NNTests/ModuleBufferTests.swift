@@ -28,6 +28,7 @@ private final class Tracker: Module {
             "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked",
         ])
         #expect(net.namedBuffers().map(\.name) == ["0.total", "0.steps", "1.running_mean", "1.running_var", "1.num_batches_tracked"])
+        #expect(net[1].running_var.scalars == [1, 1], "buffers are reachable by name like parameters")
     }
 
     @Test func parametersLeaveBuffersOut() {

@@ -169,12 +169,13 @@ open class Module: CustomStringConvertible {
     /// Every buffer, in `namedBuffers()` order.
     public func buffers() -> [Tensor] { namedBuffers().map(\.tensor) }
 
-    /// A direct parameter by name, so `net[0].weight` reads like PyTorch.
+    /// A direct parameter or buffer by name, so `net[0].weight` and `net[1].running_mean` read like PyTorch.
     ///
-    /// Traps, naming the module type, when there is no such parameter.
+    /// Traps, naming the module type, when there is no such parameter or buffer.
     public subscript(dynamicMember name: String) -> Tensor {
-        guard let found = directParameters().first(where: { $0.name == name }) else {
-            preconditionFailure("'\(typeName)' object has no parameter '\(name)'")
+        guard let found = directParameters().first(where: { $0.name == name })
+                ?? directBuffers().first(where: { $0.name == name }) else {
+            preconditionFailure("'\(typeName)' object has no parameter or buffer '\(name)'")
         }
         return found.tensor
     }
