@@ -2,8 +2,8 @@ import Tensors
 
 /// The base class of every layer and network, with PyTorch's `nn.Module` API.
 ///
-/// Subclasses declare child modules as stored properties and parameters with
-/// `@Parameter`; both are discovered by reflection under their property names, so
+/// Subclasses declare child modules as stored properties, parameters with `@Parameter`
+/// and buffers (saved, untrained state) with `@Buffer`; all are discovered by reflection under their property names, so
 /// `namedParameters()` gives PyTorch's dotted names (`hidden.weight`, `hidden.0.bias`)
 /// with no bookkeeping:
 ///
@@ -67,6 +67,19 @@ open class Module: CustomStringConvertible {
         return result
     }
 
+    /// The buffers declared directly on this module (not its children), by name.
+    public func directBuffers() -> [(name: String, tensor: Tensor)] {
+        var result: [(String, Tensor)] = []
+        forEachStoredProperty { label, value in
+            if let buffer = value as? Buffer {
+                result.append((label, buffer.wrappedValue))
+            } else if let buffer = value as? OptionalBuffer, let tensor = buffer.wrappedValue {
+                result.append((label, tensor))
+            }
+        }
+        return result
+    }
+
     /// Replaces the direct parameter `name` with `tensor` (returns false if there is none).
     @discardableResult
     public func setDirectParameter(_ name: String, to tensor: Tensor) -> Bool {
@@ -84,8 +97,8 @@ open class Module: CustomStringConvertible {
         return found
     }
 
-    /// Visits stored properties from the most derived class up to `Module`, with `@Parameter`'s
-    /// leading underscore removed from labels.
+    /// Visits stored properties from the most derived class up to `Module`, with the leading
+    /// underscore of `@Parameter` and `@Buffer` properties removed from labels.
     private func forEachStoredProperty(_ body: (String, Any) -> Void) {
         var mirror: Mirror? = Mirror(reflecting: self)
         var levels: [Mirror] = []
@@ -97,7 +110,9 @@ open class Module: CustomStringConvertible {
         for level in levels.reversed() {
             for child in level.children {
                 guard var label = child.label else { continue }
-                if child.value is Parameter || child.value is OptionalParameter, label.hasPrefix("_") { label.removeFirst() }
+                let wrapped = child.value is Parameter || child.value is OptionalParameter
+                    || child.value is Buffer || child.value is OptionalBuffer
+                if wrapped, label.hasPrefix("_") { label.removeFirst() }
                 body(label, child.value)
             }
         }
@@ -136,15 +151,31 @@ open class Module: CustomStringConvertible {
         return result
     }
 
-    /// Every parameter, in `namedParameters()` order.
+    /// Every parameter, in `namedParameters()` order (buffers are not parameters).
     public func parameters() -> [Tensor] { namedParameters().map(\.tensor) }
 
-    /// A direct parameter by name, so `net[0].weight` reads like PyTorch.
+    /// Every buffer with its dotted name (`0.running_mean`); shared tensors appear once.
+    public func namedBuffers() -> [(name: String, tensor: Tensor)] {
+        var result: [(String, Tensor)] = []
+        var seen: Set<ObjectIdentifier> = []
+        for (prefix, module) in namedModules() {
+            for (name, tensor) in module.directBuffers() where seen.insert(ObjectIdentifier(tensor)).inserted {
+                result.append((prefix.isEmpty ? name : "\(prefix).\(name)", tensor))
+            }
+        }
+        return result
+    }
+
+    /// Every buffer, in `namedBuffers()` order.
+    public func buffers() -> [Tensor] { namedBuffers().map(\.tensor) }
+
+    /// A direct parameter or buffer by name, so `net[0].weight` and `net[1].running_mean` read like PyTorch.
     ///
-    /// Traps, naming the module type, when there is no such parameter.
+    /// Traps, naming the module type, when there is no such parameter or buffer.
     public subscript(dynamicMember name: String) -> Tensor {
-        guard let found = directParameters().first(where: { $0.name == name }) else {
-            preconditionFailure("'\(typeName)' object has no parameter '\(name)'")
+        guard let found = directParameters().first(where: { $0.name == name })
+                ?? directBuffers().first(where: { $0.name == name }) else {
+            preconditionFailure("'\(typeName)' object has no parameter or buffer '\(name)'")
         }
         return found.tensor
     }
@@ -159,7 +190,7 @@ open class Module: CustomStringConvertible {
         return self
     }
 
-    /// Sets training mode on this module and all children (affects `Dropout`).
+    /// Sets training mode on this module and every descendant (affects `Dropout` and batch norm).
     @discardableResult
     public func train(_ mode: Bool = true) -> Self {
         for module in modules() { module.isTraining = mode }

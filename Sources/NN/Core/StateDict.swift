@@ -71,20 +71,25 @@ public struct StateDictError: Error, CustomStringConvertible, Sendable, Equatabl
 }
 
 extension Module {
-    /// Every parameter by dotted name (shared tensors under each of their names), like `state_dict()`.
+    /// Every parameter and buffer by dotted name (shared tensors under each of their names), like `state_dict()`.
     ///
-    /// The tensors are detached views of the parameters: reading them sees later updates.
+    /// PyTorch's order: each module's parameters, then its buffers, then its children's
+    /// entries. The tensors are detached views of the parameters and buffers: reading them
+    /// sees later updates.
     public func stateDict() -> StateDict {
         var entries: [(String, Tensor)] = []
         func visit(_ module: Module, _ prefix: String) {
             for (name, tensor) in module.directParameters() { entries.append((prefix + name, tensor.detach())) }
+            for (name, tensor) in module.directBuffers() { entries.append((prefix + name, tensor.detach())) }
             for (name, child) in module.namedChildren() { visit(child, prefix + name + ".") }
         }
         visit(self, "")
         return StateDict(entries)
     }
 
-    /// Copies values from `stateDict` into this model's parameters, like `load_state_dict`.
+    /// Copies values from `stateDict` into this model's parameters and buffers, like `load_state_dict`.
+    ///
+    /// Values are converted to each tensor's own dtype (an int64 `num_batches_tracked` stays int64).
     ///
     /// Checks everything before changing anything: a shape mismatch, or with `strict` a
     /// missing or unexpected key, throws a `StateDictError` naming each key and leaves the

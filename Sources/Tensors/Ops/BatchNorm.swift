@@ -1,0 +1,187 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Tensor {
+    /// Batch normalisation over an (N, C, ...) input, per channel, PyTorch's `F.batch_norm`
+    /// (`NativeBatchNormBackward0`).
+    ///
+    /// In training each channel is normalised with its batch mean and biased variance over
+    /// N and the trailing dimensions, and the running estimates, when given, are updated in
+    /// place: `running = (1 − momentum)·running + momentum·batch`, with the unbiased variance
+    /// for `runningVar`. (A cumulative average is the module's business: it passes
+    /// `1 / num_batches_tracked` as `momentum`.) Outside training the running estimates
+    /// normalise instead. `weight` and `bias` (C values each) scale and shift the result.
+    ///
+    /// Statistics are accumulated in Double, as PyTorch's CPU kernel does for float32.
+    /// - Throws: PyTorch's message when a per-channel tensor has the wrong length, or when
+    ///   training sees one value per channel.
+    public static func batchNorm(
+        _ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor? = nil, bias: Tensor? = nil,
+        training: Bool, momentum: Double = 0.1, eps: Double = 1e-5
+    ) throws -> Tensor {
+        guard input.rank >= 2 else {
+            throw TensorError("batch_norm expects an input of shape (N, C, ...), got shape \(Shape.describe(input.shape))")
+        }
+        let (n, c) = (input.shape[0], input.shape[1])
+        let inner = input.count / Swift.max(n * c, 1)
+        for (name, tensor) in [("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias)] {
+            if let tensor, tensor.count != c {
+                throw TensorError("\(name) should contain \(c) elements not \(tensor.count)")
+            }
+        }
+        let perChannel = n * inner
+        if training && perChannel == 1 {
+            throw TensorError("Expected more than 1 value per channel when training, got input size torch.Size(\(Shape.describe(input.shape)))")
+        }
+        guard !training, let runningMean, let runningVar else {
+            let stats = input.batchStatistics(channels: c, batch: n, inner: inner, eps: eps)
+            if training, let runningMean, let runningVar {
+                updateRunningEstimates(runningMean, runningVar, stats: stats, count: perChannel, momentum: momentum)
+            }
+            return normalized(input, mean: stats.mean, invstd: stats.invstd, weight: weight, bias: bias, batchStatistics: true)
+        }
+        let means = runningMean.scalars.map(Double.init)
+        let invstds = runningVar.scalars.map { 1 / (Double($0) + eps).squareRoot() }
+        return normalized(input, mean: means, invstd: invstds, weight: weight, bias: bias, batchStatistics: false)
+    }
+
+    /// Each channel's mean and 1/√(biased variance + eps), plus the summed squared deviations.
+    private func batchStatistics(channels c: Int, batch n: Int, inner: Int, eps: Double)
+        -> (mean: [Double], invstd: [Double], squaredDeviations: [Double]) {
+        var means = [Double](repeating: 0, count: c)
+        var invstds = [Double](repeating: 0, count: c)
+        var deviations = [Double](repeating: 0, count: c)
+        let m = Double(n * inner)
+        withFloats { x in
+            for ch in 0..<c {
+                var total = 0.0
+                for b in 0..<n {
+                    let row = x + (b * c + ch) * inner
+                    for i in 0..<inner { total += Double(row[i]) }
+                }
+                let mean = m > 0 ? total / m : 0
+                var squares = 0.0
+                for b in 0..<n {
+                    let row = x + (b * c + ch) * inner
+                    for i in 0..<inner {
+                        let d = Double(row[i]) - mean
+                        squares += d * d
+                    }
+                }
+                means[ch] = mean
+                deviations[ch] = squares
+                invstds[ch] = 1 / ((m > 0 ? squares / m : 0) + eps).squareRoot()
+            }
+        }
+        return (means, invstds, deviations)
+    }
+
+    /// Blends the batch's mean and unbiased variance into the running estimates, in place.
+    private static func updateRunningEstimates(
+        _ runningMean: Tensor, _ runningVar: Tensor,
+        stats: (mean: [Double], invstd: [Double], squaredDeviations: [Double]), count: Int, momentum: Double
+    ) {
+        let keep = 1 - momentum
+        runningMean.mutateFloats { p, c in
+            for ch in 0..<c { p[ch] = Float(momentum * stats.mean[ch] + keep * Double(p[ch])) }
+        }
+        let unbiasing = 1 / Double(count - 1)
+        runningVar.mutateFloats { p, c in
+            for ch in 0..<c {
+                p[ch] = Float(momentum * stats.squaredDeviations[ch] * unbiasing + keep * Double(p[ch]))
+            }
+        }
+    }
+
+    /// `(x − mean)·invstd·weight + bias` per channel, recorded with its backward.
+    ///
+    /// `batchStatistics` says whether mean and invstd came from this input (training), which
+    /// adds their dependence on the input to the input's gradient.
+    private static func normalized(
+        _ input: Tensor, mean: [Double], invstd: [Double], weight: Tensor?, bias: Tensor?, batchStatistics: Bool
+    ) -> Tensor {
+        let (n, c) = (input.shape[0], input.shape[1])
+        let inner = input.count / Swift.max(n * c, 1)
+        let gammas = weight?.scalars.map(Double.init) ?? [Double](repeating: 1, count: c)
+        let betas = bias?.scalars.map(Double.init) ?? [Double](repeating: 0, count: c)
+        // y = x·scale + shift with scale = γ·invstd and shift = β − mean·scale.
+        let scales = (0..<c).map { Float(gammas[$0] * invstd[$0]) }
+        let shifts = (0..<c).map { Float(betas[$0] - mean[$0] * gammas[$0] * invstd[$0]) }
+        let storage = input.withFloats { x in
+            Storage<Float>(count: input.count) { out in
+                let o = out.baseAddress!
+                for b in 0..<n {
+                    for ch in 0..<c {
+                        let start = (b * c + ch) * inner
+                        let (scale, shift) = (scales[ch], shifts[ch])
+                        for i in start..<(start + inner) { o[i] = x[i] * scale + shift }
+                    }
+                }
+            }
+        }
+        let out = Tensor(floats: storage, shape: input.shape)
+        var inputs = [input]
+        if let weight { inputs.append(weight) }
+        if let bias { inputs.append(bias) }
+        let saved = input.detach()
+        return record(out, name: "NativeBatchNormBackward0", inputs: inputs) { g in
+            let gradients = batchNormBackward(
+                g, input: saved, mean: mean, invstd: invstd, gammas: gammas, batchStatistics: batchStatistics)
+            var result: [Tensor?] = [gradients.input]
+            if weight != nil { result.append(gradients.weight) }
+            if bias != nil { result.append(gradients.bias) }
+            return result
+        }
+    }
+
+    /// The gradients of batch normalisation for the input, the weight and the bias.
+    ///
+    /// With x̂ = (x − mean)·invstd and M values per channel: dβ = Σg, dγ = Σg·x̂, and
+    /// dx = γ·invstd·(g − Σg/M − x̂·Σg·x̂/M) with batch statistics, γ·invstd·g without.
+    private static func batchNormBackward(
+        _ gradOutput: Tensor, input: Tensor, mean: [Double], invstd: [Double], gammas: [Double], batchStatistics: Bool
+    ) -> (input: Tensor, weight: Tensor, bias: Tensor) {
+        let (n, c) = (input.shape[0], input.shape[1])
+        let inner = input.count / Swift.max(n * c, 1)
+        let m = Double(n * inner)
+        var weightGrad = [Float](repeating: 0, count: c)
+        var biasGrad = [Float](repeating: 0, count: c)
+        let storage = input.withFloats { x in
+            gradOutput.withFloats { g in
+                Storage<Float>(count: input.count) { out in
+                    let o = out.baseAddress!
+                    for ch in 0..<c {
+                        let mu = mean[ch]
+                        var sumG = 0.0, sumGX = 0.0
+                        for b in 0..<n {
+                            let start = (b * c + ch) * inner
+                            for i in start..<(start + inner) {
+                                let gi = Double(g[i])
+                                sumG += gi
+                                sumGX += gi * (Double(x[i]) - mu)
+                            }
+                        }
+                        let istd = invstd[ch]
+                        weightGrad[ch] = Float(sumGX * istd)
+                        biasGrad[ch] = Float(sumG)
+                        let scale = gammas[ch] * istd
+                        // dx = scale·(g − gMean − (x − mu)·k); without batch statistics gMean = k = 0.
+                        let gMean = batchStatistics && m > 0 ? sumG / m : 0
+                        let k = batchStatistics && m > 0 ? sumGX * istd * istd / m : 0
+                        for b in 0..<n {
+                            let start = (b * c + ch) * inner
+                            for i in start..<(start + inner) {
+                                o[i] = Float(scale * (Double(g[i]) - gMean - (Double(x[i]) - mu) * k))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (Tensor(floats: storage, shape: input.shape),
+                Tensor(shape: [c], scalars: weightGrad), Tensor(shape: [c], scalars: biasGrad))
+    }
+}
