@@ -85,6 +85,17 @@ import TestSupport
         // PyTorch: avg_pool2d(arange(25).view(1,1,5,5), 2, 2, ceil_mode=True), last column divides by the clipped window.
         let avg = try Tensor.arange(25).reshape([1, 1, 5, 5]).avgPool2d(kernelSize: 2, ceilMode: true)
         #expect(avg.scalars == [3, 5, 6.5, 13, 15, 16.5, 20.5, 22.5, 24])
+        // PyTorch: the same with kernel 3, padding 1, count_include_pad=True: padding counts, [[1.3333, 3, 2.6667], ...].
+        let padded = try Tensor.arange(25).reshape([1, 1, 5, 5]).avgPool2d(kernelSize: 3, stride: 2, padding: 1, ceilMode: true)
+        let expected: [Double] = [12.0 / 9, 3, 24.0 / 9, 7, 12, 9, 8, 13, 84.0 / 9]
+        for (a, b) in zip(padded.scalars, expected) { #expect(Golden.isClose(a, b)) }
+    }
+
+    @Test func emptyBatchAndEmptyOutputsAreAllowed() throws {
+        #expect(try Tensor.zeros([0, 1, 5, 5]).maxPool2d(kernelSize: 2).shape == [0, 1, 2, 2])
+        #expect(try Tensor.zeros([0, 1, 5, 5]).avgPool2d(kernelSize: 2).shape == [0, 1, 2, 2])
+        #expect(try Tensor.zeros([1, 1, 5, 5]).adaptiveAvgPool2d((0, 2)).shape == [1, 1, 0, 2])
+        #expect(try Tensor.zeros([1, 1, 5, 5]).adaptiveMaxPool2d((0, 2)).shape == [1, 1, 0, 2])
     }
 
     @Test func errorsUsePyTorchsTexts() {
