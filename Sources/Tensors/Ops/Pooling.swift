@@ -84,9 +84,9 @@ extension Tensor {
                         for ow in 0..<g.outW {
                             let (w0, w1) = g.clippedColumns(ow)
                             var sum: Float = 0
-                            for h in Swift.stride(from: h0, to: h1, by: 1) {
+                            for h in h0..<Swift.max(h0, h1) {
                                 let row = input + h * g.inW
-                                for w in Swift.stride(from: w0, to: w1, by: 1) { sum += row[w] }
+                                for w in w0..<Swift.max(w0, w1) { sum += row[w] }
                             }
                             let cell = oh * g.outW + ow
                             output[cell] = h0 < h1 && w0 < w1 ? sum / divisors[cell] : 0
@@ -110,9 +110,9 @@ extension Tensor {
                                 let (w0, w1) = g.clippedColumns(ow)
                                 let cell = oh * g.outW + ow
                                 let share = gradOut[cell] / divisors[cell]
-                                for h in Swift.stride(from: h0, to: h1, by: 1) {
+                                for h in h0..<Swift.max(h0, h1) {
                                     let row = gradIn + h * g.inW
-                                    for w in Swift.stride(from: w0, to: w1, by: 1) { row[w] += share }
+                                    for w in w0..<Swift.max(w0, w1) { row[w] += share }
                                 }
                             }
                         }
@@ -228,25 +228,30 @@ extension Tensor {
                 let src = x.pointer, dst = y.pointer, at = z.pointer
                 for plane in planes {
                     let input = src + plane * g.inPlane
-                    let output = dst + plane * g.outPlane, where_ = at + plane * g.outPlane
+                    let output = dst + plane * g.outPlane, argmaxes = at + plane * g.outPlane
                     for oh in 0..<g.outH {
                         let (h0, h1, hStep) = adaptive ? adaptiveSteps(oh, g.inH, g.outH) : g.dilatedRows(oh)
                         for ow in 0..<g.outW {
                             let (w0, w1, wStep) = adaptive ? adaptiveSteps(ow, g.inW, g.outW) : g.dilatedColumns(ow)
                             var best = -Float.infinity
                             var bestIndex = h0 * g.inW + w0
-                            for h in Swift.stride(from: h0, to: h1, by: hStep) {
+                            // While loops with wrapping steps: `stride(from:to:by:)` checks overflow on every step.
+                            var h = h0
+                            while h < h1 {
                                 let row = input + h * g.inW
-                                for w in Swift.stride(from: w0, to: w1, by: wStep) {
+                                var w = w0
+                                while w < w1 {
                                     let v = row[w]
-                                    if v > best || v.isNaN {
-                                        best = v
-                                        bestIndex = h * g.inW + w
-                                    }
+                                    // PyTorch's rule: a larger value or a NaN takes over.
+                                    let better = v > best || v != v
+                                    best = better ? v : best
+                                    bestIndex = better ? h &* g.inW &+ w : bestIndex
+                                    w &+= wStep
                                 }
+                                h &+= hStep
                             }
                             output[oh * g.outW + ow] = best
-                            where_[oh * g.outW + ow] = Int64(bestIndex)
+                            argmaxes[oh * g.outW + ow] = Int64(bestIndex)
                         }
                     }
                 }
@@ -261,8 +266,8 @@ extension Tensor {
                     let src = x.pointer, dst = y.pointer, at = z.pointer
                     for plane in planes {
                         let gradOut = src + plane * g.outPlane, gradIn = dst + plane * g.inPlane
-                        let where_ = at + plane * g.outPlane
-                        for cell in 0..<g.outPlane { gradIn[Int(where_[cell])] += gradOut[cell] }
+                        let argmaxes = at + plane * g.outPlane
+                        for cell in 0..<g.outPlane { gradIn[Int(argmaxes[cell])] += gradOut[cell] }
                     }
                 }
             }
