@@ -125,4 +125,22 @@ import TestSupport
         #expect(message { try x.adaptiveAvgPool2d((-1, 2)) }
             == "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {-1, 2}")
     }
+
+    @Test func planesSharedAmongComputeThreadsGiveTheSameBits() {
+        ComputeThreadsTests.onOwnThread {
+            func run() -> [[UInt32]] {
+                let x = Tensor.randn([8, 16, 28, 28], generator: Generator(seed: 21)).requiresGrad_()
+                let pooled = [try! x.maxPool2d(kernelSize: 2), try! x.avgPool2d(kernelSize: 3, stride: 2, padding: 1),
+                              try! x.adaptiveAvgPool2d((5, 3)), try! x.adaptiveMaxPool2d(4)]
+                let weights = pooled.map { Tensor.randn($0.shape, generator: Generator(seed: 22)) }
+                try! zip(pooled, weights).map { ($0 * $1).sum() }.reduce(Tensor(0), +).backward()
+                return (pooled + [x.grad!]).map { $0.scalars.map(\.bitPattern) }
+            }
+            setComputeThreads(1)
+            let single = run()
+            setComputeThreads(2)
+            #expect(run() == single)
+            setComputeThreads(1)
+        }
+    }
 }
