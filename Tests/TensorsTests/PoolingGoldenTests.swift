@@ -48,6 +48,21 @@ import TestSupport
         try check("max_k2", node: "MaxPool2DWithIndicesBackward0") { (try $0.maxPool2d(kernelSize: 2), nil) }
     }
 
+    @Test func tiesAndNaNsFollowPyTorchOnTheTwoByTwoPathAndTheGeneralOne() throws {
+        // PyTorch 2.15: max_pool2d(x, 2, return_indices=True) → [1, 2, nan, nan] at [0, 3, 5, 15];
+        // with padding=1 → [[1, 1, nan, nan, 0], [1, 2, 0, 0, nan]] at [[0, 1, 4, 5, 7], [8, 10, 11, 13, 15]].
+        let nan = Float.nan
+        let x = Tensor(shape: [1, 1, 2, 8], scalars: [1, 1, 0, 2, nan, nan, 0, 0, 1, 1, 2, 0, 0, 0, 0, nan])
+        for ceilMode in [false, true] {
+            let (values, indices) = try x.maxPool2dWithIndices(kernelSize: 2, ceilMode: ceilMode)
+            #expect(values.scalars.prefix(2) == [1, 2] && values.scalars.suffix(2).allSatisfy(\.isNaN))
+            #expect(indices.int64Scalars == [0, 3, 5, 15])
+        }
+        let (values, indices) = try x.maxPool2dWithIndices(kernelSize: 2, padding: 1)
+        #expect(values.scalars.map { $0.isNaN ? -1 : $0 } == [1, 1, -1, -1, 0, 1, 2, 0, 0, -1])
+        #expect(indices.int64Scalars == [0, 1, 4, 5, 7, 8, 10, 11, 13, 15])
+    }
+
     @Test func avgPool() throws {
         let node = "AvgPool2DBackward0"
         try check("avg_k2", node: node) { (try $0.avgPool2d(kernelSize: 2), nil) }

@@ -229,6 +229,10 @@ extension Tensor {
                 for plane in planes {
                     let input = src + plane * g.inPlane
                     let output = dst + plane * g.outPlane, argmaxes = at + plane * g.outPlane
+                    if g.isWholeTwoByTwo {
+                        maximaOfTwoByTwoWindows(input, output, argmaxes, g)
+                        continue
+                    }
                     for oh in 0..<g.outH {
                         let (h0, h1, hStep) = adaptive ? adaptiveSteps(oh, g.inH, g.outH) : g.dilatedRows(oh)
                         for ow in 0..<g.outW {
@@ -363,6 +367,12 @@ extension Tensor {
 }
 
 extension PoolGeometry {
+    /// Whether every window is a whole 2×2 block side by side (`MaxPool2d(2)` without a partial last window).
+    var isWholeTwoByTwo: Bool {
+        kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1
+            && 2 * outH <= inH && 2 * outW <= inW
+    }
+
     /// Input rows [start, end) of output row `oh` and their step, padding rows skipped (max pooling).
     @inline(__always)
     func dilatedRows(_ oh: Int) -> (Int, Int, Int) {
@@ -407,4 +417,36 @@ func adaptiveRange(_ i: Int, _ inSize: Int, _ outSize: Int) -> (Int, Int) {
 func adaptiveSteps(_ i: Int, _ inSize: Int, _ outSize: Int) -> (Int, Int, Int) {
     let (start, end) = adaptiveRange(i, inSize, outSize)
     return (start, end, 1)
+}
+
+/// The general max-pooling loop's result for whole 2×2 windows at stride 2, without its per-window set-up.
+///
+/// The same scan order (top-left, top-right, bottom-left, bottom-right) and rule: a larger value
+/// or a NaN takes over.
+@inline(__always)
+private func maximaOfTwoByTwoWindows(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>,
+                                     _ argmaxes: UnsafeMutablePointer<Int64>, _ g: PoolGeometry) {
+    let inW = g.inW, outW = g.outW
+    for oh in 0..<g.outH {
+        let top = input + 2 * oh * inW, bottom = top + inW
+        let cells = oh * outW
+        for ow in 0..<outW {
+            let w = 2 * ow
+            var best = top[w], bestIndex = 2 * oh * inW + w  // -inf < v or v is NaN: the first always takes over
+            let first = bestIndex
+            takeOver(top[w + 1], first + 1, &best, &bestIndex)
+            takeOver(bottom[w], first + inW, &best, &bestIndex)
+            takeOver(bottom[w + 1], first + inW + 1, &best, &bestIndex)
+            output[cells + ow] = best
+            argmaxes[cells + ow] = Int64(bestIndex)
+        }
+    }
+}
+
+/// Max pooling's rule for the next value of a window: a larger value or a NaN takes over (branch-free).
+@inline(__always)
+private func takeOver(_ v: Float, _ index: Int, _ best: inout Float, _ bestIndex: inout Int) {
+    let better = v > best || v != v
+    best = better ? v : best
+    bestIndex = better ? index : bestIndex
 }
