@@ -13,6 +13,15 @@ if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     StepProfileBench.profile(into: &report)
     print("Training step, phase by phase (mean µs per step, best of 5 rounds of 100 steps; OpenBLAS core \(BLAS.coreName))")
     print(report.render())
+} else if CommandLine.arguments.contains("--conv") {
+    // `make bench ARGS=--conv`: the cnn preset's convolutions, forward and forward + backward, batch 128.
+    var report = Report("threads", "layer", "forward", "fwd+bwd", "GFLOP/s fwd+bwd")
+    for threads in [1, 2] {
+        BLAS.threads = threads
+        ConvBench.run(threads: threads, into: &report)
+    }
+    print("Convolution (im2col + sgemm), batch 128; OpenBLAS core \(BLAS.coreName)")
+    print(report.render())
 } else if CommandLine.arguments.contains("--openblas-core") {
     // `bench/compare.py` names the machine with it: the kernel OpenBLAS picks here (and in tensortop).
     print(BLAS.coreName)

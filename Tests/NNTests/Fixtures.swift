@@ -7,6 +7,9 @@ enum Fixtures {
     static let golden = load("golden-nn")
     /// `extra-nn.json`: other losses, optimizers, schedules and module reprs (make_extra.py).
     static let extra = load("extra-nn")
+    /// `conv-nn.json`: `nn.Conv2d` padding modes (`h_conv2d`), `k_conv_init` and the conv messages
+    /// of `m_errors`, copied from ../shared/golden/conv/conv_golden.json (float32).
+    static let conv = load("conv-nn")
 
     static func load(_ name: String) -> JSONValue {
         let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures")!

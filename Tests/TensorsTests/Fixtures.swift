@@ -8,4 +8,11 @@ enum Fixtures {
         let url = Bundle.module.url(forResource: "golden-tensors", withExtension: "json", subdirectory: "Fixtures")!
         return try! Golden.load(url)
     }()
+
+    /// `Fixtures/conv-tensors.json`: `F.conv2d` cases of `h_conv2d` and the conv messages of
+    /// `m_errors` (float32), copied from ../shared/golden/conv/conv_golden.json.
+    static let conv: JSONValue = {
+        let url = Bundle.module.url(forResource: "conv-tensors", withExtension: "json", subdirectory: "Fixtures")!
+        return try! Golden.load(url)
+    }()
 }

@@ -100,29 +100,29 @@ public enum Init {
     }
 
     /// The std Xavier initialisers aim for: gain · √(2 / (fan_in + fan_out)).
-    public static func xavierStd(shape: [Int], gain: Float = 1) throws -> Double {
+    public static func xavierStd(shape: [Int], gain: Double = 1) throws -> Double {
         let fan = try Fan(shape: shape)
-        return Double(gain) * (2.0 / Double(fan.fanIn + fan.fanOut)).squareRoot()
+        return gain * (2.0 / Double(fan.fanIn + fan.fanOut)).squareRoot()
     }
 
     /// U(−bound, bound) with bound = gain · √(6 / (fan_in + fan_out)) = √3 · std (Glorot & Bengio 2010).
     @discardableResult
-    public static func xavierUniform_(_ tensor: Tensor, gain: Float = 1, generator: Generator? = nil) throws -> Tensor {
+    public static func xavierUniform_(_ tensor: Tensor, gain: Double = 1, generator: Generator? = nil) throws -> Tensor {
         let bound = 3.0.squareRoot() * (try xavierStd(shape: tensor.shape, gain: gain))
         return tensor.uniform_(Float(-bound), Float(bound), generator: generator)
     }
 
     /// N(0, std²) with std = gain · √(2 / (fan_in + fan_out)).
     @discardableResult
-    public static func xavierNormal_(_ tensor: Tensor, gain: Float = 1, generator: Generator? = nil) throws -> Tensor {
+    public static func xavierNormal_(_ tensor: Tensor, gain: Double = 1, generator: Generator? = nil) throws -> Tensor {
         let std = try xavierStd(shape: tensor.shape, gain: gain)
         return tensor.normal_(mean: 0, std: Float(std), generator: generator)
     }
 
     /// The std Kaiming initialisers aim for: gain / √fan, gain = calculate_gain(nonlinearity, a).
-    public static func kaimingStd(shape: [Int], a: Float = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu) throws -> Double {
+    public static func kaimingStd(shape: [Int], a: Double = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu) throws -> Double {
         let fan = try Fan(shape: shape).value(mode)
-        return nonlinearity.gain(param: Double(a)) / Double(fan).squareRoot()
+        return nonlinearity.gain(param: a) / Double(fan).squareRoot()
     }
 
     /// U(−bound, bound) with bound = √3 · gain / √fan (He et al. 2015).
@@ -130,7 +130,7 @@ public enum Init {
     /// `a` is the negative slope for `leakyRelu` (so the default a = 0 gives gain √2).
     @discardableResult
     public static func kaimingUniform_(
-        _ tensor: Tensor, a: Float = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu,
+        _ tensor: Tensor, a: Double = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu,
         generator: Generator? = nil
     ) throws -> Tensor {
         if tensor.count == 0 { return tensor }
@@ -141,7 +141,7 @@ public enum Init {
     /// N(0, std²) with std = gain / √fan.
     @discardableResult
     public static func kaimingNormal_(
-        _ tensor: Tensor, a: Float = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu,
+        _ tensor: Tensor, a: Double = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu,
         generator: Generator? = nil
     ) throws -> Tensor {
         if tensor.count == 0 { return tensor }
@@ -189,16 +189,18 @@ public enum Init {
         let g = generator ?? defaultGenerator
         _ = try? kaimingUniform_(weight, a: linearDefaultSlope, generator: g)
         if let bias, let fanIn = try? Fan(shape: weight.shape).fanIn {
-            let bound = linearBiasBound(fanIn: fanIn)
+            let bound = Float(linearBiasBound(fanIn: fanIn))
             bias.uniform_(-bound, bound, generator: g)
         }
     }
 
-    /// The `a` PyTorch's Linear passes to `kaiming_uniform_`: √5.
-    public static let linearDefaultSlope = Float(5.0.squareRoot())
+    /// The `a` PyTorch's Linear and Conv layers pass to `kaiming_uniform_`: √5, in double
+    /// precision like every step of PyTorch's bound (rounded to Float only when drawing).
+    public static let linearDefaultSlope = 5.0.squareRoot()
 
-    /// The bound of PyTorch's Linear bias initialisation: 1/√fan_in (0 for fan_in 0).
-    public static func linearBiasBound(fanIn: Int) -> Float {
-        fanIn > 0 ? Float(1 / Double(fanIn).squareRoot()) : 0
+    /// The bound of PyTorch's Linear and Conv bias initialisation: 1/√fan_in (0 for fan_in 0),
+    /// in double precision; `uniform_` rounds it to Float once, as PyTorch does.
+    public static func linearBiasBound(fanIn: Int) -> Double {
+        fanIn > 0 ? 1 / Double(fanIn).squareRoot() : 0
     }
 }

@@ -83,7 +83,7 @@ public enum InitMethod: Sendable, Equatable, Hashable, CustomStringConvertible {
                 try Init.kaimingUniform_(tensor, a: Init.linearDefaultSlope, generator: generator)
             } else {
                 guard let fanIn else { throw InitError("the default initialisation of a 1-D tensor needs its layer's fan-in") }
-                let bound = Init.linearBiasBound(fanIn: fanIn)
+                let bound = Float(Init.linearBiasBound(fanIn: fanIn))
                 tensor.uniform_(-bound, bound, generator: generator)
             }
         case .uniform(let a, let b): Init.uniform_(tensor, a: a, b: b, generator: generator)
@@ -94,12 +94,12 @@ public enum InitMethod: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .zeros: Init.zeros_(tensor)
         case .eye: try Init.eye_(tensor)
         case .dirac(let groups): try Init.dirac_(tensor, groups: groups)
-        case .xavierUniform(let gain): try Init.xavierUniform_(tensor, gain: gain, generator: generator)
-        case .xavierNormal(let gain): try Init.xavierNormal_(tensor, gain: gain, generator: generator)
+        case .xavierUniform(let gain): try Init.xavierUniform_(tensor, gain: Double(gain), generator: generator)
+        case .xavierNormal(let gain): try Init.xavierNormal_(tensor, gain: Double(gain), generator: generator)
         case .kaimingUniform(let a, let mode, let nonlinearity):
-            try Init.kaimingUniform_(tensor, a: a, mode: mode, nonlinearity: nonlinearity, generator: generator)
+            try Init.kaimingUniform_(tensor, a: Double(a), mode: mode, nonlinearity: nonlinearity, generator: generator)
         case .kaimingNormal(let a, let mode, let nonlinearity):
-            try Init.kaimingNormal_(tensor, a: a, mode: mode, nonlinearity: nonlinearity, generator: generator)
+            try Init.kaimingNormal_(tensor, a: Double(a), mode: mode, nonlinearity: nonlinearity, generator: generator)
         case .orthogonal(let gain): try Init.orthogonal_(tensor, gain: gain, generator: generator)
         case .sparse(let sparsity, let std): try Init.sparse_(tensor, sparsity: sparsity, std: std, generator: generator)
         }
@@ -114,7 +114,7 @@ public enum InitMethod: Sendable, Equatable, Hashable, CustomStringConvertible {
                 return .uniform(bound: 3.0.squareRoot() * (try Init.kaimingStd(shape: shape, a: Init.linearDefaultSlope)))
             }
             guard let fanIn else { throw InitError("the default initialisation of a 1-D tensor needs its layer's fan-in") }
-            return .uniform(bound: Double(Init.linearBiasBound(fanIn: fanIn)))
+            return .uniform(bound: Init.linearBiasBound(fanIn: fanIn))
         case .uniform(let a, let b): return .uniformRange(low: Double(a), high: Double(b))
         case .normal(let mean, let std): return .normal(mean: Double(mean), std: Double(std))
         case .truncNormal(let mean, let std, let a, let b): return .truncatedNormal(mean: Double(mean), std: Double(std), low: Double(a), high: Double(b))
@@ -122,12 +122,12 @@ public enum InitMethod: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .ones: return .constant(1)
         case .zeros: return .constant(0)
         case .eye, .dirac: return .identity
-        case .xavierUniform(let gain): return .uniform(bound: 3.0.squareRoot() * (try Init.xavierStd(shape: shape, gain: gain)))
-        case .xavierNormal(let gain): return .normal(mean: 0, std: try Init.xavierStd(shape: shape, gain: gain))
+        case .xavierUniform(let gain): return .uniform(bound: 3.0.squareRoot() * (try Init.xavierStd(shape: shape, gain: Double(gain))))
+        case .xavierNormal(let gain): return .normal(mean: 0, std: try Init.xavierStd(shape: shape, gain: Double(gain)))
         case .kaimingUniform(let a, let mode, let nonlinearity):
-            return .uniform(bound: 3.0.squareRoot() * (try Init.kaimingStd(shape: shape, a: a, mode: mode, nonlinearity: nonlinearity)))
+            return .uniform(bound: 3.0.squareRoot() * (try Init.kaimingStd(shape: shape, a: Double(a), mode: mode, nonlinearity: nonlinearity)))
         case .kaimingNormal(let a, let mode, let nonlinearity):
-            return .normal(mean: 0, std: try Init.kaimingStd(shape: shape, a: a, mode: mode, nonlinearity: nonlinearity))
+            return .normal(mean: 0, std: try Init.kaimingStd(shape: shape, a: Double(a), mode: mode, nonlinearity: nonlinearity))
         case .orthogonal(let gain):
             // Rows (or columns) of unit length: each element has std gain/√(larger side).
             let rows = shape.first ?? 1, cols = shape.dropFirst().reduce(1, *)

@@ -62,20 +62,39 @@ extension Tensor {
             if beta == 0 { out.update(repeating: 0, count: m * n) }
             return
         }
-        let state = ThreadState.current
-        let deterministic = state.deterministic
         a.withMatrixOperand { pa, storedA, lda in
             b.withMatrixOperand { pb, storedB, ldb in
-                let product = MatrixProduct(
-                    transposeA: storedA != ta, transposeB: storedB != tb, m: m, n: n, k: k,
-                    a: ChunkShared(pa), lda: lda, b: ChunkShared(pb), ldb: ldb, beta: beta, c: ChunkShared(out), ldc: n,
-                    deterministic: deterministic)
-                if let pool = state.pool, m * n * k >= MatrixProduct.parallelWork {
-                    product.run(on: pool)
-                } else {
-                    product.compute(rows: 0..<m, columns: 0..<n)
-                }
+                gemm(m: m, n: n, k: k, a: pa, transposed: storedA != ta, lda: lda,
+                     b: pb, transposed: storedB != tb, ldb: ldb, into: out, ldc: n, beta: beta)
             }
+        }
+    }
+
+    /// c (m×n, leading dim ldc) = op(a) · op(b) + beta · c on raw row-major buffers.
+    ///
+    /// The pointer form of `gemm` for kernels with their own scratch buffers (convolution):
+    /// BLAS or, with deterministic algorithms on for this thread, `FixedOrderGEMM`, split
+    /// over the compute pool when the product is large enough.
+    static func gemm(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, transposed ta: Bool, lda: Int,
+        b: UnsafePointer<Float>, transposed tb: Bool, ldb: Int,
+        into c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
+    ) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if beta == 0 { for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) } }
+            return
+        }
+        let state = ThreadState.current
+        let product = MatrixProduct(
+            transposeA: ta, transposeB: tb, m: m, n: n, k: k,
+            a: ChunkShared(a), lda: lda, b: ChunkShared(b), ldb: ldb, beta: beta, c: ChunkShared(c), ldc: ldc,
+            deterministic: state.deterministic)
+        if let pool = state.pool, m * n * k >= MatrixProduct.parallelWork {
+            product.run(on: pool)
+        } else {
+            product.compute(rows: 0..<m, columns: 0..<n)
         }
     }
 
