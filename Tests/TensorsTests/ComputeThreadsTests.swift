@@ -33,8 +33,11 @@ import Testing
 
     @Test func helpersWakeAfterSleeping() {
         let pool = ComputePool(threads: 2)
-        for _ in 0..<20 {
-            usleep(2_000)  // longer than the spin: the helper has gone to sleep
+        for round in 0..<20 {
+            // Idle longer than its watch, the helper goes to sleep; wait for that, then give it work.
+            let deadline = Date().addingTimeInterval(10)
+            while pool.sleepingHelpers == 0 && Date() < deadline { sched_yield() }
+            #expect(pool.sleepingHelpers == 1, "round \(round): the helper never went to sleep")
             let done = Atomic<Int>(0)
             pool.forEachChunk(8) { _ in done.wrappingAdd(1, ordering: .relaxed) }
             #expect(done.load(ordering: .relaxed) == 8)

@@ -101,6 +101,11 @@ public final class ComputePool: Sendable {
         for helper in helpers { helper.join() }
     }
 
+    /// How many helpers are asleep (waiting on their semaphore) right now.
+    var sleepingHelpers: Int {
+        shared.sleepers.filter { $0.asleep.load(ordering: .sequentiallyConsistent) }.count
+    }
+
     /// Runs `body(0)`, …, `body(count - 1)`, spread over the caller and the helpers; returns when all are done.
     ///
     /// `body` must only write memory that no other chunk touches.
