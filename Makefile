@@ -1,8 +1,11 @@
 # TensorTop: make run (build + open), make test (whole suite), make bench (speed figures), make compare (vs PyTorch), make fuzz (libFuzzer).
 SWIFT ?= swift
 RELEASE_BIN := .build/release
+# The Python for the PyTorch tests and comparisons (default python3).
+PYTHON ?= python3
+export PYTHON
 
-.PHONY: all deps build run test bench compare fuzz notebook clean
+.PHONY: all deps build run test test-torch bench compare fuzz notebook clean
 
 all: build
 
@@ -19,11 +22,19 @@ run: build
 	$(RELEASE_BIN)/tensortop $(ARGS)
 
 ## test: the whole test suite (Swift Testing); the end-to-end tests drive the release binary
-## in tmux, whose server is started here so that it outlives the test process's children
+## in tmux, whose server is started here so that it outlives the test process's children.
+## Then the PyTorch tests (test-torch) when $(PYTHON) can import torch; one line says so when not.
 test: deps
 	$(SWIFT) build -c release --product tensortop
 	tmux new-session -d -s tensortop-test-server 'sleep 7200' 2>/dev/null || true
 	$(SWIFT) test; status=$$?; tmux kill-session -t tensortop-test-server 2>/dev/null; exit $$status
+	bash scripts/test-torch.sh --if-available
+
+## test-torch: the tests that need a real PyTorch (tests-torch/: checkpoints both ways), with $(PYTHON),
+## e.g. `make test-torch PYTHON=~/venv/bin/python`
+test-torch: deps
+	$(SWIFT) build -c release --product tensortop
+	bash scripts/test-torch.sh
 
 ## bench: release-build benchmark that prints speed figures
 bench: deps
@@ -34,8 +45,6 @@ bench: deps
 ## compare: interleaved samples/s of tensortop train, PyTorch and a bare numpy loop (mlp, batch 64/256 × 1/2 threads),
 ## printed as a Markdown table for the README; PyTorch and numpy run in $(PYTHON) (default python3),
 ## e.g. `make compare PYTHON=~/venv/bin/python ARGS="--rounds 3"`
-PYTHON ?= python3
-export PYTHON
 compare: deps
 	$(SWIFT) build -c release --product tensortop
 	$(SWIFT) build -c release --product tensortop-bench
