@@ -1,20 +1,23 @@
-/// JSON forms of the pooling sizes, as a whole-model file stores them: `2` or `[2, 3]`;
-/// an adaptive size may hold `null` for "the input's size", as PyTorch's `None`.
-extension PoolSize: Codable {
-    public init(from decoder: any Decoder) throws {
+/// The two JSON forms of a 2-D size: one number for both dims (`2`), or `[height, width]`
+/// (`[2, 3]`; an adaptive size may hold `null` for "the input's size", PyTorch's `None`).
+enum SizeJSON<Element: Codable>: Codable {
+    case square(Int)
+    case pair(Element, Element)
+
+    init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let both = try? container.decode(Int.self) {
             self = .square(both)
             return
         }
-        let pair = try container.decode([Int].self)
+        let pair = try container.decode([Element].self)
         guard pair.count == 2 else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a pooling size needs 2 values (height, width), got \(pair.count)")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a 2-D size needs 2 values (height, width), got \(pair.count)")
         }
         self = .pair(pair[0], pair[1])
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .square(let n): try container.encode(n)
@@ -23,25 +26,34 @@ extension PoolSize: Codable {
     }
 }
 
-extension AdaptivePoolSize: Codable {
+extension PoolSize: Codable {
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let both = try? container.decode(Int.self) {
-            self = .square(both)
-            return
+        switch try SizeJSON<Int>(from: decoder) {
+        case .square(let n): self = .square(n)
+        case .pair(let h, let w): self = .pair(h, w)
         }
-        let pair = try container.decode([Int?].self)
-        guard pair.count == 2 else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "an output size needs 2 values (height, width), got \(pair.count)")
-        }
-        self = .pair(pair[0], pair[1])
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
         switch self {
-        case .square(let n): try container.encode(n)
-        case .pair(let h, let w): try container.encode([h, w])
+        case .square(let n): try SizeJSON<Int>.square(n).encode(to: encoder)
+        case .pair(let h, let w): try SizeJSON<Int>.pair(h, w).encode(to: encoder)
+        }
+    }
+}
+
+extension AdaptivePoolSize: Codable {
+    public init(from decoder: any Decoder) throws {
+        switch try SizeJSON<Int?>(from: decoder) {
+        case .square(let n): self = .square(n)
+        case .pair(let h, let w): self = .pair(h, w)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .square(let n): try SizeJSON<Int?>.square(n).encode(to: encoder)
+        case .pair(let h, let w): try SizeJSON<Int?>.pair(h, w).encode(to: encoder)
         }
     }
 }
