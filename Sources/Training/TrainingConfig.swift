@@ -75,6 +75,9 @@ public enum ModelPreset: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The ranks of the model's weights, fewest dims first: 2 for Linear, 4 for Conv2d.
+    public var weightRanks: [Int] { isConvolutional ? [2, 4] : [2] }
+
     /// Whether the model has convolutions (and takes its images as [N, 1, 28, 28]).
     public var isConvolutional: Bool {
         switch self {
@@ -256,8 +259,10 @@ public struct TrainingConfig: Sendable {
         try checkMemory()
         if let initMethod {
             if let problem = initMethod.argumentProblem { throw InitMethodError.impossibleArguments(method: initMethod.name, problem: problem) }
-            // Every model here is Linear layers: 2-D weights.
-            if let problem = initMethod.rankProblem(weightRank: 2) { throw InitMethodError.unfitWeights(problem) }
+            // The method fills every weight: Linear's are 2-D, Conv2d's 4-D.
+            for rank in model.weightRanks {
+                if let problem = initMethod.rankProblem(weightRank: rank) { throw InitMethodError.unfitWeights(problem) }
+            }
         }
     }
 }

@@ -94,4 +94,17 @@ import Training
         controller.send(.stop)
         controller.join()
     }
+
+    @Test func anInitMethodMustFitEveryWeightOfTheModel() throws {
+        var config = SyntheticData.config()
+        config.model = .cnn
+        config.initMethod = .eye
+        let eye = #expect(throws: InitMethodError.self) { try config.validate() }
+        #expect("\(eye!)".contains("eye_ fills 2-D weights only; this model has 4-D weights"))
+        config.initMethod = .dirac(groups: 1)
+        let dirac = #expect(throws: InitMethodError.self) { try config.validate() }
+        #expect("\(dirac!)".contains("this model has 2-D weights"))  // the Linear layer's
+        config.initMethod = .kaimingNormal(a: 0, mode: .fanIn, nonlinearity: .relu)
+        try config.validate()
+    }
 }

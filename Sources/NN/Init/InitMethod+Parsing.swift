@@ -132,12 +132,12 @@ extension InitMethod {
     public func rankProblem(weightRank rank: Int) -> String? {
         switch self {
         case .dirac where !(3...5).contains(rank):
-            return "\(name) fills 3-, 4- or 5-D convolution weights; this model's weights have \(rank) dims (eye_ is the 2-D identity)"
+            return "\(name) fills 3-, 4- or 5-D convolution weights; this model has \(rank)-D weights (eye_ is the 2-D identity)"
         case .eye where rank != 2, .sparse where rank != 2:
-            return "\(name) fills 2-D weights only; this model's weights have \(rank) dims"
+            return "\(name) fills 2-D weights only; this model has \(rank)-D weights"
         case .xavierUniform where rank < 2, .xavierNormal where rank < 2, .kaimingUniform where rank < 2,
              .kaimingNormal where rank < 2, .orthogonal where rank < 2:
-            return "\(name) needs weights with 2 or more dims; this model's weights have \(rank)"
+            return "\(name) needs weights with 2 or more dims; this model has \(rank)-D weights"
         default:
             return nil
         }
