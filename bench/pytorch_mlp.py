@@ -85,8 +85,11 @@ def report_epoch(as_json, epoch, epochs, train_loss, test_loss, accuracy, second
               f"test accuracy {accuracy:.4f}  {seconds:.1f} s  {samples / seconds:.0f} samples/s", flush=True)
 
 
-def parse_args(description, models=("mlp",)):
-    """The command line every PyTorch bench takes (`--model` when there is a choice of models)."""
+def parse_args(description, models=("mlp",), extra_flags=()):
+    """The command line every PyTorch bench takes (`--model` when there is a choice of models).
+
+    `extra_flags` are (flag, help) pairs of further on/off options a bench adds.
+    """
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     if len(models) > 1:
         parser.add_argument("--model", choices=models, default=models[0])
@@ -98,6 +101,8 @@ def parse_args(description, models=("mlp",)):
     parser.add_argument("--threads", type=at_least(1), default=1)
     parser.add_argument("--data")
     parser.add_argument("--json", action="store_true", help="one JSON object per epoch (samples_per_s among its keys)")
+    for flag, text in extra_flags:
+        parser.add_argument(flag, action="store_true", help=text)
     args = parser.parse_args()
     if len(models) == 1:
         args.model = models[0]
@@ -114,6 +119,13 @@ def import_torch():
     return torch, nn
 
 
+def load_split(torch, root, split):
+    """Images of `split` ("train" or "t10k") as a float [N, 1, 28, 28] tensor in [0, 1], and int64 labels."""
+    folder = find_data(root)
+    images = torch.from_numpy(read_idx(folder, f"{split}-images-idx3-ubyte").astype(np.float32) / 255).reshape(-1, 1, 28, 28)
+    return images, torch.from_numpy(read_idx(folder, f"{split}-labels-idx1-ubyte").astype(np.int64))
+
+
 def train(args, build_model):
     """Trains `build_model(nn)` as TensorTop's trainer does and reports every epoch.
 
@@ -123,11 +135,8 @@ def train(args, build_model):
     torch, nn = import_torch()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    folder = find_data(args.data)
-    x_train = torch.from_numpy(read_idx(folder, "train-images-idx3-ubyte").astype(np.float32) / 255).reshape(-1, 1, 28, 28)
-    y_train = torch.from_numpy(read_idx(folder, "train-labels-idx1-ubyte").astype(np.int64))
-    x_test = torch.from_numpy(read_idx(folder, "t10k-images-idx3-ubyte").astype(np.float32) / 255).reshape(-1, 1, 28, 28)
-    y_test = torch.from_numpy(read_idx(folder, "t10k-labels-idx1-ubyte").astype(np.int64))
+    x_train, y_train = load_split(torch, args.data, "train")
+    x_test, y_test = load_split(torch, args.data, "t10k")
 
     model = build_model(nn)
     optimizer = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[args.optimizer](model.parameters(), lr=args.lr)

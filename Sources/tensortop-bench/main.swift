@@ -1,3 +1,4 @@
+import Datasets
 import Tensors
 import Training
 
@@ -22,6 +23,9 @@ if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     }
     print("Convolution (im2col + sgemm), batch 128; OpenBLAS core \(BLAS.coreName)")
     print(report.render())
+} else if CommandLine.arguments.contains("--cnn") {
+    // `make bench ARGS=--cnn`: only the cnn training figure (also in the full run), with its sgemm peak.
+    printCNNTraining(ceiling: Ceiling.measure(threads: [1, 2]))
 } else if CommandLine.arguments.contains("--openblas-core") {
     // `bench/compare.py` names the machine with it: the kernel OpenBLAS picks here (and in tensortop).
     print(BLAS.coreName)
@@ -75,6 +79,8 @@ func runAllBenchmarks() {
     print("Training samples/s through the trainer (tensortop train), best of 3 epochs; \"of peak\": share of the sgemm ceiling")
     print(speed.render())
     print()
+    printCNNTraining(ceiling: ceiling)
+    print()
     var overheads = Report("case", "samples/s", "note")
     TrainingBench.overheads(into: &overheads)
     TrainingBench.dashboardCost(into: &overheads)
@@ -82,4 +88,14 @@ func runAllBenchmarks() {
     TrainingBench.trainMemory(into: &overheads)
     print("Snapshot, dashboard and recording cost, a busy neighbour, memory")
     print(overheads.render())
+}
+
+/// The cnn model's training samples/s at batch 128 on 1 and 2 threads, against the sgemm peak.
+func printCNNTraining(ceiling: Ceiling) {
+    var cnn = Report("threads", "samples/s", "GFLOP/s", "of sgemm peak", "2 ÷ 1")
+    CNNBench.run(ceiling: ceiling, into: &cnn)
+    print("cnn (Conv5×5 16, BN, ReLU, MaxPool, Conv5×5 32, BN, ReLU, MaxPool, Linear 1568→10) training step, batch 128, Adam 1e-3,"
+          + " train mode, shuffled Fashion-MNIST batches; best of 5 rounds of 20 steps; \(fixed(CNNBench.flopPerSample / 1e6, 2)) MFLOP per sample"
+          + " (bench/pytorch_cnn.py --bench times the same in PyTorch)")
+    print(cnn.render())
 }

@@ -49,34 +49,73 @@ extension Tensor {
     }
 
     /// Each channel's mean and 1/√(biased variance + eps), plus the summed squared deviations.
+    ///
+    /// Channels are shared among the compute threads; each is summed by one thread in a fixed
+    /// order (see `channelSums`), so the statistics do not depend on the thread count.
     private func batchStatistics(channels c: Int, batch n: Int, inner: Int, eps: Double)
         -> (mean: [Double], invstd: [Double], squaredDeviations: [Double]) {
-        var means = [Double](repeating: 0, count: c)
-        var invstds = [Double](repeating: 0, count: c)
-        var deviations = [Double](repeating: 0, count: c)
         let m = Double(n * inner)
+        let results = UnsafeMutablePointer<Double>.allocate(capacity: 3 * c)  // mean, invstd, squares: all written
+        defer { results.deallocate() }
         withFloats { x in
-            for ch in 0..<c {
-                var total = 0.0
-                for b in 0..<n {
-                    let row = x + (b * c + ch) * inner
-                    for i in 0..<inner { total += Double(row[i]) }
+            let (x, out) = (ChunkShared(x), ChunkShared(results))
+            Tensor.forEachChannel(c, valuesPerChannel: n * inner) { channels in
+                for ch in channels {
+                    let x = UnsafePointer(x.pointer)
+                    let total = Tensor.channelPairSums(channel: ch, channels: c, batch: n, inner: inner) { i in (Double(x[i]), 0) }.0
+                    let mean = m > 0 ? total / m : 0
+                    let squares = Tensor.channelPairSums(channel: ch, channels: c, batch: n, inner: inner) { i in
+                        let d = Double(x[i]) - mean
+                        return (d * d, 0)
+                    }.0
+                    out.pointer[ch] = mean
+                    out.pointer[c + ch] = 1 / ((m > 0 ? squares / m : 0) + eps).squareRoot()
+                    out.pointer[2 * c + ch] = squares
                 }
-                let mean = m > 0 ? total / m : 0
-                var squares = 0.0
-                for b in 0..<n {
-                    let row = x + (b * c + ch) * inner
-                    for i in 0..<inner {
-                        let d = Double(row[i]) - mean
-                        squares += d * d
-                    }
-                }
-                means[ch] = mean
-                deviations[ch] = squares
-                invstds[ch] = 1 / ((m > 0 ? squares / m : 0) + eps).squareRoot()
             }
         }
-        return (means, invstds, deviations)
+        return (Array(UnsafeBufferPointer(start: results, count: c)),
+                Array(UnsafeBufferPointer(start: results + c, count: c)),
+                Array(UnsafeBufferPointer(start: results + 2 * c, count: c)))
+    }
+
+    /// Runs `body` over ranges of `0..<channels`, shared among the calling thread's compute
+    /// threads when there are enough values; each channel is in exactly one range.
+    static func forEachChannel(_ channels: Int, valuesPerChannel: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
+        Kernels.forEachRange(channels, minimum: Swift.max(2, parallelElements / Swift.max(valuesPerChannel, 1)), body)
+    }
+
+    /// Two sums over one channel of an (N, C, inner) layout, of the terms `terms(i)` returns
+    /// for the element at index `i`, accumulated in Double.
+    ///
+    /// Four interleaved partial sums per plane keep the adds independent (so they pipeline);
+    /// they and the planes are added in a fixed order, whichever thread runs it.
+    @inline(__always)
+    static func channelPairSums(
+        channel ch: Int, channels c: Int, batch n: Int, inner: Int, _ terms: (Int) -> (Double, Double)
+    ) -> (Double, Double) {
+        var first = 0.0, second = 0.0
+        let quads = inner / 4 * 4
+        for b in 0..<n {
+            let start = (b * c + ch) * inner
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+            var b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0
+            var i = start
+            while i < start + quads {
+                let (t0, u0) = terms(i), (t1, u1) = terms(i + 1), (t2, u2) = terms(i + 2), (t3, u3) = terms(i + 3)
+                a0 += t0; a1 += t1; a2 += t2; a3 += t3
+                b0 += u0; b1 += u1; b2 += u2; b3 += u3
+                i += 4
+            }
+            while i < start + inner {
+                let (t, u) = terms(i)
+                a0 += t; b0 += u
+                i += 1
+            }
+            first += (a0 + a1) + (a2 + a3)
+            second += (b0 + b1) + (b2 + b3)
+        }
+        return (first, second)
     }
 
     /// Blends the batch's mean and unbiased variance into the running estimates, in place.
@@ -110,15 +149,14 @@ extension Tensor {
         // y = x·scale + shift with scale = γ·invstd and shift = β − mean·scale.
         let scales = (0..<c).map { Float(gammas[$0] * invstd[$0]) }
         let shifts = (0..<c).map { Float(betas[$0] - mean[$0] * gammas[$0] * invstd[$0]) }
-        let storage = input.withFloats { x in
-            Storage<Float>(count: input.count) { out in
-                let o = out.baseAddress!
-                for b in 0..<n {
-                    for ch in 0..<c {
-                        let start = (b * c + ch) * inner
-                        let (scale, shift) = (scales[ch], shifts[ch])
-                        for i in start..<(start + inner) { o[i] = x[i] * scale + shift }
-                    }
+        let storage = Storage<Float>(uninitializedCount: input.count)  // every plane written
+        input.withFloats { x in
+            let (x, o) = (ChunkShared(x), ChunkShared(storage.base))
+            Kernels.forEachRange(n * c, minimum: Swift.max(2, parallelElements / Swift.max(inner, 1))) { planes in
+                for plane in planes {
+                    let (scale, shift) = (scales[plane % c], shifts[plane % c])
+                    let (source, target) = (x.pointer + plane * inner, o.pointer + plane * inner)
+                    for i in 0..<inner { target[i] = source[i] * scale + shift }
                 }
             }
         }
@@ -147,26 +185,23 @@ extension Tensor {
         let (n, c) = (input.shape[0], input.shape[1])
         let inner = input.count / Swift.max(n * c, 1)
         let m = Double(n * inner)
-        var weightGrad = [Float](repeating: 0, count: c)
-        var biasGrad = [Float](repeating: 0, count: c)
-        let storage = input.withFloats { x in
+        let storage = Storage<Float>(uninitializedCount: input.count)  // every channel written
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c)  // weight, then bias gradients: all written
+        defer { sums.deallocate() }
+        input.withFloats { x in
             gradOutput.withFloats { g in
-                Storage<Float>(count: input.count) { out in
-                    let o = out.baseAddress!
-                    for ch in 0..<c {
+                let (x, g, o, out) = (ChunkShared(x), ChunkShared(g), ChunkShared(storage.base), ChunkShared(sums))
+                forEachChannel(c, valuesPerChannel: n * inner) { channels in
+                    let (x, g, o) = (UnsafePointer(x.pointer), UnsafePointer(g.pointer), o.pointer)
+                    for ch in channels {
                         let mu = mean[ch]
-                        var sumG = 0.0, sumGX = 0.0
-                        for b in 0..<n {
-                            let start = (b * c + ch) * inner
-                            for i in start..<(start + inner) {
-                                let gi = Double(g[i])
-                                sumG += gi
-                                sumGX += gi * (Double(x[i]) - mu)
-                            }
+                        let (sumG, sumGX) = channelPairSums(channel: ch, channels: c, batch: n, inner: inner) { i in
+                            let gi = Double(g[i])
+                            return (gi, gi * (Double(x[i]) - mu))
                         }
                         let istd = invstd[ch]
-                        weightGrad[ch] = Float(sumGX * istd)
-                        biasGrad[ch] = Float(sumG)
+                        out.pointer[ch] = Float(sumGX * istd)
+                        out.pointer[c + ch] = Float(sumG)
                         let scale = gammas[ch] * istd
                         // dx = scale·(g − gMean − (x − mu)·k); without batch statistics gMean = k = 0.
                         let gMean = batchStatistics && m > 0 ? sumG / m : 0
@@ -181,6 +216,8 @@ extension Tensor {
                 }
             }
         }
+        let weightGrad = Array(UnsafeBufferPointer(start: sums, count: c))
+        let biasGrad = Array(UnsafeBufferPointer(start: sums + c, count: c))
         return (Tensor(floats: storage, shape: input.shape),
                 Tensor(shape: [c], scalars: weightGrad), Tensor(shape: [c], scalars: biasGrad))
     }

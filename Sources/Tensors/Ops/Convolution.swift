@@ -122,6 +122,7 @@ struct ConvolutionGeometry {
     /// tap (i, j) of channel c for every output position, zero where it falls in the padding.
     func lower(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
         let plane = height * width
+        let (outW, strideW) = (self.outW, self.strideW)
         var row = columns
         for c in 0..<groupChannels {
             let channel = image + c * plane
@@ -129,18 +130,23 @@ struct ConvolutionGeometry {
                 for j in 0..<kernelW {
                     let offset = j * dilationW - padLeft
                     let valid = validColumns(offset: offset)
+                    let (low, high) = (valid.lowerBound, valid.upperBound)
                     for oh in 0..<outH {
                         let out = row + oh * outW
                         let ih = oh * strideH - padTop + i * dilationH
-                        guard ih >= 0, ih < height else { out.update(repeating: 0, count: outW); continue }
-                        let source = channel + ih * width + offset
-                        for ow in 0..<valid.lowerBound { out[ow] = 0 }
-                        if strideW == 1 {
-                            (out + valid.lowerBound).update(from: source + valid.lowerBound, count: valid.count)
-                        } else {
-                            for ow in valid { out[ow] = source[ow * strideW] }
+                        guard ih >= 0, ih < height else {
+                            for ow in 0..<outW { out[ow] = 0 }
+                            continue
                         }
-                        for ow in valid.upperBound..<outW { out[ow] = 0 }
+                        let source = channel + ih * width + offset
+                        for ow in 0..<low { out[ow] = 0 }
+                        // Short rows: a loop the compiler vectorises beats a call to memmove.
+                        if strideW == 1 {
+                            for ow in low..<high { out[ow] = source[ow] }
+                        } else {
+                            for ow in low..<high { out[ow] = source[ow &* strideW] }
+                        }
+                        for ow in high..<outW { out[ow] = 0 }
                     }
                     row += positions
                 }
@@ -152,6 +158,7 @@ struct ConvolutionGeometry {
     /// input gradient: the transpose of `lower`, summing where kernel taps overlap.
     func raise(_ columns: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>) {
         let plane = height * width
+        let (outW, strideW) = (self.outW, self.strideW)
         var row = columns
         for c in 0..<groupChannels {
             let channel = image + c * plane
@@ -159,21 +166,171 @@ struct ConvolutionGeometry {
                 for j in 0..<kernelW {
                     let offset = j * dilationW - padLeft
                     let valid = validColumns(offset: offset)
+                    let (low, high) = (valid.lowerBound, valid.upperBound)
                     for oh in 0..<outH {
                         let ih = oh * strideH - padTop + i * dilationH
                         guard ih >= 0, ih < height else { continue }
                         let target = channel + ih * width + offset
                         let source = row + oh * outW
                         if strideW == 1 {
-                            for ow in valid { target[ow] += source[ow] }
+                            for ow in low..<high { target[ow] += source[ow] }
                         } else {
-                            for ow in valid { target[ow * strideW] += source[ow] }
+                            for ow in low..<high { target[ow &* strideW] += source[ow] }
                         }
                     }
                     row += positions
                 }
             }
         }
+    }
+
+    /// Whether `lowerByRows` and `raiseByRows` apply: stride 1 along the width, so every row of
+    /// a lowered matrix is a run of consecutive input columns.
+    var lowersByRows: Bool { strideW == 1 }
+    /// Rows of the zero-padded image `lowerByRows` reads: exactly those the kernel reaches.
+    var paddedH: Int { (outH - 1) * strideH + (kernelH - 1) * dilationH + 1 }
+    /// Columns of the zero-padded image (stride 1 along the width).
+    var paddedW: Int { outW + (kernelW - 1) * dilationW }
+    /// Floats of one image group's zero-padded copy, plus `slack`.
+    var paddedCount: Int { groupChannels * paddedH * paddedW + Self.slack }
+    /// Floats after a row-lowering buffer that the 16-wide copies may read or write past its end.
+    static let slack = 16
+
+    /// `lower` for stride 1 along the width: copies the image group into `padded` with its
+    /// zero border, then every row of every tap is a branch-free copy of `outW` floats.
+    ///
+    /// `padded` holds `paddedCount` floats, `columns` `columnRows · positions + slack`.
+    func lowerByRows(_ image: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
+        let (pH, pW, outW) = (paddedH, paddedW, self.outW)
+        for c in 0..<groupChannels {
+            let channel = image + c * height * width, target = padded + c * pH * pW
+            for ph in 0..<pH {
+                let row = target + ph * pW, ih = ph - padTop
+                guard ih >= 0, ih < height else {
+                    for pw in 0..<pW { row[pw] = 0 }
+                    continue
+                }
+                let source = channel + ih * width - padLeft
+                let low = Swift.min(padLeft, pW), high = Swift.max(low, Swift.min(pW, width + padLeft))
+                for pw in 0..<low { row[pw] = 0 }
+                for pw in low..<high { row[pw] = source[pw] }
+                for pw in high..<pW { row[pw] = 0 }
+            }
+        }
+        var row = columns
+        for c in 0..<groupChannels {
+            for i in 0..<kernelH {
+                for j in 0..<kernelW {
+                    let tap = UnsafePointer(padded + c * pH * pW + i * dilationH * pW + j * dilationW)
+                    for oh in 0..<outH { copyFloats(from: tap + oh * strideH * pW, to: row + oh * outW, count: outW) }
+                    row += positions
+                }
+            }
+        }
+    }
+
+    /// `raise` for stride 1 along the width: adds every row of every tap onto a zero-padded
+    /// gradient in `padded`, then writes the image group's part of it to `image` (every element).
+    ///
+    /// `padded` holds `paddedCount` floats, `columns` `columnRows · positions + slack`.
+    func raiseByRows(_ columns: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into image: UnsafeMutablePointer<Float>) {
+        let (pH, pW, outW) = (paddedH, paddedW, self.outW)
+        for index in 0..<paddedCount { padded[index] = 0 }
+        var row = columns
+        for c in 0..<groupChannels {
+            for i in 0..<kernelH {
+                for j in 0..<kernelW {
+                    let tap = padded + c * pH * pW + i * dilationH * pW + j * dilationW
+                    for oh in 0..<outH { addFloats(from: row + oh * outW, to: tap + oh * strideH * pW, count: outW) }
+                    row += positions
+                }
+            }
+        }
+        for c in 0..<groupChannels {
+            let channel = image + c * height * width, source = UnsafePointer(padded + c * pH * pW)
+            for ih in 0..<height {
+                let out = channel + ih * width, ph = ih + padTop
+                guard ph < pH else {
+                    for iw in 0..<width { out[iw] = 0 }
+                    continue
+                }
+                let from = source + ph * pW + padLeft
+                let inside = Swift.max(0, Swift.min(width, pW - padLeft))
+                for iw in 0..<inside { out[iw] = from[iw] }
+                for iw in inside..<width { out[iw] = 0 }
+            }
+        }
+    }
+
+    /// Lowers one image group (see `lower(_:into:)`), by rows when the stride allows, using
+    /// `padded` (`paddedCount` floats when `lowersByRows`); `columns` has `slack` floats to spare.
+    func lower(_ image: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
+        if lowersByRows { lowerByRows(image, padded: padded, into: columns) } else { lower(image, into: columns) }
+    }
+
+    /// Writes the input gradient of one image group from its lowered gradient (every element
+    /// of the group: no need to clear it first), by rows when the stride allows.
+    func raise(_ columns: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into image: UnsafeMutablePointer<Float>) {
+        if lowersByRows {
+            raiseByRows(columns, padded: padded, into: image)
+        } else {
+            image.update(repeating: 0, count: groupChannels * height * width)
+            raise(columns, into: image)
+        }
+    }
+
+    /// Floats of the scratch buffers a block needs: a lowered matrix (with slack) and a padded image.
+    var scratchCounts: (columns: Int, padded: Int) {
+        lowersToInput ? (0, 0) : (columnRows * positions + Self.slack, lowersByRows ? paddedCount : 0)
+    }
+
+    /// Images per block of the work shared among compute threads. Fixed, not derived from the
+    /// thread count: the weight gradient is summed block by block, so its bits do not depend
+    /// on how many threads computed the blocks.
+    static let imagesPerBlock = 8
+
+    /// The number of image blocks.
+    var blocks: Int { (batch + Self.imagesPerBlock - 1) / Self.imagesPerBlock }
+
+    /// The images of block `block`.
+    func images(ofBlock block: Int) -> Range<Int> {
+        (block * Self.imagesPerBlock)..<Swift.min(batch, (block + 1) * Self.imagesPerBlock)
+    }
+
+    /// Multiply-adds of one product over the whole batch (what decides whether sharing pays).
+    var work: Int { batch * outChannels * positions * columnRows }
+}
+
+/// Copies `count` floats 16 at a time; the last copy may write up to 15 floats past
+/// `target + count` and read as far past `source + count` (callers leave that slack, and write
+/// rows in increasing order so the next row overwrites the spill).
+@inline(__always)
+private func copyFloats(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+    var k = 0
+    repeat {
+        let chunk = UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + k).storeBytes(of: chunk, as: SIMD16<Float>.self)
+        k += 16
+    } while k < count
+}
+
+/// Adds `count` floats of `source` onto `target`, 16 at a time; the last group reads up to 15
+/// floats past both ends and writes the target's back unchanged (callers leave slack or own them).
+@inline(__always)
+private func addFloats(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+    var k = 0
+    while k + 16 <= count {
+        let sum = UnsafeRawPointer(target + k).loadUnaligned(as: SIMD16<Float>.self)
+            + UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(target + k).storeBytes(of: sum, as: SIMD16<Float>.self)
+        k += 16
+    }
+    if k < count {
+        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let kept = lanes .< SIMD16<Int32>(repeating: Int32(count - k))
+        let old = UnsafeRawPointer(target + k).loadUnaligned(as: SIMD16<Float>.self)
+        let sum = old.replacing(with: old + UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<Float>.self), where: kept)
+        UnsafeMutableRawPointer(target + k).storeBytes(of: sum, as: SIMD16<Float>.self)
     }
 }
 
@@ -211,54 +368,89 @@ extension Tensor {
         }
     }
 
-    /// The output [N, out, outH, outW]: bias rows, then one product per image and group.
-    private static func convolutionForward(_ input: Tensor, weight: Tensor, bias: Tensor?, _ shape: ConvolutionGeometry) -> Tensor {
-        let (positions, groupOut, rows) = (shape.positions, shape.groupOutChannels, shape.columnRows)
-        let out = Storage<Float>(uninitializedCount: shape.batch * shape.outChannels * positions)
-        let imageSize = shape.inChannels * shape.height * shape.width
-        let groupInput = shape.groupChannels * shape.height * shape.width
-        let lowersToInput = shape.lowersToInput
-        let columns = Storage<Float>(uninitializedCount: lowersToInput ? 0 : rows * positions)
-        if let bias {
-            bias.withFloats { b in
-                for n in 0..<shape.batch {
-                    for o in 0..<shape.outChannels {
-                        (out.base + (n * shape.outChannels + o) * positions).update(repeating: b[o], count: positions)
-                    }
-                }
-            }
+    /// Runs `body(block)` for every image block of `shape`, shared among the calling thread's
+    /// compute threads when the convolution is large enough. Each block is computed the same
+    /// way whichever thread takes it.
+    private static func forEachImageBlock(_ shape: ConvolutionGeometry, _ body: @escaping @Sendable (Int) -> Void) {
+        let blocks = shape.blocks
+        if let pool = ThreadState.current.pool, blocks > 1, shape.work >= MatrixProduct.parallelWork {
+            pool.forEachChunk(blocks, body)
+        } else {
+            for block in 0..<blocks { body(block) }
         }
+    }
+
+    /// The output [N, out, outH, outW]: per image, bias rows, then one product per group.
+    ///
+    /// Image blocks are shared among the compute threads; each block lowers its images one at
+    /// a time into its own scratch matrix and multiplies on its thread alone.
+    private static func convolutionForward(_ input: Tensor, weight: Tensor, bias: Tensor?, _ shape: ConvolutionGeometry) -> Tensor {
+        let out = Storage<Float>(uninitializedCount: shape.batch * shape.outChannels * shape.positions)  // every element written
+        let deterministic = ThreadState.current.deterministic
+        let biasValues = bias?.contiguousFloatStorage()
         input.withFloats { x in
             weight.withFloats { w in
-                for n in 0..<shape.batch {
-                    for group in 0..<shape.groups {
-                        let image = x + n * imageSize + group * groupInput
-                        if !lowersToInput { shape.lower(image, into: columns.base) }
-                        gemm(m: groupOut, n: positions, k: rows,
-                             a: w + group * groupOut * rows, transposed: false, lda: rows,
-                             b: lowersToInput ? image : UnsafePointer(columns.base), transposed: false, ldb: positions,
-                             into: out.base + (n * shape.outChannels + group * groupOut) * positions, ldc: positions,
-                             beta: bias == nil ? 0 : 1)
+                let (x, w, y) = (ChunkShared(x), ChunkShared(w), ChunkShared(out.base))
+                let b = biasValues.map { ChunkShared($0.base) }
+                forEachImageBlock(shape) { block in
+                    let (positions, groupOut, rows) = (shape.positions, shape.groupOutChannels, shape.columnRows)
+                    let imageSize = shape.inChannels * shape.height * shape.width
+                    let groupInput = shape.groupChannels * shape.height * shape.width
+                    let lowersToInput = shape.lowersToInput
+                    let scratch = shape.scratchCounts
+                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: scratch.columns)
+                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: scratch.padded)
+                    defer { columns.deallocate(); padded.deallocate() }
+                    for n in shape.images(ofBlock: block) {
+                        let outImage = y.pointer + n * shape.outChannels * positions
+                        if let b {
+                            for o in 0..<shape.outChannels {
+                                let value = b.pointer[o], plane = outImage + o * positions
+                                for p in 0..<positions { plane[p] = value }
+                            }
+                        }
+                        for group in 0..<shape.groups {
+                            let image = UnsafePointer(x.pointer + n * imageSize + group * groupInput)
+                            if !lowersToInput { shape.lower(image, padded: padded, into: columns) }
+                            gemm(m: groupOut, n: positions, k: rows,
+                                 a: w.pointer + group * groupOut * rows, transposed: false, lda: rows,
+                                 b: lowersToInput ? image : UnsafePointer(columns), transposed: false, ldb: positions,
+                                 into: outImage + group * groupOut * positions, ldc: positions,
+                                 beta: b == nil ? 0 : 1, alone: deterministic)
+                        }
                     }
                 }
             }
         }
-        withExtendedLifetime(columns) {}
+        withExtendedLifetime(biasValues) {}
         return Tensor(floats: out, shape: [shape.batch, shape.outChannels, shape.outH, shape.outW])
     }
 
     /// The bias gradient: `g` summed over images and positions, per output channel.
+    ///
+    /// Each channel is summed by one thread, image by image, in eight interleaved partial sums
+    /// (so the loop vectorises) added in a fixed order: the same bits on any thread count.
     private static func convolutionBiasGradient(_ g: Tensor, _ shape: ConvolutionGeometry) -> Tensor {
-        let positions = shape.positions
-        let sums = g.withFloats { gp in
-            Storage<Float>(count: shape.outChannels) { out in
-                for o in 0..<shape.outChannels {
-                    var total: Float = 0
-                    for n in 0..<shape.batch {
-                        let plane = gp + (n * shape.outChannels + o) * positions
-                        for p in 0..<positions { total += plane[p] }
+        let sums = Storage<Float>(uninitializedCount: shape.outChannels)  // every channel written
+        g.withFloats { gp in
+            let (source, target) = (ChunkShared(gp), ChunkShared(sums.base))
+            let perChannel = shape.batch * shape.positions
+            Kernels.forEachRange(shape.outChannels, minimum: Swift.max(1, parallelElements / Swift.max(perChannel, 1))) { channels in
+                let (positions, outChannels, batch) = (shape.positions, shape.outChannels, shape.batch)
+                let lanes = positions / 8 * 8
+                for o in channels {
+                    var partial = SIMD8<Float>(repeating: 0)
+                    var rest: Float = 0
+                    for n in 0..<batch {
+                        let plane = source.pointer + (n * outChannels + o) * positions
+                        var p = 0
+                        while p < lanes {
+                            partial += UnsafeRawPointer(plane + p).loadUnaligned(as: SIMD8<Float>.self)
+                            p += 8
+                        }
+                        for q in lanes..<positions { rest += plane[q] }
                     }
-                    out[o] = total
+                    target.pointer[o] = partial.sum() + rest
                 }
             }
         }
@@ -267,50 +459,70 @@ extension Tensor {
 
     /// The input and weight gradients of a convolution for the output gradient `g`.
     ///
-    /// Weight: per image and group, g · loweredᵀ summed over the batch. Input: per image and
-    /// group, weightᵀ · g, raised back onto the image (col2im).
+    /// Image blocks are shared among the compute threads. Weight: per image and group,
+    /// g · loweredᵀ, summed over each block's images into the block's own partial sum; the
+    /// partial sums are then added in block order, so the result does not depend on the thread
+    /// count. Input: per image and group, weightᵀ · g, raised back onto the image (col2im).
     private static func convolutionBackward(
         _ g: Tensor, input: Tensor, weight: Tensor, _ shape: ConvolutionGeometry, needInput: Bool, needWeight: Bool
     ) -> (input: Tensor?, weight: Tensor?) {
         if !needInput && !needWeight { return (nil, nil) }
-        let (positions, groupOut, rows) = (shape.positions, shape.groupOutChannels, shape.columnRows)
+        let weightCount = shape.outChannels * shape.columnRows
         let imageSize = shape.inChannels * shape.height * shape.width
-        let groupInput = shape.groupChannels * shape.height * shape.width
-        let lowersToInput = shape.lowersToInput
-        let gradWeight = needWeight ? Storage<Float>(uninitializedCount: shape.outChannels * rows) : nil
-        let gradInput = needInput ? Storage<Float>(repeating: 0, count: shape.batch * imageSize) : nil
-        let columns = Storage<Float>(uninitializedCount: needWeight && !lowersToInput ? rows * positions : 0)
-        let columnGradient = Storage<Float>(uninitializedCount: needInput && !lowersToInput ? rows * positions : 0)
+        let partials = needWeight ? Storage<Float>(uninitializedCount: shape.blocks * weightCount) : nil  // each block writes its own
+        let gradInput = needInput ? Storage<Float>(uninitializedCount: shape.batch * imageSize) : nil  // each image group written whole
+        let deterministic = ThreadState.current.deterministic
         g.withFloats { gp in
             input.withFloats { x in
                 weight.withFloats { w in
-                    for n in 0..<shape.batch {
-                        for group in 0..<shape.groups {
-                            let gBlock = gp + (n * shape.outChannels + group * groupOut) * positions
-                            let groupWeight = w + group * groupOut * rows
-                            if let gradWeight {
-                                let image = x + n * imageSize + group * groupInput
-                                if !lowersToInput { shape.lower(image, into: columns.base) }
-                                gemm(m: groupOut, n: rows, k: positions,
-                                     a: gBlock, transposed: false, lda: positions,
-                                     b: lowersToInput ? image : UnsafePointer(columns.base), transposed: true, ldb: positions,
-                                     into: gradWeight.base + group * groupOut * rows, ldc: rows, beta: n == 0 ? 0 : 1)
-                            }
-                            if let gradInput {
-                                let image = gradInput.base + n * imageSize + group * groupInput
-                                gemm(m: rows, n: positions, k: groupOut,
-                                     a: groupWeight, transposed: true, lda: rows,
-                                     b: gBlock, transposed: false, ldb: positions,
-                                     into: lowersToInput ? image : columnGradient.base, ldc: positions)
-                                if !lowersToInput { shape.raise(columnGradient.base, into: image) }
+                    let (gp, x, w) = (ChunkShared(gp), ChunkShared(x), ChunkShared(w))
+                    let partialSums = partials.map { ChunkShared($0.base) }, inputSums = gradInput.map { ChunkShared($0.base) }
+                    forEachImageBlock(shape) { block in
+                        let (positions, groupOut, rows) = (shape.positions, shape.groupOutChannels, shape.columnRows)
+                        let groupInput = shape.groupChannels * shape.height * shape.width
+                        let lowersToInput = shape.lowersToInput
+                        let scratch = shape.scratchCounts
+                        let columns = UnsafeMutablePointer<Float>.allocate(capacity: partialSums == nil ? 0 : scratch.columns)
+                        let columnGradient = UnsafeMutablePointer<Float>.allocate(capacity: inputSums == nil ? 0 : scratch.columns)
+                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: scratch.padded)
+                        defer { columns.deallocate(); columnGradient.deallocate(); padded.deallocate() }
+                        let images = shape.images(ofBlock: block)
+                        for n in images {
+                            for group in 0..<shape.groups {
+                                let gBlock = UnsafePointer(gp.pointer + (n * shape.outChannels + group * groupOut) * positions)
+                                if let partialSums {
+                                    let image = UnsafePointer(x.pointer + n * imageSize + group * groupInput)
+                                    if !lowersToInput { shape.lower(image, padded: padded, into: columns) }
+                                    gemm(m: groupOut, n: rows, k: positions,
+                                         a: gBlock, transposed: false, lda: positions,
+                                         b: lowersToInput ? image : UnsafePointer(columns), transposed: true, ldb: positions,
+                                         into: partialSums.pointer + block * weightCount + group * groupOut * rows, ldc: rows,
+                                         beta: n == images.lowerBound ? 0 : 1, alone: deterministic)
+                                }
+                                if let inputSums {
+                                    let image = inputSums.pointer + n * imageSize + group * groupInput
+                                    gemm(m: rows, n: positions, k: groupOut,
+                                         a: w.pointer + group * groupOut * rows, transposed: true, lda: rows,
+                                         b: gBlock, transposed: false, ldb: positions,
+                                         into: lowersToInput ? image : columnGradient, ldc: positions, alone: deterministic)
+                                    if !lowersToInput { shape.raise(columnGradient, padded: padded, into: image) }
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        withExtendedLifetime((columns, columnGradient)) {}
-        if shape.batch == 0 { gradWeight?.base.update(repeating: 0, count: shape.outChannels * rows) }
+        let gradWeight = partials.map { partials in
+            Storage<Float>(count: weightCount) { out in
+                let total = out.baseAddress!
+                for i in 0..<weightCount { total[i] = 0 }
+                for block in 0..<shape.blocks {
+                    let partial = partials.base + block * weightCount
+                    for i in 0..<weightCount { total[i] += partial[i] }
+                }
+            }
+        }
         return (gradInput.map { Tensor(floats: $0, shape: [shape.batch, shape.inChannels, shape.height, shape.width]) },
                 gradWeight.map { Tensor(floats: $0, shape: [shape.outChannels, shape.groupChannels, shape.kernelH, shape.kernelW]) })
     }

@@ -75,23 +75,27 @@ extension Tensor {
     /// The pointer form of `gemm` for kernels with their own scratch buffers (convolution):
     /// BLAS or, with deterministic algorithms on for this thread, `FixedOrderGEMM`, split
     /// over the compute pool when the product is large enough.
+    ///
+    /// Inside a chunk of the compute pool pass `alone`: the caller's deterministic setting
+    /// (read on the caller's thread before sharing the work); the product then runs on the
+    /// current thread only.
     static func gemm(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, transposed ta: Bool, lda: Int,
         b: UnsafePointer<Float>, transposed tb: Bool, ldb: Int,
-        into c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
+        into c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0, alone deterministic: Bool? = nil
     ) {
         if m == 0 || n == 0 { return }
         if k == 0 {
             if beta == 0 { for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) } }
             return
         }
-        let state = ThreadState.current
+        let state = deterministic == nil ? ThreadState.current : nil
         let product = MatrixProduct(
             transposeA: ta, transposeB: tb, m: m, n: n, k: k,
             a: ChunkShared(a), lda: lda, b: ChunkShared(b), ldb: ldb, beta: beta, c: ChunkShared(c), ldc: ldc,
-            deterministic: state.deterministic)
-        if let pool = state.pool, m * n * k >= MatrixProduct.parallelWork {
+            deterministic: deterministic ?? state!.deterministic)
+        if let pool = state?.pool, m * n * k >= MatrixProduct.parallelWork {
             product.run(on: pool)
         } else {
             product.compute(rows: 0..<m, columns: 0..<n)
