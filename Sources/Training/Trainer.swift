@@ -244,10 +244,15 @@ final class Trainer {
         publishSnapshot()
     }
 
-    /// The fan-in of the layer owning parameter `name` (for biases' default init).
+    /// The fan-in of the layer owning parameter `name` (for biases' default init): a Linear
+    /// layer's inputs, a convolution's inChannels/groups · kH · kW.
     func fanIn(of name: String) -> Int? {
         let owner = name.split(separator: ".").dropLast().joined(separator: ".")
-        return (model.namedModules().first { $0.name == owner }?.module as? Linear)?.inFeatures
+        switch model.namedModules().first(where: { $0.name == owner })?.module {
+        case let linear as Linear: return linear.inFeatures
+        case let conv as Conv2d: return (try? Fan(shape: conv.weight.shape))?.fanIn
+        default: return nil
+        }
     }
 }
 
