@@ -21,11 +21,8 @@ public struct MemoryEstimate: Sendable, Equatable {
 
     /// The estimate for `config` training on `trainImages` images (a batch never holds more).
     public init(_ config: TrainingConfig, trainImages: Int) {
-        let widths = config.model.widths
-        var parameters = 0
-        for (inputs, outputs) in zip(widths, widths.dropFirst()) {
-            parameters = Self.add(parameters, Self.multiply(Self.add(inputs, 1), outputs))
-        }
+        let spec = config.model.spec
+        let parameters = spec.parameterCount ?? Int.max
         let optimizerCopies = switch config.optimizer {
         case .adam, .adamw: 2
         case .sgd: config.momentum > 0 ? 1 : 0
@@ -35,8 +32,9 @@ public struct MemoryEstimate: Sendable, Equatable {
         let images = Swift.min(config.batchSize, Swift.max(trainImages, 1))
         let pixels = 784
         let prefetched = Swift.max(config.effectiveDataWorkers, 1) * 2
-        // Each layer's output and its gradient, twice where an activation follows.
-        let perImage = Self.add(Self.multiply(pixels, 1 + prefetched), Self.multiply(widths.dropFirst().reduce(0, Self.add), 4))
+        // Each layer's output and its gradient (views such as Flatten cost nothing).
+        let activations = (try? spec.activationCount(forInput: [1, 1, 28, 28])) ?? Int.max
+        let perImage = Self.add(Self.multiply(pixels, 1 + prefetched), Self.multiply(activations, 2))
         batchBytes = Self.multiply(Self.multiply(images, perImage), 4)
     }
 

@@ -6,7 +6,8 @@ extension Trainer {
     /// Re-initialises one parameter or all of them, recording the histograms before and after.
     ///
     /// With all parameters, a method that needs two dims (xavier, kaiming, orthogonal, ...)
-    /// fills the weights and sets the biases to zero; for one parameter it must fit its shape.
+    /// fills the weights and sets the biases to zero (batch-norm weights to one); for one
+    /// parameter it must fit its shape. PyTorch's default is each layer's own.
     func reinitialize(_ target: String?, _ method: InitMethod) throws -> String {
         let targets: [(name: String, tensor: Tensor)]
         if let target {
@@ -21,7 +22,7 @@ extension Trainer {
             targets = parameters
         }
         for (name, tensor) in targets {
-            try initialize(name, tensor, with: tensor.rank < 2 && !method.worksOnVectors ? .zeros : method)
+            try initialize(name, tensor, with: target == nil ? fillingMethod(method, forParameter: name, rank: tensor.rank) : method)
         }
         let text = "\(method.choice) on \(target ?? "all parameters")"
         journal.append(JournalEntry(step: step, kind: .reinitialize, text: text))
@@ -42,9 +43,10 @@ extension Trainer {
         }
         for (name, tensor) in parameters {
             if atStart {
-                record(.pytorchDefault, on: name, tensor, before: SnapshotBuilder.histogram(Tensor.zeros(tensor.shape)))
+                record(fillingMethod(.pytorchDefault, forParameter: name, rank: tensor.rank), on: name, tensor,
+                       before: SnapshotBuilder.histogram(Tensor.zeros(tensor.shape)))
             } else {
-                try initialize(name, tensor, with: .pytorchDefault)
+                try initialize(name, tensor, with: fillingMethod(.pytorchDefault, forParameter: name, rank: tensor.rank))
             }
         }
     }

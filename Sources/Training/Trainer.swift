@@ -244,15 +244,31 @@ final class Trainer {
         publishSnapshot()
     }
 
-    /// The fan-in of the layer owning parameter `name` (for biases' default init): a Linear
-    /// layer's inputs, a convolution's inChannels/groups · kH · kW.
+    /// The layer owning parameter `name`.
+    func owner(of name: String) -> Module? {
+        let path = name.split(separator: ".").dropLast().joined(separator: ".")
+        return model.namedModules().first { $0.name == path }?.module
+    }
+
+    /// The fan-in of the layer owning parameter `name` (for biases' default init): a Linear's
+    /// in_features, a Conv2d's in_channels/groups · kH · kW.
     func fanIn(of name: String) -> Int? {
-        let owner = name.split(separator: ".").dropLast().joined(separator: ".")
-        switch model.namedModules().first(where: { $0.name == owner })?.module {
-        case let linear as Linear: return linear.inFeatures
-        case let conv as Conv2d: return (try? Fan(shape: conv.weight.shape))?.fanIn
-        default: return nil
+        switch owner(of: name) {
+        case let linear as Linear: linear.inFeatures
+        case let conv as Conv2d: conv.inChannels / conv.groups * conv.kernelSize.height * conv.kernelSize.width
+        default: nil
         }
+    }
+
+    /// What `method` does to parameter `name` of `rank` dims when it fills every parameter.
+    ///
+    /// A batch-norm layer's default is its own (`reset_parameters`: weight 1, bias 0); a method
+    /// that needs two dims leaves a batch-norm weight at 1 and sets other vectors (biases) to 0.
+    func fillingMethod(_ method: InitMethod, forParameter name: String, rank: Int) -> InitMethod {
+        let isBatchNormWeight = owner(of: name) is BatchNormBase && name.hasSuffix("weight")
+        if method == .pytorchDefault, owner(of: name) is BatchNormBase { return isBatchNormWeight ? .ones : .zeros }
+        guard rank < 2, !method.worksOnVectors else { return method }
+        return isBatchNormWeight ? .ones : .zeros
     }
 }
 

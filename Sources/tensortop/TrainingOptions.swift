@@ -8,7 +8,7 @@ import Training
 /// Left out, they mean `--model mlp`; options that would be ignored (`--activation` with a
 /// preset, `--model` beside `--layers`) are refused rather than dropped silently.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The network: softmax (784→10), mlp (784→256→10, the default) or mlp2 (784→256→128→10).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The network: softmax (784→10), mlp (784→256→10, the default), mlp2 (784→256→128→10), cnn (two 5×5 conv blocks with BatchNorm, 16 and 32 channels) or lenet (LeNet-5 with ReLU).", valueName: "name"))
     var model: String?
 
     @Option(name: .long, help: ArgumentHelp("Any MLP instead of a preset: widths from 784 to 10, e.g. 784,512,256,10.", valueName: "widths"))
@@ -28,7 +28,7 @@ struct ModelOptions: ParsableArguments {
     private func parsedPreset() throws -> ModelPreset {
         guard let layers else {
             if let activation {
-                throw ConfigError("--activation", "applies only with --layers (the presets softmax, mlp and mlp2 use ReLU); got --activation \(activation) without --layers")
+                throw ConfigError("--activation", "applies only with --layers (the presets use ReLU); got --activation \(activation) without --layers")
             }
             return try ConfigError.namingFlags { try ModelPreset(name: model ?? "mlp") }
         }

@@ -10,10 +10,10 @@ import TestSupport
     /// The MLP the golden files hold.
     static func mlp() -> Sequential { Sequential(Flatten(), Linear(784, 256), ReLU(), Linear(256, 10)) }
 
-    /// The first three Fashion-MNIST test images as [3, 28, 28] floats in [0, 1].
-    static func firstTestImages() throws -> Tensor {
-        let bytes = try Data(contentsOf: Fixtures.url("first3-test-images.u8"))
-        return Tensor(shape: [3, 28, 28], scalars: bytes.map { Float($0) / 255 })
+    /// The first `count` (at most 8) Fashion-MNIST test images as [count, 28, 28] floats in [0, 1].
+    static func firstTestImages(_ count: Int = 3) throws -> Tensor {
+        let bytes = try Data(contentsOf: Fixtures.url("first8-test-images.u8")).prefix(count * 784)
+        return Tensor(shape: [count, 28, 28], scalars: bytes.map { Float($0) / 255 })
     }
 
     @Test(arguments: ["mlp_seed1.pth", "mlp_seed1.safetensors"])

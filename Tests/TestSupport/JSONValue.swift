@@ -32,6 +32,12 @@ public enum JSONValue: Decodable, Sendable, Equatable {
         return value
     }
 
+    /// The elements of an array; traps otherwise.
+    public var elements: [JSONValue] {
+        guard case .array(let values) = self else { preconditionFailure("golden value is not an array: \(self)") }
+        return values
+    }
+
     /// Whether this object has a member named `key`.
     public func has(_ key: String) -> Bool {
         if case .object(let members) = self { return members[key] != nil }

@@ -106,12 +106,12 @@ import Training
         let mlpParameters = 784 * 256 + 256 + 256 * 10 + 10
         var estimate = MemoryEstimate(config, trainImages: 60_000)
         #expect(estimate.modelBytes == mlpParameters * 5 * 4)  // weights, grads, backup, two Adam moments
-        #expect(estimate.batchBytes == 128 * (784 * 3 + (256 + 10) * 4) * 4)
+        #expect(estimate.batchBytes == 128 * (784 * 3 + (256 + 256 + 10) * 2) * 4)  // Linear, ReLU, Linear outputs and gradients
         config.optimizer = .sgd
         config.batchSize = Int.max
         estimate = MemoryEstimate(config, trainImages: 1000)
         #expect(estimate.modelBytes == mlpParameters * 3 * 4)
-        #expect(estimate.batchBytes == 1000 * (784 * 3 + (256 + 10) * 4) * 4)  // a batch holds at most the data
+        #expect(estimate.batchBytes == 1000 * (784 * 3 + (256 + 256 + 10) * 2) * 4)  // a batch holds at most the data
         config.model = .layers([784, Int.max, 10], .relu)
         #expect(MemoryEstimate(config, trainImages: 1000).totalBytes == Int.max)  // saturates, never traps
         #expect(PhysicalMemory.describe(313_600_000_000) == "313.6 GB")

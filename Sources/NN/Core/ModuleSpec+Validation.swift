@@ -35,6 +35,8 @@ extension ModuleSpec {
             return total
         case .flatten, .relu, .leakyRelu, .tanh, .sigmoid, .softmax, .dropout, .identity:
             return 0
+        case .conv2d, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d, .adaptiveMaxPool2d, .batchNorm1d, .batchNorm2d:
+            return spatialParameterCount
         }
     }
 
@@ -43,17 +45,33 @@ extension ModuleSpec {
     /// Softmax's dims) — what running the model would otherwise stop on with a precondition.
     /// - Throws: `ModuleSpecError` naming the first layer that cannot take its input.
     public func outputShape(forInput shape: [Int]) throws -> [Int] {
-        var peak = 0
-        return try outputShape(forInput: shape, prefix: nil, peak: &peak)
+        var tally = ActivationTally(peak: 0)
+        return try outputShape(forInput: shape, prefix: nil, tally: &tally)
     }
 
     /// The most elements the input or any layer's output has for an input of `shape`
     /// (`Int.max` if a count overflows): what running the model needs at least, in floats.
     /// - Throws: like `outputShape(forInput:)`.
     public func peakActivationCount(forInput shape: [Int]) throws -> Int {
-        var peak = Self.elementCount(shape)
-        _ = try outputShape(forInput: shape, prefix: nil, peak: &peak)
-        return peak
+        var tally = ActivationTally(peak: Self.elementCount(shape))
+        _ = try outputShape(forInput: shape, prefix: nil, tally: &tally)
+        return tally.peak
+    }
+
+    /// The elements of every layer's output together for an input of `shape` (`Int.max` if
+    /// the sum overflows), leaving out layers whose output is a view of their input
+    /// (Flatten, Identity): what a training step keeps for backward, in floats.
+    /// - Throws: like `outputShape(forInput:)`.
+    public func activationCount(forInput shape: [Int]) throws -> Int {
+        var tally = ActivationTally(peak: 0)
+        _ = try outputShape(forInput: shape, prefix: nil, tally: &tally)
+        return tally.total
+    }
+
+    /// The largest output and the sum of the outputs seen so far.
+    private struct ActivationTally {
+        var peak: Int
+        var total = 0
     }
 
     /// The element count of `shape`, saturating at `Int.max`.
@@ -79,6 +97,13 @@ extension ModuleSpec {
         case .softmax: "Softmax"
         case .dropout: "Dropout"
         case .identity: "Identity"
+        case .conv2d: "Conv2d"
+        case .maxPool2d: "MaxPool2d"
+        case .avgPool2d: "AvgPool2d"
+        case .adaptiveAvgPool2d: "AdaptiveAvgPool2d"
+        case .adaptiveMaxPool2d: "AdaptiveMaxPool2d"
+        case .batchNorm1d: "BatchNorm1d"
+        case .batchNorm2d: "BatchNorm2d"
         }
     }
 
@@ -104,19 +129,28 @@ extension ModuleSpec {
             guard slope.isFinite else { throw ModuleSpecError("\(label(prefix)): negative_slope is \(slope); it must be a finite number") }
         case .flatten, .relu, .tanh, .sigmoid, .softmax, .identity:
             break
+        case .conv2d, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d, .adaptiveMaxPool2d, .batchNorm1d, .batchNorm2d:
+            try checkSpatialFields(label(prefix))
         }
     }
 
-    private func outputShape(forInput shape: [Int], prefix: String?, peak: inout Int) throws -> [Int] {
+    private func outputShape(forInput shape: [Int], prefix: String?, tally: inout ActivationTally) throws -> [Int] {
         if case .sequential(let layers) = self {
             var current = shape
             for (index, layer) in layers.enumerated() {
-                current = try layer.outputShape(forInput: current, prefix: childPrefix(prefix, index), peak: &peak)
+                current = try layer.outputShape(forInput: current, prefix: childPrefix(prefix, index), tally: &tally)
             }
             return current
         }
         let output = try layerOutputShape(forInput: shape, prefix: prefix)
-        peak = Swift.max(peak, Self.elementCount(output))
+        let count = Self.elementCount(output)
+        tally.peak = Swift.max(tally.peak, count)
+        switch self {
+        case .flatten, .identity: break
+        default:
+            let (sum, overflow) = tally.total.addingReportingOverflow(count)
+            tally.total = overflow ? Int.max : sum
+        }
         return output
     }
 
@@ -124,7 +158,7 @@ extension ModuleSpec {
     private func layerOutputShape(forInput shape: [Int], prefix: String?) throws -> [Int] {
         switch self {
         case .sequential:
-            preconditionFailure("outputShape(forInput:prefix:peak:) walks a Sequential's layers")
+            preconditionFailure("outputShape(forInput:prefix:tally:) walks a Sequential's layers")
         case .linear(let inFeatures, let outFeatures, _):
             guard let features = shape.last, features == inFeatures else {
                 throw ModuleSpecError("\(label(prefix)): in_features is \(inFeatures) but its input has shape \(Shape.describe(shape)) (\(shape.last.map(String.init) ?? "no") features); the layers do not fit together")
@@ -155,6 +189,8 @@ extension ModuleSpec {
             return shape
         case .relu, .leakyRelu, .tanh, .sigmoid, .dropout, .identity:
             return shape
+        case .conv2d, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d, .adaptiveMaxPool2d, .batchNorm1d, .batchNorm2d:
+            return try spatialOutputShape(forInput: shape, label(prefix))
         }
     }
 }

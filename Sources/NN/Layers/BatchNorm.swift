@@ -67,13 +67,15 @@ public class BatchNormBase: Module {
 
     /// Throws PyTorch's error for an input this layer cannot normalise (wrong rank or channel count).
     public func check(_ input: Tensor) throws {
-        let accepted = acceptedRanks
-        guard accepted.ranks.contains(input.rank) else {
-            throw TensorError("expected \(accepted.text) input (got \(input.rank)D input)")
-        }
-        if input.shape[1] != numFeatures {
-            throw TensorError("running_mean should contain \(input.shape[1]) elements not \(numFeatures)")
-        }
+        if let problem = Self.inputProblem(input.shape, features: numFeatures, accepted: acceptedRanks) { throw TensorError(problem) }
+    }
+
+    /// PyTorch's message for an input of `shape` that a layer of `features` channels accepting
+    /// `accepted` ranks cannot normalise, or nil if it can.
+    static func inputProblem(_ shape: [Int], features: Int, accepted: (ranks: Set<Int>, text: String)) -> String? {
+        guard accepted.ranks.contains(shape.count) else { return "expected \(accepted.text) input (got \(shape.count)D input)" }
+        guard shape[1] == features else { return "running_mean should contain \(shape[1]) elements not \(features)" }
+        return nil
     }
 
     /// Normalises `input`, updating the running estimates and `num_batches_tracked` in training.
@@ -113,7 +115,9 @@ public final class BatchNorm1d: BatchNormBase {
         super.init(features: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats, bias: bias)
     }
 
-    override var acceptedRanks: (ranks: Set<Int>, text: String) { ([2, 3], "2D or 3D") }
+    override var acceptedRanks: (ranks: Set<Int>, text: String) { Self.inputRanks }
+    /// The input ranks the layer takes, in PyTorch's words.
+    static let inputRanks: (ranks: Set<Int>, text: String) = ([2, 3], "2D or 3D")
 }
 
 /// Batch normalisation of (N, C, H, W) inputs over N, H and W, PyTorch's `nn.BatchNorm2d`.
@@ -126,5 +130,7 @@ public final class BatchNorm2d: BatchNormBase {
         super.init(features: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats, bias: bias)
     }
 
-    override var acceptedRanks: (ranks: Set<Int>, text: String) { ([4], "4D") }
+    override var acceptedRanks: (ranks: Set<Int>, text: String) { Self.inputRanks }
+    /// The input ranks the layer takes, in PyTorch's words.
+    static let inputRanks: (ranks: Set<Int>, text: String) = ([4], "4D")
 }

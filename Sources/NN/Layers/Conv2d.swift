@@ -98,6 +98,11 @@ public final class Conv2d: Module {
 
     /// The padding on each side (top, bottom, left, right); `same` puts an odd extra row or column at the bottom/right.
     public var paddingSides: (top: Int, bottom: Int, left: Int, right: Int) {
+        Self.paddingSides(padding, kernelSize: kernelSize, dilation: dilation)
+    }
+
+    /// The padding on each side for these settings, as `paddingSides`.
+    public static func paddingSides(_ padding: Conv2dPadding, kernelSize: Pair2d, dilation: Pair2d) -> (top: Int, bottom: Int, left: Int, right: Int) {
         switch padding {
         case .explicit(let p): return (p.height, p.height, p.width, p.width)
         case .valid: return (0, 0, 0, 0)
