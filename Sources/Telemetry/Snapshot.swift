@@ -32,6 +32,13 @@ public struct TrainingSnapshot: Sendable, Equatable, Codable {
     public var speedLimit: Double?
     /// Where a replay stands in its recording; nil for a live run.
     public var timeline: TimelinePosition?
+    /// The model's buffers (batch norm's running statistics, ...), in state-dict order.
+    public var buffers: [BufferSnapshot]
+    /// A convolutional net's block outputs for one batch image; nil for other models.
+    public var featureMaps: FeatureMaps?
+    /// Training or evaluation mode, for a model with a layer that behaves differently in each
+    /// (batch norm, dropout); nil when the mode changes nothing (or is unknown).
+    public var modelMode: ModelMode?
 
     public init(sequence: Int = 0, state: RunState = .loading, step: Int = 0, epoch: Int = 0, totalEpochs: Int = 0,
                 stepInEpoch: Int = 0, stepsPerEpoch: Int = 0, samplesPerSecond: Double = 0, learningRate: Double = 0,
@@ -39,7 +46,8 @@ public struct TrainingSnapshot: Sendable, Equatable, Codable {
                 batchSize: Int = 0, initDescription: String = "", classNames: [String] = [], imageShape: [Int] = [], epochResults: [EpochResult] = [],
                 parameters: [ParameterSnapshot] = [], batch: BatchPreview? = nil, journal: [JournalEntry] = [],
                 initChoices: [InitChoice] = [], lossCount: Int = 0, seconds: Double = 0,
-                speedLimit: Double? = nil, timeline: TimelinePosition? = nil) {
+                speedLimit: Double? = nil, timeline: TimelinePosition? = nil, buffers: [BufferSnapshot] = [],
+                featureMaps: FeatureMaps? = nil, modelMode: ModelMode? = nil) {
         self.sequence = sequence
         self.state = state
         self.step = step
@@ -65,6 +73,9 @@ public struct TrainingSnapshot: Sendable, Equatable, Codable {
         self.seconds = seconds
         self.speedLimit = speedLimit
         self.timeline = timeline
+        self.buffers = buffers
+        self.featureMaps = featureMaps
+        self.modelMode = modelMode
     }
 
     /// How many scalars the model's parameters hold.
@@ -97,7 +108,10 @@ extension TrainingSnapshot {
             journal: try c.value(.journal, or: []), initChoices: try c.value(.initChoices, or: []),
             lossCount: try c.value(.lossCount, or: 0), seconds: try c.value(.seconds, or: 0),
             speedLimit: try c.decodeIfPresent(Double.self, forKey: .speedLimit),
-            timeline: try c.decodeIfPresent(TimelinePosition.self, forKey: .timeline))
+            timeline: try c.decodeIfPresent(TimelinePosition.self, forKey: .timeline),
+            buffers: try c.value(.buffers, or: []), featureMaps: try c.decodeIfPresent(FeatureMaps.self, forKey: .featureMaps),
+            // A mode this reader does not know (a newer writer's) reads as unknown, not as an error.
+            modelMode: (try? c.decodeIfPresent(String.self, forKey: .modelMode)).flatMap { $0.flatMap(ModelMode.init(rawValue:)) })
     }
 }
 

@@ -12,6 +12,8 @@ extension Trainer {
         let lr = Double(optimizer.lr)
         var parameterSnapshots: [ParameterSnapshot] = []
         let imageShape = FashionMNIST.imageShape
+        // The first convolution's filters are drawn as tiles, like a first Linear layer's rows.
+        let firstConv = parameters.first { $0.tensor.rank == 4 }?.name
         for (name, tensor) in parameters {
             let stats = tensor.grad.map { SnapshotBuilder.gradientStats(tensor, $0, learningRate: lr) }
             // One history entry per step that had a snapshot (not per snapshot), so the history
@@ -23,18 +25,21 @@ extension Trainer {
                 if history.count > 120 { history.removeFirst(history.count - 120) }
                 normHistory[name] = history
             }
-            let tiles = SnapshotBuilder.tiles(tensor, imageShape: imageShape)
+            let isFilter = name == firstConv
+            let tiles = isFilter ? SnapshotBuilder.filterTiles(tensor) : SnapshotBuilder.tiles(tensor, imageShape: imageShape)
+            let gradientTiles = isFilter ? SnapshotBuilder.filterTiles(tensor.grad) : SnapshotBuilder.tiles(tensor.grad, imageShape: imageShape)
             parameterSnapshots.append(ParameterSnapshot(
                 name: name, shape: tensor.shape, values: SnapshotBuilder.histogram(tensor),
                 initialization: initRecords[name], gradient: stats,
                 gradientText: tensor.grad?.description ?? "None",
-                tiles: tiles, gradientTiles: SnapshotBuilder.tiles(tensor.grad, imageShape: imageShape),
-                tileShape: tiles.isEmpty ? [] : imageShape,
+                tiles: tiles, gradientTiles: gradientTiles,
+                tileShape: tiles.isEmpty ? [] : isFilter ? Array(tensor.shape.dropFirst()) : imageShape,
                 normHistory: normHistory[name, default: []]))
         }
         let preview = lastBatch.map { last in
             noGrad { SnapshotBuilder.preview(images: last.images, labels: last.labels, logits: last.logits, count: config.previewCount) }
         }
+        let featureMaps = lastBatch.flatMap { SnapshotBuilder.featureMaps(model: model, images: $0.images, index: 0) }
         let snapshot = TrainingSnapshot(
             sequence: snapshotSequence, state: control.state, step: step,
             epoch: Swift.min(epochsDone + (stepInEpoch > 0 ? 1 : 0), config.epochs), totalEpochs: config.epochs,
@@ -45,7 +50,8 @@ extension Trainer {
             classNames: FashionMNIST.classes, imageShape: imageShape, epochResults: epochResults, parameters: parameterSnapshots, batch: preview,
             journal: journal, initChoices: InitMethod.allWithDefaults.map(\.choice),
             lossCount: controller.losses(from: Int.max).next, seconds: Clock.now() - started,
-            speedLimit: control.speedLimit)
+            speedLimit: control.speedLimit, buffers: SnapshotBuilder.buffers(of: model), featureMaps: featureMaps,
+            modelMode: SnapshotBuilder.mode(of: model))
         controller.publish(snapshot)
     }
 }

@@ -21,7 +21,7 @@ import Testing
                                            "m messages", "? help", "q quit"])
         let help = InputTable.offered(in: .page, capabilities: Self.replay).map(\.label)
         for label in ["n", "+ / -", "i", "r", "s", "l"] { #expect(!help.contains(label)) }
-        for label in ["space", "← / →", "home/end", "pgup/dn", "< / >", "z", "1/2/3"] { #expect(help.contains(label)) }
+        for label in ["space", "← / →", "home/end", "pgup/dn", "< / >", "z", "1/2/3/4"] { #expect(help.contains(label)) }
         let live = InputTable.offered(in: .page, capabilities: .liveTrainer).map(\.label)
         for label in ["← / →", "home/end", "pgup/dn"] { #expect(!live.contains(label)) }
     }

@@ -67,6 +67,8 @@ public enum Page: Sendable, Equatable {
     case confusion
     /// 3: run history: test loss, test accuracy and learning rate over the run.
     case history
+    /// 4: a convolutional net's filters and feature maps for one batch image.
+    case features
 }
 
 /// How much of the loss curve the chart shows (`z` cycles).

@@ -262,7 +262,8 @@ private func handle(_ event: MouseEvent, _ state: inout DashboardState) -> [Effe
     guard event.kind == .press(.left), let panel else { return [] }
     state.focus = panel
     if panel == .gradients, let parameters = state.snapshot?.parameters,
-       let index = GradientsView.parameter(atLine: event.y, in: layout.rect(of: .gradients), parameters: parameters) {
+       let index = GradientsView.parameter(atLine: event.y, in: layout.rect(of: .gradients), parameters: parameters,
+                                           buffers: state.snapshot?.buffers ?? [], selected: state.selectedParameter) {
         state.selectedParameter = index
     }
     return []

@@ -32,6 +32,8 @@ public enum DashboardView {
             ConfusionView.render(ConfusionView.input(state), in: screen, theme: theme, into: &buffer)
         case .history:
             HistoryView.render(HistoryView.input(state), in: screen, theme: theme, into: &buffer)
+        case .features:
+            FeatureMapsView.render(FeatureMapsView.input(state), in: screen, theme: theme, into: &buffer)
         }
         StatusBar.render(state, in: layout.status, theme: theme, into: &buffer)
         if let menu = state.initMenu { Overlays.initMenu(menu, state, in: screen, theme: theme, into: &buffer) }

@@ -104,11 +104,13 @@ enum WeightsPanel {
         var parameter: ParameterSnapshot?
         /// The step the values are from.
         var step = 0
+        /// Whether the terminal shows colours (else filter tiles use signs).
+        var colors = true
     }
 
     /// The input for a state: its selected parameter at the snapshot's step.
     static func input(_ state: DashboardState) -> Input {
-        Input(parameter: state.parameter, step: state.snapshot?.step ?? 0)
+        Input(parameter: state.parameter, step: state.snapshot?.step ?? 0, colors: state.colorsAvailable)
     }
 
     static func render(_ input: Input, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
@@ -116,8 +118,12 @@ enum WeightsPanel {
         let title = parameter.map { [Draw.Part(text: "Weights \($0.name)", priority: 0), Draw.Part(text: shapeText($0.shape), priority: 1),
                                      Draw.Part(text: "↑↓ select", priority: 2)] } ?? [Draw.Part(text: "Weights", priority: 0)]
         Draw.box(rect, title: title, focused: focused, theme: theme, into: &buffer)
-        let inner = rect.inset(1)
-        guard let parameter, inner.height >= 5, inner.width >= 20 else { return }
+        let panel = rect.inset(1)
+        guard let parameter, panel.height >= 5, panel.width >= 20 else { return }
+        // A convolution's filters take the bottom lines; the histograms keep the rest.
+        let band = filterBand(parameter, in: panel)
+        renderFilters(parameter, band: band, in: panel, color: input.colors, theme: theme, into: &buffer)
+        let inner = Rect(x: panel.x, y: panel.y, width: panel.width, height: panel.height - band.lines)
         if inner.height < 12 {
             // A short panel: before, after and now side by side.
             let record = parameter.initialization

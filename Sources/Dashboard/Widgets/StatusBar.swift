@@ -1,7 +1,7 @@
 import Foundation
 import Telemetry
 
-/// The bottom lines: run state, epoch and step with the run's progress bar and ETA, learning
+/// The bottom lines: run state, the model's train/eval mode (when it matters), epoch and step with the run's progress bar and ETA, learning
 /// rate, samples/s, optimizer, theme and init; then the keys (or the last message). Each line
 /// leaves out its least important parts when the terminal is narrow.
 enum StatusBar {
@@ -25,6 +25,8 @@ enum StatusBar {
         let badge = s.timeline.map(replayBadge) ?? " \(s.state) ".uppercased()
         buffer.put(badge, x: rect.x, y: rect.y, style: s.timeline == nil ? stateStyle : theme[.statusKey], clip: rect)
         var parts = modeParts(s, theme: theme)
+        // Training or evaluation mode, for a model where it matters (batch norm, dropout).
+        if let mode = s.modelMode { parts.append(Draw.Part(text: "\(mode) mode", priority: 3, style: status)) }
         parts += [Draw.Part(text: "epoch \(max(s.epoch, 1))/\(s.totalEpochs)", priority: 0, style: status),
                   Draw.Part(text: bar, priority: 2, style: status),
                   Draw.Part(text: "step \(s.step)", priority: 1, style: status)]
