@@ -2,6 +2,7 @@ import Datasets
 import NN
 import Optim
 import Tensors
+import Training
 
 /// Issue 13's training figure for the `cnn` model: samples/s of whole training steps at batch 128.
 ///
@@ -11,15 +12,6 @@ import Tensors
 enum CNNBench {
     /// Images per step.
     static let batch = 128
-
-    /// The `cnn` model, built by hand from our modules: two 5×5 convolutions with batch norm,
-    /// ReLU and 2×2 max pooling, then one Linear layer.
-    static func model(generator: Generator) -> Sequential {
-        Sequential(
-            try! Conv2d(1, 16, kernelSize: 5, padding: 2, generator: generator), BatchNorm2d(16), ReLU(), MaxPool2d(kernelSize: 2),
-            try! Conv2d(16, 32, kernelSize: 5, padding: 2, generator: generator), BatchNorm2d(32), ReLU(), MaxPool2d(kernelSize: 2),
-            Flatten(), Linear(1568, 10, generator: generator))
-    }
 
     /// FLOP of one sample's training step, counting the products only: each convolution's forward
     /// 2·Cout·Hout·Wout·Cin·k·k, its weight gradient as much again and its input gradient as much
@@ -36,8 +28,8 @@ enum CNNBench {
         BLAS.threads = 1
         setComputeThreads(threads)
         defer { setComputeThreads(1) }
-        let generator = Generator(seed: 0)
-        let net = model(generator: generator).train()
+        let generator = manualSeed(0)
+        let net = ModelPreset.cnn.spec.makeModule().train()
         let optimizer = Adam(net.parameters(), lr: 1e-3)
         var best = Double.infinity
         for round in 0...rounds {  // round 0 warms up

@@ -13,11 +13,11 @@ import Testing
 
     @Test func aLiveTrainerOffersTodaysHints() {
         #expect(hintTexts(.liveTrainer) == ["␣ pause", "n step", "+/- lr", "i init", "r reset", "s save", "l load", "tab focus",
-                                            "1/2 pages", "a ascii", "t theme", "m messages", "? help", "q quit"])
+                                            "1–4 pages", "a ascii", "t theme", "m messages", "? help", "q quit"])
     }
 
     @Test func aReplayOffersNoKeyThatNeedsATrainer() {
-        #expect(hintTexts(Self.replay) == ["␣ play", "←/→ seek", "</> speed", "tab focus", "1/2 pages", "a ascii", "t theme",
+        #expect(hintTexts(Self.replay) == ["␣ play", "←/→ seek", "</> speed", "tab focus", "1–4 pages", "a ascii", "t theme",
                                            "m messages", "? help", "q quit"])
         let help = InputTable.offered(in: .page, capabilities: Self.replay).map(\.label)
         for label in ["n", "+ / -", "i", "r", "s", "l"] { #expect(!help.contains(label)) }

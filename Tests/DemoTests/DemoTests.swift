@@ -45,7 +45,7 @@ import TestSupport
         #expect(error?.description.hasPrefix("t.tt:2: unknown command 'jump'") == true)
     }
 
-    @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"), arguments: ["tour", "init-methods", "learning-rates"])
+    @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"), arguments: ["tour", "init-methods", "learning-rates", "cnn"])
     func bundledDemoMatchesItsGoldenFrames(name: String) throws {
         let script = try DemoScript(contentsOf: Self.demos.appendingPathComponent("\(name).tt"))
         var options = DemoRunner.Options()
@@ -95,7 +95,7 @@ import TestSupport
     /// debug run above gives them too. OPENBLAS_VERBOSE=2 shows the kernel really changed.
     @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"),
           .enabled(if: releaseBuilt, "needs the release binary (make test builds it: swift build -c release --product tensortop)"),
-          arguments: ["tour", "init-methods", "learning-rates"])
+          arguments: ["tour", "init-methods", "learning-rates", "cnn"])
     func releaseBinaryGivesTheGoldenFramesOnEveryCPUKernelAndThreadCount(name: String) throws {
         let golden = try Self.textFiles(in: Self.demos.appendingPathComponent("golden/\(name)"))
         #expect(!golden.isEmpty)
@@ -172,8 +172,11 @@ import TestSupport
             if event[1] as? String == "m" { outputs[event[2] as! String] = output }
         }
         #expect(outputs.keys.sorted() == frames.map(\.name).sorted())
-        guard Tmux.available, let (frame, text) = frames.last else { return }
-        // Replay the recording up to the last frame's marker in a 120×40 terminal.
+        // A frame taken after a `resize` has another size than the recording's terminal: the
+        // replay compares the last frame of the recording's own size.
+        let fullSize = frames.last { $0.text.split(separator: "\n", omittingEmptySubsequences: false).count >= 40 }
+        guard Tmux.available, let (frame, text) = fullSize else { return }
+        // Replay the recording up to that frame's marker in a 120×40 terminal.
         let replay = FileManager.default.temporaryDirectory.appendingPathComponent("tt-replay-\(UUID().uuidString).ansi")
         try Data(outputs[frame]!.utf8).write(to: replay)
         let session = "tt-replay-\(UUID().uuidString.prefix(8))"

@@ -30,7 +30,7 @@ import Dashboard
             ("settings lr=1e300", "t.tt:1: lr: must be 0 or between 1e-12 and 1e+38, got 1e+300"),
             ("settings momentum=0.9", "t.tt:1: momentum: applies only to optimizer sgd (adam keeps its own moments), got momentum 0.9 with optimizer adam"),
             ("settings optimizer=lbfgs", "t.tt:1: optimizer: unknown optimizer 'lbfgs'"),
-            ("settings model=resnet", "t.tt:1: model: unknown model 'resnet'; choose one of: softmax, mlp, mlp2 (or layers)"),
+            ("settings model=resnet", "t.tt:1: model: unknown model 'resnet'; choose one of: softmax, mlp, mlp2, cnn, lenet (or layers)"),
             ("settings init=magic", "t.tt:1: init: unknown init method 'magic'"),
             ("settings init=dirac", "t.tt:1: init: dirac_ fills 3-, 4- or 5-D convolution weights"),
             ("settings lr=fast", "t.tt:1: lr: 'fast' is not a number"),

@@ -186,6 +186,10 @@ public struct DashboardState: Sendable, Equatable {
         imageMode = colorsAvailable ? .blocks : .ascii
     }
 
+    /// Whether filter and feature-map tiles are drawn as coloured half blocks: with colours
+    /// and block images (`a` switches them to ASCII with the batch's images).
+    public var tilesInColour: Bool { colorsAvailable && imageMode == .blocks }
+
     /// The parameter the weights and gradient panels show.
     public var parameter: ParameterSnapshot? {
         guard let parameters = snapshot?.parameters, !parameters.isEmpty else { return nil }

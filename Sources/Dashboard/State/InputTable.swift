@@ -129,7 +129,7 @@ public enum InputTable {
         line("l", "load a checkpoint from a list", hint: KeyHint("l", "load"), importance: 4, (char("l"), .openLoadMenu)),
         line("tab", "move the focus between panels", hint: KeyHint("tab", "focus"), importance: 4, ([.tab], .focus(1)), ([.backTab], .focus(-1))),
         line("↑ ↓", "select the parameter", importance: 4, ([.down, .right], .moveParameter(1)), ([.up, .left], .moveParameter(-1))),
-        line("1/2/3/4", "main page / confusion matrix / run history / feature maps", hint: KeyHint("1/2", "pages"), importance: 5,
+        line("1/2/3/4", "main page / confusion matrix / run history / feature maps", hint: KeyHint("1–4", "pages"), importance: 5,
              (char("1"), .page(.main)), (char("2"), .page(.confusion)), (char("3"), .page(.history)), (char("4"), .page(.features))),
         line("a", "images as ▀ blocks or ASCII", hint: KeyHint("a", "ascii"), importance: 6, (char("a"), .toggleImageMode)),
         line("[ / ]", "less / more smoothing of the loss", importance: 6, (char("["), .smoothing(-0.05)), (char("]"), .smoothing(0.05))),

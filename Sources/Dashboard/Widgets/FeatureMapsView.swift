@@ -21,7 +21,7 @@ enum FeatureMapsView {
         let snapshot = state.snapshot
         return Input(maps: snapshot?.featureMaps, filters: snapshot?.parameters.first(where: WeightsPanel.hasFilters),
                      batch: snapshot?.batch, classNames: snapshot?.classNames ?? [], mode: snapshot?.modelMode,
-                     colors: state.colorsAvailable)
+                     colors: state.tilesInColour)
     }
 
     /// The widths (in cells) tried for the larger tiles, largest first, until everything fits.

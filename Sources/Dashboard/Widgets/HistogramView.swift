@@ -110,7 +110,7 @@ enum WeightsPanel {
 
     /// The input for a state: its selected parameter at the snapshot's step.
     static func input(_ state: DashboardState) -> Input {
-        Input(parameter: state.parameter, step: state.snapshot?.step ?? 0, colors: state.colorsAvailable)
+        Input(parameter: state.parameter, step: state.snapshot?.step ?? 0, colors: state.tilesInColour)
     }
 
     static func render(_ input: Input, in rect: Rect, focused: Bool, theme: Theme, into buffer: inout Buffer) {
