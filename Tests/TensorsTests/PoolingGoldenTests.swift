@@ -141,6 +141,21 @@ import TestSupport
             == "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {-1, 2}")
     }
 
+    /// The 2×2 path (four windows at a time, the last four of a row overlapping) gives the
+    /// general loop's values and indices (adaptive pooling to half the size takes the same
+    /// windows through it) on rows of 1 to 14 windows, with ties and NaNs in many places.
+    @Test(arguments: [2, 6, 8, 10, 14, 16, 28])
+    func twoByTwoPathMatchesTheGeneralLoop(width: Int) throws {
+        let generator = Generator(seed: UInt64(width))
+        var values = Tensor.randint(0, 4, [2, 3, 6, width], generator: generator).to(.float32).scalars
+        for i in stride(from: width % 7, to: values.count, by: 11) { values[i] = .nan }
+        let x = Tensor(shape: [2, 3, 6, width], scalars: values)
+        let fast = try x.maxPool2dWithIndices(kernelSize: 2)
+        let general = try x.adaptiveMaxPool2dWithIndices((3, width / 2))
+        #expect(fast.indices.int64Scalars == general.indices.int64Scalars)
+        #expect(fast.values.scalars.map(\.bitPattern) == general.values.scalars.map(\.bitPattern))
+    }
+
     @Test func planesSharedAmongComputeThreadsGiveTheSameBits() {
         ComputeThreadsTests.onOwnThread {
             func run() -> [[UInt32]] {

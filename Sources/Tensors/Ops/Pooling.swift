@@ -422,14 +422,26 @@ func adaptiveSteps(_ i: Int, _ inSize: Int, _ outSize: Int) -> (Int, Int, Int) {
 /// The general max-pooling loop's result for whole 2×2 windows at stride 2, without its per-window set-up.
 ///
 /// The same scan order (top-left, top-right, bottom-left, bottom-right) and rule: a larger value
-/// or a NaN takes over.
+/// or a NaN takes over. Rows of at least four windows go four windows at a time, the last four
+/// of a row overlapping the ones before when the row is not a multiple of four (they are
+/// computed again, to the same values); narrower rows, one window at a time.
 @inline(__always)
 private func maximaOfTwoByTwoWindows(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>,
                                      _ argmaxes: UnsafeMutablePointer<Int64>, _ g: PoolGeometry) {
     let inW = g.inW, outW = g.outW
+    let vectorised = outW >= 4 && inW < Int(Int32.max) - 1
     for oh in 0..<g.outH {
         let top = input + 2 * oh * inW, bottom = top + inW
         let cells = oh * outW
+        if vectorised {
+            var ow = 0
+            while true {
+                maximaOfFourWindows(top + 2 * ow, inW: inW, first: 2 * oh * inW + 2 * ow, output + cells + ow, argmaxes + cells + ow)
+                if ow == outW - 4 { break }
+                ow = Swift.min(ow + 4, outW - 4)
+            }
+            continue
+        }
         for ow in 0..<outW {
             let w = 2 * ow
             var best = top[w], bestIndex = 2 * oh * inW + w  // -inf < v or v is NaN: the first always takes over
@@ -441,6 +453,31 @@ private func maximaOfTwoByTwoWindows(_ input: UnsafeMutablePointer<Float>, _ out
             argmaxes[cells + ow] = Int64(bestIndex)
         }
     }
+}
+
+/// Four neighbouring 2×2 windows whose top-left cell is `top` (the first at plane index
+/// `first`): their maxima and argmaxes by the scalar loop's rule, in four-lane vectors.
+@inline(__always)
+private func maximaOfFourWindows(_ top: UnsafeMutablePointer<Float>, inW: Int, first: Int,
+                                 _ output: UnsafeMutablePointer<Float>, _ argmaxes: UnsafeMutablePointer<Int64>) {
+    let upper = UnsafeRawPointer(top).loadUnaligned(as: SIMD8<Float>.self)
+    let lower = UnsafeRawPointer(top + inW).loadUnaligned(as: SIMD8<Float>.self)
+    var best = upper.evenHalf
+    var offset = SIMD4<Int32>(repeating: 0)
+    takeOver(upper.oddHalf, 1, &best, &offset)
+    takeOver(lower.evenHalf, Int32(inW), &best, &offset)
+    takeOver(lower.oddHalf, Int32(inW + 1), &best, &offset)
+    UnsafeMutableRawPointer(output).storeBytes(of: best, as: SIMD4<Float>.self)
+    let firsts = SIMD4<Int64>(repeating: Int64(first)) &+ SIMD4<Int64>(0, 2, 4, 6)
+    UnsafeMutableRawPointer(argmaxes).storeBytes(of: firsts &+ SIMD4<Int64>(truncatingIfNeeded: offset), as: SIMD4<Int64>.self)
+}
+
+/// `takeOver` for four windows at once: lanes where `v` is larger or NaN take `v` and `offset`.
+@inline(__always)
+private func takeOver(_ v: SIMD4<Float>, _ at: Int32, _ best: inout SIMD4<Float>, _ offset: inout SIMD4<Int32>) {
+    let better = (v .> best) .^ (v .!= v)
+    best.replace(with: v, where: better)
+    offset.replace(with: at, where: better)
 }
 
 /// Max pooling's rule for the next value of a window: a larger value or a NaN takes over (branch-free).
