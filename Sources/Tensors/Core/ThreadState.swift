@@ -17,6 +17,8 @@ final class ThreadState {
     let generator = Generator()
     /// The helpers this thread's ops share their work with (`setComputeThreads`); nil: ops run on this thread alone.
     var pool: ComputePool?
+    /// Buffers kernels reuse between ops on this thread instead of allocating each time.
+    let scratch = ScratchBuffers()
 
     /// The calling thread's state, created on first use and freed with the thread.
     static var current: ThreadState {

@@ -206,10 +206,21 @@ extension Tensor {
                         // dx = scale·(g − gMean − (x − mu)·k); without batch statistics gMean = k = 0.
                         let gMean = batchStatistics && m > 0 ? sumG / m : 0
                         let k = batchStatistics && m > 0 ? sumGX * istd * istd / m : 0
+                        // As PyTorch: the sums in double, the elementwise step in float (eight lanes at a time).
+                        let (scaleF, gMeanF, muF, kF) = (Float(scale), Float(gMean), Float(mu), Float(k))
+                        let lanes = inner / 8 * 8
                         for b in 0..<n {
                             let start = (b * c + ch) * inner
-                            for i in start..<(start + inner) {
-                                o[i] = Float(scale * (Double(g[i]) - gMean - (Double(x[i]) - mu) * k))
+                            var i = start
+                            while i < start + lanes {
+                                let gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(o + i).storeBytes(of: (gv - gMeanF - (xv - muF) * kF) * scaleF, as: SIMD8<Float>.self)
+                                i += 8
+                            }
+                            while i < start + inner {
+                                o[i] = (g[i] - gMeanF - (x[i] - muF) * kF) * scaleF
+                                i += 1
                             }
                         }
                     }

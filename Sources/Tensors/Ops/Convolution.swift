@@ -398,25 +398,25 @@ extension Tensor {
                     let groupInput = shape.groupChannels * shape.height * shape.width
                     let lowersToInput = shape.lowersToInput
                     let scratch = shape.scratchCounts
-                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: scratch.columns)
-                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: scratch.padded)
-                    defer { columns.deallocate(); padded.deallocate() }
-                    for n in shape.images(ofBlock: block) {
-                        let outImage = y.pointer + n * shape.outChannels * positions
-                        if let b {
-                            for o in 0..<shape.outChannels {
-                                let value = b.pointer[o], plane = outImage + o * positions
-                                for p in 0..<positions { plane[p] = value }
+                    ThreadState.current.scratch.with([scratch.columns, scratch.padded]) { buffers in
+                        let (columns, padded) = (buffers[0], buffers[1])
+                        for n in shape.images(ofBlock: block) {
+                            let outImage = y.pointer + n * shape.outChannels * positions
+                            if let b {
+                                for o in 0..<shape.outChannels {
+                                    let value = b.pointer[o], plane = outImage + o * positions
+                                    for p in 0..<positions { plane[p] = value }
+                                }
                             }
-                        }
-                        for group in 0..<shape.groups {
-                            let image = UnsafePointer(x.pointer + n * imageSize + group * groupInput)
-                            if !lowersToInput { shape.lower(image, padded: padded, into: columns) }
-                            gemm(m: groupOut, n: positions, k: rows,
-                                 a: w.pointer + group * groupOut * rows, transposed: false, lda: rows,
-                                 b: lowersToInput ? image : UnsafePointer(columns), transposed: false, ldb: positions,
-                                 into: outImage + group * groupOut * positions, ldc: positions,
-                                 beta: b == nil ? 0 : 1, alone: deterministic)
+                            for group in 0..<shape.groups {
+                                let image = UnsafePointer(x.pointer + n * imageSize + group * groupInput)
+                                if !lowersToInput { shape.lower(image, padded: padded, into: columns) }
+                                gemm(m: groupOut, n: positions, k: rows,
+                                     a: w.pointer + group * groupOut * rows, transposed: false, lda: rows,
+                                     b: lowersToInput ? image : UnsafePointer(columns), transposed: false, ldb: positions,
+                                     into: outImage + group * groupOut * positions, ldc: positions,
+                                     beta: b == nil ? 0 : 1, alone: deterministic)
+                            }
                         }
                     }
                 }
@@ -482,30 +482,30 @@ extension Tensor {
                         let groupInput = shape.groupChannels * shape.height * shape.width
                         let lowersToInput = shape.lowersToInput
                         let scratch = shape.scratchCounts
-                        let columns = UnsafeMutablePointer<Float>.allocate(capacity: partialSums == nil ? 0 : scratch.columns)
-                        let columnGradient = UnsafeMutablePointer<Float>.allocate(capacity: inputSums == nil ? 0 : scratch.columns)
-                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: scratch.padded)
-                        defer { columns.deallocate(); columnGradient.deallocate(); padded.deallocate() }
-                        let images = shape.images(ofBlock: block)
-                        for n in images {
-                            for group in 0..<shape.groups {
-                                let gBlock = UnsafePointer(gp.pointer + (n * shape.outChannels + group * groupOut) * positions)
-                                if let partialSums {
-                                    let image = UnsafePointer(x.pointer + n * imageSize + group * groupInput)
-                                    if !lowersToInput { shape.lower(image, padded: padded, into: columns) }
-                                    gemm(m: groupOut, n: rows, k: positions,
-                                         a: gBlock, transposed: false, lda: positions,
-                                         b: lowersToInput ? image : UnsafePointer(columns), transposed: true, ldb: positions,
-                                         into: partialSums.pointer + block * weightCount + group * groupOut * rows, ldc: rows,
-                                         beta: n == images.lowerBound ? 0 : 1, alone: deterministic)
-                                }
-                                if let inputSums {
-                                    let image = inputSums.pointer + n * imageSize + group * groupInput
-                                    gemm(m: rows, n: positions, k: groupOut,
-                                         a: w.pointer + group * groupOut * rows, transposed: true, lda: rows,
-                                         b: gBlock, transposed: false, ldb: positions,
-                                         into: lowersToInput ? image : columnGradient, ldc: positions, alone: deterministic)
-                                    if !lowersToInput { shape.raise(columnGradient, padded: padded, into: image) }
+                        ThreadState.current.scratch.with([partialSums == nil ? 0 : scratch.columns, inputSums == nil ? 0 : scratch.columns,
+                                                          scratch.padded]) { buffers in
+                            let (columns, columnGradient, padded) = (buffers[0], buffers[1], buffers[2])
+                            let images = shape.images(ofBlock: block)
+                            for n in images {
+                                for group in 0..<shape.groups {
+                                    let gBlock = UnsafePointer(gp.pointer + (n * shape.outChannels + group * groupOut) * positions)
+                                    if let partialSums {
+                                        let image = UnsafePointer(x.pointer + n * imageSize + group * groupInput)
+                                        if !lowersToInput { shape.lower(image, padded: padded, into: columns) }
+                                        gemm(m: groupOut, n: rows, k: positions,
+                                             a: gBlock, transposed: false, lda: positions,
+                                             b: lowersToInput ? image : UnsafePointer(columns), transposed: true, ldb: positions,
+                                             into: partialSums.pointer + block * weightCount + group * groupOut * rows, ldc: rows,
+                                             beta: n == images.lowerBound ? 0 : 1, alone: deterministic)
+                                    }
+                                    if let inputSums {
+                                        let image = inputSums.pointer + n * imageSize + group * groupInput
+                                        gemm(m: rows, n: positions, k: groupOut,
+                                             a: w.pointer + group * groupOut * rows, transposed: true, lda: rows,
+                                             b: gBlock, transposed: false, ldb: positions,
+                                             into: lowersToInput ? image : columnGradient, ldc: positions, alone: deterministic)
+                                        if !lowersToInput { shape.raise(columnGradient, padded: padded, into: image) }
+                                    }
                                 }
                             }
                         }
