@@ -62,12 +62,17 @@ extension Tensor {
             Tensor.forEachChannel(c, valuesPerChannel: n * inner) { channels in
                 for ch in channels {
                     let x = UnsafePointer(x.pointer)
-                    let total = Tensor.channelPairSums(channel: ch, channels: c, batch: n, inner: inner) { i in (Double(x[i]), 0) }.0
+                    let zero = SIMD4<Double>(repeating: 0)
+                    let total = Tensor.channelPairSums(channel: ch, channels: c, batch: n, inner: inner,
+                                                       quad: { i in (Tensor.doubles(x, i), zero) }, single: { i in (Double(x[i]), 0) }).0
                     let mean = m > 0 ? total / m : 0
-                    let squares = Tensor.channelPairSums(channel: ch, channels: c, batch: n, inner: inner) { i in
+                    let squares = Tensor.channelPairSums(channel: ch, channels: c, batch: n, inner: inner, quad: { i in
+                        let d = Tensor.doubles(x, i) - mean
+                        return (d * d, zero)
+                    }, single: { i in
                         let d = Double(x[i]) - mean
                         return (d * d, 0)
-                    }.0
+                    }).0
                     out.pointer[ch] = mean
                     out.pointer[c + ch] = 1 / ((m > 0 ? squares / m : 0) + eps).squareRoot()
                     out.pointer[2 * c + ch] = squares
@@ -85,37 +90,45 @@ extension Tensor {
         Kernels.forEachRange(channels, minimum: Swift.max(2, parallelElements / Swift.max(valuesPerChannel, 1)), body)
     }
 
-    /// Two sums over one channel of an (N, C, inner) layout, of the terms `terms(i)` returns
-    /// for the element at index `i`, accumulated in Double.
+    /// Two sums over one channel of an (N, C, inner) layout, of the terms `terms` gives for
+    /// four elements from index `i` (`quad`) or for one (`single`), accumulated in Double.
     ///
-    /// Four interleaved partial sums per plane keep the adds independent (so they pipeline);
-    /// they and the planes are added in a fixed order, whichever thread runs it.
+    /// Four interleaved partial sums per plane (the lanes of `quad`'s vectors: element `i`
+    /// goes to lane `i mod 4` of its plane) keep the adds independent; they and the planes
+    /// are added in a fixed order, whichever thread runs it.
     @inline(__always)
     static func channelPairSums(
-        channel ch: Int, channels c: Int, batch n: Int, inner: Int, _ terms: (Int) -> (Double, Double)
+        channel ch: Int, channels c: Int, batch n: Int, inner: Int,
+        quad: (Int) -> (SIMD4<Double>, SIMD4<Double>), single: (Int) -> (Double, Double)
     ) -> (Double, Double) {
         var first = 0.0, second = 0.0
         let quads = inner / 4 * 4
         for b in 0..<n {
             let start = (b * c + ch) * inner
-            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
-            var b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0
+            var a = SIMD4<Double>(repeating: 0), s = SIMD4<Double>(repeating: 0)
             var i = start
             while i < start + quads {
-                let (t0, u0) = terms(i), (t1, u1) = terms(i + 1), (t2, u2) = terms(i + 2), (t3, u3) = terms(i + 3)
-                a0 += t0; a1 += t1; a2 += t2; a3 += t3
-                b0 += u0; b1 += u1; b2 += u2; b3 += u3
+                let (t, u) = quad(i)
+                a += t
+                s += u
                 i += 4
             }
             while i < start + inner {
-                let (t, u) = terms(i)
-                a0 += t; b0 += u
+                let (t, u) = single(i)
+                a[0] += t
+                s[0] += u
                 i += 1
             }
-            first += (a0 + a1) + (a2 + a3)
-            second += (b0 + b1) + (b2 + b3)
+            first += (a[0] + a[1]) + (a[2] + a[3])
+            second += (s[0] + s[1]) + (s[2] + s[3])
         }
         return (first, second)
+    }
+
+    /// Four floats from `pointer + i` as doubles.
+    @inline(__always)
+    static func doubles(_ pointer: UnsafePointer<Float>, _ i: Int) -> SIMD4<Double> {
+        SIMD4<Double>(UnsafeRawPointer(pointer + i).loadUnaligned(as: SIMD4<Float>.self))
     }
 
     /// Blends the batch's mean and unbiased variance into the running estimates, in place.
@@ -195,10 +208,13 @@ extension Tensor {
                     let (x, g, o) = (UnsafePointer(x.pointer), UnsafePointer(g.pointer), o.pointer)
                     for ch in channels {
                         let mu = mean[ch]
-                        let (sumG, sumGX) = channelPairSums(channel: ch, channels: c, batch: n, inner: inner) { i in
+                        let (sumG, sumGX) = channelPairSums(channel: ch, channels: c, batch: n, inner: inner, quad: { i in
+                            let gi = doubles(g, i)
+                            return (gi, gi * (doubles(x, i) - mu))
+                        }, single: { i in
                             let gi = Double(g[i])
                             return (gi, gi * (Double(x[i]) - mu))
-                        }
+                        })
                         let istd = invstd[ch]
                         out.pointer[ch] = Float(sumGX * istd)
                         out.pointer[c + ch] = Float(sumG)
