@@ -116,7 +116,7 @@ import Testing
         let cases: [([String], String)] = [
             (["--nesterov"], "Error: --nesterov: needs --optimizer sgd with a --momentum above 0\n"),
             (["--momentum", "0.5"], "Error: --momentum: applies only to --optimizer sgd (adam keeps its own moments), got --momentum 0.5 with --optimizer adam\n"),
-            (["--model", "resnet"], "Error: --model: unknown model 'resnet'; choose one of: softmax, mlp, mlp2 (or --layers)\n"),
+            (["--model", "resnet"], "Error: --model: unknown model 'resnet'; choose one of: softmax, mlp, mlp2, cnn, lenet (or --layers)\n"),
             (["--layers", "784,x,10"], "Error: --layers: expected comma-separated widths like 784,512,256,10, got '784,x,10'\n"),
             (["--weight-decay", "-1"], "Error: --weight-decay: must be non-negative, got -1.0\n"),
             (["--threads", "65"], "Error: --threads: must be between 1 and 64, got 65\n"),
