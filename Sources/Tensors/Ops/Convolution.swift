@@ -193,11 +193,11 @@ struct ConvolutionGeometry {
     var paddedW: Int { outW + (kernelW - 1) * dilationW }
     /// Floats of one image group's zero-padded copy, plus `slack`.
     var paddedCount: Int { groupChannels * paddedH * paddedW + Self.slack }
-    /// Floats after a row-lowering buffer that the 16-wide copies may read or write past its end.
+    /// Floats after a row-lowering buffer that the four-wide copies may read or write past its end.
     static let slack = 16
 
     /// `lower` for stride 1 along the width: copies the image group into `padded` with its
-    /// zero border, then every row of every tap is a branch-free copy of `outW` floats.
+    /// zero border, then every row of every tap is a copy of `outW` floats in four-float steps.
     ///
     /// `padded` holds `paddedCount` floats, `columns` `columnRows · positions + slack`.
     func lowerByRows(_ image: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
@@ -301,36 +301,38 @@ struct ConvolutionGeometry {
     var work: Int { batch * outChannels * positions * columnRows }
 }
 
-/// Copies `count` floats 16 at a time; the last copy may write up to 15 floats past
-/// `target + count` and read as far past `source + count` (callers leave that slack, and write
-/// rows in increasing order so the next row overwrites the spill).
+/// Copies `count` floats four at a time, each load beside its store in address order; the last
+/// copy may write up to 3 floats past `target + count` and read as far past `source + count`
+/// (callers leave that slack, and write rows in increasing order so the next row overwrites the spill).
+///
+/// Four-float steps rather than one 16-float vector: the code generator splits a wide vector
+/// copy into stores out of address order, which halves the copy's speed on some x86 cores.
 @inline(__always)
 private func copyFloats(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+    let (from, to) = (UnsafeRawPointer(source), UnsafeMutableRawPointer(target))
+    let bytes = count &* 4
     var k = 0
     repeat {
-        let chunk = UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + k).storeBytes(of: chunk, as: SIMD16<Float>.self)
-        k += 16
-    } while k < count
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: SIMD4<Float>.self), toByteOffset: k, as: SIMD4<Float>.self)
+        k &+= 16
+    } while k < bytes
 }
 
-/// Adds `count` floats of `source` onto `target`, 16 at a time; the last group reads up to 15
-/// floats past both ends and writes the target's back unchanged (callers leave slack or own them).
+/// Adds `count` floats of `source` onto `target`, four at a time in address order, then the
+/// last few one by one: nothing outside the `count` floats is read or written.
 @inline(__always)
 private func addFloats(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+    let (from, to) = (UnsafeRawPointer(source), UnsafeMutableRawPointer(target))
+    let whole = count & ~3
     var k = 0
-    while k + 16 <= count {
-        let sum = UnsafeRawPointer(target + k).loadUnaligned(as: SIMD16<Float>.self)
-            + UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(target + k).storeBytes(of: sum, as: SIMD16<Float>.self)
-        k += 16
+    while k < whole {
+        let sum = to.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Float>.self) + from.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Float>.self)
+        to.storeBytes(of: sum, toByteOffset: k &* 4, as: SIMD4<Float>.self)
+        k &+= 4
     }
-    if k < count {
-        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-        let kept = lanes .< SIMD16<Int32>(repeating: Int32(count - k))
-        let old = UnsafeRawPointer(target + k).loadUnaligned(as: SIMD16<Float>.self)
-        let sum = old.replacing(with: old + UnsafeRawPointer(source + k).loadUnaligned(as: SIMD16<Float>.self), where: kept)
-        UnsafeMutableRawPointer(target + k).storeBytes(of: sum, as: SIMD16<Float>.self)
+    while k < count {
+        target[k] += source[k]
+        k &+= 1
     }
 }
 
