@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw", "CTerminalGuard"]),
         .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "NN", "FileWriting", "Recording"]),
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
+        .target(name: "Attach", dependencies: ["Telemetry", "Tensors"]),
         .target(
             name: "Datasets",
             dependencies: ["Tensors", "FileWriting", "CGzip", "CPNG", .product(name: "Crypto", package: "swift-crypto")]),
@@ -61,7 +62,7 @@ let package = Package(
             name: "tensortop",
             dependencies: [
                 "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training", "Dashboard", "CursesTerminal", "App", "FileWriting",
-                "Recording",
+                "Recording", "Attach",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),
@@ -82,6 +83,7 @@ let package = Package(
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "Recording", "Telemetry", "TestSupport"], exclude: ["ReplayGolden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "Telemetry"]),
+        .testTarget(name: "AttachTests", dependencies: ["Attach", "Telemetry"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),

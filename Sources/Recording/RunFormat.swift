@@ -79,7 +79,7 @@ public enum RunFormat {
         do {
             return try TelemetryCoding.decoder().decode(RunRecord.self, from: Data(json))
         } catch {
-            throw RecordingProblem("a record is not valid JSON for its schema (\(describe(error)))")
+            throw RecordingProblem("a record is not valid JSON for its schema (\(TelemetryCoding.describe(error)))")
         }
     }
 
@@ -128,17 +128,5 @@ public enum RunFormat {
         guard status == Z_OK, produced == UInt(size) else { return nil }
         output.removeSubrange(size...)
         return output
-    }
-
-    /// A decoding error in one line, naming the field where there is one.
-    static func describe(_ error: Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        switch error {
-        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return (path.isEmpty ? "" : "at \(path): ") + context.debugDescription
-        @unknown default:
-            return "\(error)"
-        }
     }
 }
