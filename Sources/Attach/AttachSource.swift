@@ -20,7 +20,7 @@ public final class AttachSource: TelemetrySource {
     /// What a probe must present over TCP; nil on a Unix socket.
     public let token: String?
     /// Capabilities a probe may announce; the rest of its bits are ignored.
-    static let offered: SourceCapabilities = [.pause, .step, .changeLearningRate, .reinitialize, .save, .batchImages, .gradients]
+    static let offered: SourceCapabilities = [.pause, .step, .changeLearningRate, .reinitialize, .save, .batchImages, .gradients, .stopRun]
     /// How long a new connection has to say hello.
     static let helloSeconds = 5.0
 

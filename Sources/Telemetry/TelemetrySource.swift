@@ -32,6 +32,8 @@ public struct SourceCapabilities: OptionSet, Sendable, Hashable, Codable {
     public static let timeline = SourceCapabilities(rawValue: 1 << 10)
     /// Nothing more will arrive (a replay that is not followed, a finished run).
     public static let finished = SourceCapabilities(rawValue: 1 << 11)
+    /// End the run from the dashboard (X): an attached script's `probe.step` raises `StopTraining`.
+    public static let stopRun = SourceCapabilities(rawValue: 1 << 12)
 
     /// Everything an in-process trainer offers.
     public static let liveTrainer: SourceCapabilities = [.pause, .step, .changeLearningRate, .reinitialize, .reset, .save, .load,
@@ -49,7 +51,8 @@ public struct SourceCapabilities: OptionSet, Sendable, Hashable, Codable {
         case .load: .load
         case .setSpeed: .speed
         case .seek: .timeline
-        case .requestSnapshot, .stop: nil
+        case .stop: .stopRun
+        case .requestSnapshot: nil
         }
     }
 }

@@ -97,6 +97,8 @@ func warnings(_ events: [TrainerEvent]) -> [String] {
         #expect(eventually(source, &events) { $0.contains(.applied(id, "paused")) })
         let refused = source.send(.reset)
         #expect(eventually(source, &events) { $0.contains(.refused(refused, "the attached run cannot do that")) })
+        let notStopped = source.send(.stop)  // the probe did not offer stopRun
+        #expect(eventually(source, &events) { $0.contains(.refused(notStopped, "the attached run cannot do that")) })
 
         try probe.send(.bye)
         #expect(eventually(source, &events) { warnings($0).contains { $0.hasPrefix("test.py (pid 42) ended; waiting for a run") } })
