@@ -27,7 +27,9 @@ enum StatusBar {
         var parts = modeParts(s, theme: theme)
         // Training or evaluation mode, for a model where it matters (batch norm, dropout).
         if let mode = s.modelMode { parts.append(Draw.Part(text: "\(mode) mode", priority: 3, style: status)) }
-        parts += [Draw.Part(text: "epoch \(max(s.epoch, 1))/\(s.totalEpochs)", priority: 0, style: status),
+        // A source that does not know the run's length (an attached script) reports 0 epochs.
+        let epochs = s.totalEpochs > 0 ? "epoch \(max(s.epoch, 1))/\(s.totalEpochs)" : "epoch \(max(s.epoch, 1))"
+        parts += [Draw.Part(text: epochs, priority: 0, style: status),
                   Draw.Part(text: bar, priority: 2, style: status),
                   Draw.Part(text: "step \(s.step)", priority: 1, style: status)]
         if let eta = eta(s) { parts.append(Draw.Part(text: "ETA \(eta)", priority: 5, style: status)) }
