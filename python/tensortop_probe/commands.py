@@ -11,6 +11,7 @@ import os
 import torch
 
 from . import inits
+from .link import note
 from .wire import enum_case
 
 # Commands a probe refuses, with the reason the dashboard shows.
@@ -38,13 +39,14 @@ class CommandDesk:
     broadcast; `step` is a callable giving the current step.
     """
 
-    def __init__(self, answer, step, parameter_names):
+    def __init__(self, answer, step, parameter_names, quiet=False):
         self.paused = False
         self.budget = None            # steps left to run before pausing (a `step` command)
         self.snapshot_wanted = False  # a snapshot should go out now (requestSnapshot, pause)
         self._answer = answer
         self._step = step
         self._parameter_names = parameter_names
+        self._quiet = quiet
 
     def decide(self, commands, connected):
         """The decision for this step boundary from the queued `commands`, or None to carry on."""
@@ -58,8 +60,8 @@ class CommandDesk:
                 ops.append(result)
         if self.paused and not connected:
             self.paused, self.budget = False, None
-            from .link import note
-            note(f"resuming at step {self._step()}: no dashboard to resume it")
+            if not self._quiet:
+                note(f"resuming at step {self._step()}: no dashboard to resume it")
         if not self.paused and self.budget is not None and stop is None:
             if self.budget <= 0:
                 self.paused, self.budget = True, None

@@ -104,7 +104,8 @@ class Probe:
         self._link = None
         if self._ranks.leader:
             self._link = Link(self._address, self._token, self._hello, quiet=quiet)
-        self._desk = CommandDesk(self._answer, lambda: self._step, lambda: dict(self.model.named_parameters()))
+        self._desk = CommandDesk(self._answer, lambda: self._step, lambda: dict(self.model.named_parameters()),
+                                 quiet=quiet)
         self._watch = inits.InitWatch(self.model.named_parameters, self.model.named_modules, lambda: self._step,
                                       self._record_init)
         self._watch.install()
