@@ -101,6 +101,8 @@ class Probe:
         self._next_loss_flush = 0.0
         self._next_snapshot = 0.0
         self._warned_loss = False
+        self._synced = False      # whether the attached dashboard has had the loss history
+        self._sent = 0            # loss points of the history it has had
         self._link = None
         if self._ranks.leader:
             self._link = Link(self._address, self._token, self._hello, quiet=quiet)
@@ -140,9 +142,6 @@ class Probe:
             self._first_step(inputs)
         link = self._link
         link.poke(now)
-        if link.take_welcome():
-            self._send_history()
-            self._next_snapshot = 0.0
         if now >= self._next_loss_flush:
             self._flush_losses(now)
         if not (self._ranks.enabled or link.commands or self._desk.paused or self._desk.budget is not None
@@ -232,17 +231,17 @@ class Probe:
         self._pending_losses.append((self._step, value, learning_rate(self.optimizer)))
 
     def _flush_losses(self, now):
-        """Turns the pending losses into numbers (one transfer), keeps them, and sends them."""
+        """Turns the pending losses into numbers (one transfer), keeps them, and sends what is unsent.
+
+        A dashboard that has just welcomed the probe first gets the whole history; after that each
+        flush sends the points it has not had (`_sent` counts them), so none is sent twice.
+        """
         self._next_loss_flush = now + LOSS_INTERVAL
         pending, self._pending_losses = self._pending_losses, []
-        if not pending:
-            return
-        tensors = [value for _, value, _ in pending if isinstance(value, torch.Tensor)]
-        if tensors:
-            devices = {t.device for t in tensors}
-            converted = iter(torch.stack([t.reshape(()).to(torch.float64) for t in tensors]).tolist()
-                             if len(devices) == 1 else [t.item() for t in tensors])
-        points = [(step, next(converted) if isinstance(value, torch.Tensor) else value, lr) for step, value, lr in pending]
+        if self._link.take_welcome():
+            self._synced, self._sent = True, 0
+            self._next_snapshot = 0.0
+        points = self._convert(pending) if pending else []
         steps, losses, rates = self._history
         for step, value, lr in points:
             steps.append(step)
@@ -253,20 +252,31 @@ class Probe:
             for column in self._history:
                 del column[:drop]
             self._epoch_first_loss = max(0, self._epoch_first_loss - drop)
-        if self._link.live:
-            self._link.send(wire.losses(points))
-            if not self._warned_loss:
-                bad = next(((s, v) for s, v, _ in points if not math.isfinite(v)), None)
-                if bad is not None:
-                    self._warned_loss = True
-                    self._link.send(wire.event("warning", text=f"the loss is {bad[1]} at step {bad[0]}"))
+            self._sent = max(0, self._sent - drop)
+        if not self._link.live:
+            self._synced = False
+            return
+        if self._synced:
+            for start in range(self._sent, len(steps), HISTORY_CHUNK):
+                end = min(len(steps), start + HISTORY_CHUNK)
+                self._link.send(wire.losses(zip(steps[start:end], losses[start:end], rates[start:end])))
+            self._sent = len(steps)
+        if not self._warned_loss:
+            bad = next(((s, v) for s, v, _ in points if not math.isfinite(v)), None)
+            if bad is not None:
+                self._warned_loss = True
+                self._link.send(wire.event("warning", text=f"the loss is {bad[1]} at step {bad[0]}"))
 
-    def _send_history(self):
-        """Everything a dashboard that just attached has missed: the loss history and epoch results."""
-        steps, losses, rates = self._history
-        for start in range(0, len(steps), HISTORY_CHUNK):
-            end = start + HISTORY_CHUNK
-            self._link.send(wire.losses(zip(steps[start:end], losses[start:end], rates[start:end])))
+    @staticmethod
+    def _convert(pending):
+        """(step, loss as a float, lr) triples from pending ones whose losses may be tensors (one transfer)."""
+        tensors = [value for _, value, _ in pending if isinstance(value, torch.Tensor)]
+        if tensors:
+            if len({t.device for t in tensors}) == 1:
+                converted = iter(torch.stack([t.reshape(()).to(torch.float64) for t in tensors]).tolist())
+            else:
+                converted = iter([t.item() for t in tensors])
+        return [(step, next(converted) if isinstance(value, torch.Tensor) else value, lr) for step, value, lr in pending]
 
     # --- snapshots --------------------------------------------------------------------------
 

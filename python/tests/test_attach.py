@@ -111,7 +111,7 @@ class AttachTests(MessageChecks, unittest.TestCase):
         self.assertEqual(self.trainer.optimizer.param_groups[0]["lr"], 0.05)
         self.dashboard.wait_answer(self.dashboard.command({"scaleLearningRate": {"factor": 0.5}}))
         self.assertAlmostEqual(self.trainer.optimizer.param_groups[0]["lr"], 0.025)
-        self.dashboard.wait_for(lambda d: d.loss_points()[-1]["learningRate"] == 0.025, what="losses at the new lr")
+        self.dashboard.wait_for(lambda d: d.loss_points() and d.loss_points()[-1]["learningRate"] == 0.025, what="losses at the new lr")
         refused = self.dashboard.wait_answer(self.dashboard.command({"setLearningRate": {"value": "nan"}}))
         self.assertIn("refused", refused)
 
