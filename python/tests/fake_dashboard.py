@@ -62,11 +62,13 @@ class FakeDashboard:
     """Listens like `tensortop attach`, answers hellos, keeps every message, sends commands.
 
     kind "unix" (a socket in a temporary folder) or "tcp" (127.0.0.1, any port, with `token`);
-    `refuse` makes it refuse every hello with that reason.
+    `refuse` makes it refuse every hello with that reason; with `read` false it welcomes a probe
+    and then never reads (a hung dashboard); `path` chooses the Unix socket's path.
     """
 
-    def __init__(self, kind="unix", token=None, refuse=None):
+    def __init__(self, kind="unix", token=None, refuse=None, read=True, path=None):
         self.kind = kind
+        self.read = read
         self.token = token
         self.refuse = refuse
         self.folder = tempfile.mkdtemp(prefix="tt-dash-")
@@ -78,7 +80,7 @@ class FakeDashboard:
         self.current = None
         self.next_id = 1
         if kind == "unix":
-            self.path = os.path.join(self.folder, "attach.sock")
+            self.path = path or os.path.join(self.folder, "attach.sock")
             self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             self.server.bind(self.path)
             self.address = f"unix:{self.path}"
@@ -126,6 +128,10 @@ class FakeDashboard:
             connection.sendall(frame({"welcome": {"schemaVersion": 1, "tensortopVersion": "fake"}}))
             with self.lock:
                 self.current = connection
+            while not self.read:
+                if connection.fileno() < 0 or self.server.fileno() < 0:
+                    return
+                time.sleep(0.05)
             while True:
                 message = read_frame(connection)
                 if message is None:
@@ -224,9 +230,9 @@ class FakeDashboard:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_dashboard(kind="unix", token=None, refuse=None):
+def start_dashboard(kind="unix", token=None, refuse=None, read=True, path=None):
     """The dashboard the tests talk to: the fake one (the real binary's adapter will plug in here)."""
     if os.environ.get("TENSORTOP_ATTACH_BINARY"):
         import unittest
         raise unittest.SkipTest("no adapter for the real `tensortop attach` yet; unset TENSORTOP_ATTACH_BINARY")
-    return FakeDashboard(kind, token, refuse)
+    return FakeDashboard(kind, token, refuse, read, path)
