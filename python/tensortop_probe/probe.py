@@ -228,7 +228,8 @@ class Probe:
                 value = value.float().mean()
         else:
             value = float(loss)
-        self._pending_losses.append((self._step, value, learning_rate(self.optimizer)))
+        groups = self.optimizer.param_groups
+        self._pending_losses.append((self._step, value, groups[0].get("lr", 0.0) if groups else 0.0))
 
     def _flush_losses(self, now):
         """Turns the pending losses into numbers (one transfer), keeps them, and sends what is unsent.
@@ -269,14 +270,18 @@ class Probe:
 
     @staticmethod
     def _convert(pending):
-        """(step, loss as a float, lr) triples from pending ones whose losses may be tensors (one transfer)."""
+        """(step, loss, lr) as floats from pending triples whose loss and lr may be tensors.
+
+        CPU tensors are read one by one (cheapest); tensors on an accelerator in one transfer.
+        """
         tensors = [value for _, value, _ in pending if isinstance(value, torch.Tensor)]
-        if tensors:
-            if len({t.device for t in tensors}) == 1:
-                converted = iter(torch.stack([t.reshape(()).to(torch.float64) for t in tensors]).tolist())
-            else:
-                converted = iter([t.item() for t in tensors])
-        return [(step, next(converted) if isinstance(value, torch.Tensor) else value, lr) for step, value, lr in pending]
+        if tensors and len(tensors) > 1 and all(t.device.type != "cpu" for t in tensors) \
+                and len({t.device for t in tensors}) == 1:
+            converted = iter(torch.stack([t.reshape(()).to(torch.float64) for t in tensors]).tolist())
+        else:
+            converted = iter([t.item() for t in tensors])
+        return [(step, next(converted) if isinstance(value, torch.Tensor) else value,
+                 float(lr.item() if isinstance(lr, torch.Tensor) else lr)) for step, value, lr in pending]
 
     # --- snapshots --------------------------------------------------------------------------
 
