@@ -49,6 +49,7 @@ def serve(path):
 
 
 def cnn(nn):
+    """TensorTop's cnn preset, as in examples/pytorch_mnist.py."""
     return nn.Sequential(
         nn.Conv2d(1, 16, 5, padding=2), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(16, 32, 5, padding=2), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
@@ -85,6 +86,7 @@ def run_setting(setting, steps, batches, address):
         probe.step = Timer(probe.step)
 
     def train(count):
+        """Runs `count` training steps (with the probe's step when there is one)."""
         for i in range(count):
             x, y = batches[i % len(batches)]
             logits = model(x)
@@ -114,6 +116,7 @@ def run_setting(setting, steps, batches, address):
 
 
 def main():
+    """Runs the interleaved rounds and prints the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=40, help="timed steps per setting and round")

@@ -85,6 +85,7 @@ def evaluate(model, test_set):
 
 
 def main():
+    """Trains on every rank with DDP; rank 0 evaluates after each epoch."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128, help="per rank")

@@ -84,6 +84,7 @@ def evaluate(model, test_set):
 
 
 def main():
+    """Trains for --epochs epochs, evaluating on the test set after each."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128)

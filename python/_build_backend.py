@@ -27,6 +27,7 @@ def _setuptools():
 
 
 def _requires(hook, config_settings):
+    """What a build needs beyond setuptools' own answer: setuptools itself when it is missing."""
     backend = _setuptools()
     if backend is None:
         return ["setuptools>=61"]

@@ -29,14 +29,15 @@ REFUSALS = {
 
 
 def _finite(value):
+    """Whether `value` is a finite JSON number (not a boolean)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class CommandDesk:
     """Rank 0's run state (running, paused, stepping) and the decisions the commands lead to.
 
-    `answer(kind, id, text)` sends an applied/refused event at once for commands needing no
-    broadcast; `step` is a callable giving the current step.
+    `answer(kind, id, text, journal kind)` sends an applied/refused event at once for commands
+    needing no broadcast (and notes an applied one in the journal under that kind); `step` is a callable giving the current step.
     """
 
     def __init__(self, answer, step, parameter_names, quiet=False):
@@ -78,10 +79,10 @@ class CommandDesk:
         step = self._step()
         if name == "pause" or (name == "togglePause" and not self.paused):
             self.paused, self.budget, self.snapshot_wanted = True, None, True
-            self._answer("applied", identifier, f"paused at step {step}")
+            self._answer("applied", identifier, f"paused at step {step}", "pause")
         elif name == "resume" or name == "togglePause":
             self.paused, self.budget = False, None
-            self._answer("applied", identifier, f"resumed at step {step}")
+            self._answer("applied", identifier, f"resumed at step {step}", "resume")
         elif name == "step":
             count = body.get("count", 1)
             if not isinstance(count, int) or isinstance(count, bool) or count < 1:
@@ -121,6 +122,7 @@ class CommandDesk:
         return None
 
     def _reinitialize(self, identifier, body):
+        """A reinit op from a `reinitialize` command, or None after refusing it."""
         parameter, method = body.get("parameter"), body.get("method")
         if parameter is not None and parameter not in self._parameter_names():
             self._answer("refused", identifier, f"the model has no parameter {parameter!r}")

@@ -25,6 +25,7 @@ class Ranks:
         return self.rank == 0
 
     def _device(self):
+        """Where the one-number decision flag lives: the current GPU under nccl, else the CPU."""
         if self.backend == "nccl" and torch.cuda.is_available():
             return torch.device("cuda", torch.cuda.current_device())
         return torch.device("cpu")

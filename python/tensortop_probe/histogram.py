@@ -107,6 +107,7 @@ def _bin_counts(x, low, high, bins):
 
 
 def _with_count(pending, count):
+    """`pending` with `count` (all values, non-finite ones included)."""
     pending.count = count
     return pending
 

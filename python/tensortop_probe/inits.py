@@ -30,6 +30,7 @@ class InitError(Exception):
 
 
 def _originals():
+    """nn.init's in-place functions as imported, before any wrapping."""
     return {name: getattr(nn_init, name) for name in FUNCTIONS if callable(getattr(nn_init, name, None))}
 
 
@@ -57,6 +58,7 @@ def choices():
 
 
 def _make_choices():
+    """The InitChoice list, made once from nn.init's signatures."""
     originals = _ORIGINALS
     out = [{"name": DEFAULT, "arguments": []}]
     for name in FUNCTIONS:
@@ -78,6 +80,7 @@ def _bound_arguments(function, tensor, args, kwargs):
 
 
 def _number(value, fallback=0.0):
+    """`value` as a finite float, or `fallback`."""
     try:
         value = float(value)
     except (TypeError, ValueError):
@@ -117,6 +120,7 @@ def spread(name, arguments, tensor):
 
 
 def _uniform_or_normal(name, std):
+    """The spread of an xavier/kaiming method with this std: U(±√3·std) or N(0, std)."""
     if name.endswith("uniform_"):
         bound = math.sqrt(3.0) * std
         return {"uniform": {"low": -bound, "high": bound}}
@@ -194,6 +198,7 @@ class InitWatch:
     # --- finding parameters -------------------------------------------------------------------
 
     def _index(self):
+        """Rebuilds the map from a parameter's storage (pointer and shape) to its name."""
         self._by_pointer = {}
         for name, parameter in self._named_parameters():
             self._by_pointer[(parameter.data_ptr(), tuple(parameter.shape))] = (name, parameter)
@@ -214,9 +219,11 @@ class InitWatch:
     # --- the wrappers -------------------------------------------------------------------------
 
     def _busy(self):
+        """Whether this thread is inside a wrapped call already (nested calls are not recorded twice)."""
         return getattr(self._local, "depth", 0) > 0
 
     def _wrap_function(self, name, original):
+        """nn.init function `name` wrapped to record the model's parameters it touches."""
         watch = self
 
         @functools.wraps(original)
@@ -239,6 +246,7 @@ class InitWatch:
         return wrapped
 
     def _wrap_reset(self, original):
+        """A class's reset_parameters wrapped to record this model's parameters it changes."""
         watch = self
 
         @functools.wraps(original)
@@ -266,6 +274,7 @@ class InitWatch:
         return reset_parameters
 
     def _note(self, name, method, mark, before, tensor):
+        """Records one (re)initialisation of parameter `name` with the histogram after it."""
         touched = getattr(self._local, "touched", None)
         if touched is not None:
             touched.add(name)

@@ -120,6 +120,7 @@ class Link:
     # --- the writer thread ------------------------------------------------------------------
 
     def _write_loop(self):
+        """The writer thread: connects when asked, sends queued messages, ends at close."""
         while True:
             with self._lock:
                 while not self._has_work_locked():
@@ -148,6 +149,7 @@ class Link:
                 self._send_batch(generation, sock, job[1])
 
     def _has_work_locked(self):
+        """Whether the writer has something to do now (the lock held)."""
         if self._state == LIVE and (self._outbox or self._snapshot is not None):
             return True
         if self._closing:
@@ -155,11 +157,13 @@ class Link:
         return self._connect_wanted and self._state == IDLE
 
     def _wait_time_locked(self):
+        """How long the writer may sleep: until the welcome's deadline during a handshake."""
         if self._state == HANDSHAKE:
             return max(0.01, self._handshake_deadline - time.monotonic())
         return None
 
     def _send_batch(self, generation, sock, batch):
+        """Encodes and sends messages in order; drops the connection when a send fails or times out."""
         for item in batch:
             try:
                 message = item() if callable(item) else item
@@ -178,6 +182,7 @@ class Link:
                 return
 
     def _connect(self):
+        """One connection attempt (at most 0.2 s), the hello, and a reader thread for the answer."""
         address = self.address
         try:
             if address.kind == "unix":
@@ -215,6 +220,7 @@ class Link:
     # --- the reader thread ------------------------------------------------------------------
 
     def _read_loop(self, sock, generation):
+        """The reader thread of one connection: the welcome, then commands, until it ends."""
         buffer = bytearray()
         try:
             while True:
@@ -234,6 +240,7 @@ class Link:
             self._drop_locked(generation, reason)
 
     def _read_exactly(self, sock, generation, buffer, count):
+        """`count` bytes from the connection (what `buffer` already holds first)."""
         while len(buffer) < count:
             try:
                 chunk = sock.recv(65536)
@@ -286,6 +293,7 @@ class Link:
     # --- both -----------------------------------------------------------------------------
 
     def _drop_locked(self, generation, reason):
+        """Ends connection `generation` (the lock held), saying why on stderr when it was live."""
         if generation != self._generation or self._state not in (HANDSHAKE, LIVE):
             return
         was_live = self._state == LIVE
@@ -298,6 +306,7 @@ class Link:
             note(f"lost the dashboard at {describe(self.address)} ({reason}); training goes on")
 
     def _disconnect_locked(self):
+        """Closes the socket (the lock held) so its reader stops."""
         if self._socket is not None:
             try:
                 self._socket.shutdown(socket.SHUT_RDWR)

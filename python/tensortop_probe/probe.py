@@ -90,6 +90,7 @@ class Probe:
         self._throughput = collections.deque(maxlen=32)
         self._samples = 0
         self._epoch_results = []
+        self._journal = collections.deque(maxlen=1000)
         self._inits = {}
         self._norms = NormHistory()
         self._has_modes = has_mode_layers(self.model)
@@ -222,6 +223,7 @@ class Probe:
     # --- losses ---------------------------------------------------------------------------
 
     def _keep_loss(self, loss):
+        """Queues this step's loss (still a tensor: no synchronisation) and learning rate."""
         if isinstance(loss, torch.Tensor):
             value = loss.detach()
             if value.numel() != 1:
@@ -286,6 +288,7 @@ class Probe:
     # --- snapshots --------------------------------------------------------------------------
 
     def _first_step(self, inputs):
+        """Learns from the first batch whether inputs are images, which sets the capabilities."""
         self._image_shape = image_shape(inputs)
         capabilities = (wire.CAP_PAUSE | wire.CAP_STEP | wire.CAP_CHANGE_LEARNING_RATE | wire.CAP_REINITIALIZE
                         | wire.CAP_SAVE | wire.CAP_GRADIENTS)
@@ -294,6 +297,7 @@ class Probe:
         self._capabilities = capabilities
 
     def _hello(self, token):
+        """The hello message for a new connection."""
         first = next(self.model.parameters(), None)
         run = {"command": " ".join(getattr(sys, "orig_argv", None) or [sys.executable] + sys.argv),
                "pid": os.getpid(), "host": socket.gethostname(), "rank": self._ranks.rank,
@@ -304,6 +308,7 @@ class Probe:
         return wire.hello(self._capabilities or 0, token, run)
 
     def _fields(self, state):
+        """The snapshot's plain fields (everything but parameters, buffers and the batch)."""
         now = time.monotonic()
         rate = 0.0
         if len(self._throughput) >= 2:
@@ -316,12 +321,14 @@ class Probe:
             samplesPerSecond=float(rate), seconds=float(now - self._start), learningRate=learning_rate(self.optimizer),
             optimizerName=type(self.optimizer).__name__, optimizerDescription=optimizer_description(self.optimizer),
             modelDescription=model_description(self.model), batchSize=self._batch_size, classNames=self.class_names,
-            imageShape=self._image_shape or [], epochResults=list(self._epoch_results), initChoices=inits.choices())
+            imageShape=self._image_shape or [], epochResults=list(self._epoch_results), initChoices=inits.choices(),
+            journal=list(self._journal))
         if self._has_modes:
             fields["modelMode"] = "train" if self.model.training else "eval"
         return fields
 
     def _capture(self, state):
+        """A SnapshotCapture of the run now, in `state`."""
         batch = None
         if self._batch is not None and self._batch[0] is not None:
             batch = batch_preview(*self._batch)
@@ -336,12 +343,17 @@ class Probe:
         self._next_snapshot = started + max(SNAPSHOT_INTERVAL, cost / SNAPSHOT_SHARE)
 
     def _record_init(self, name, record):
+        """Keeps a parameter's latest InitRecord and asks for a snapshot soon."""
         self._inits[name] = record
         self._next_snapshot = 0.0
 
     # --- commands ---------------------------------------------------------------------------
 
-    def _answer(self, kind, identifier, text):
+    def _answer(self, kind, identifier, text, journal=None):
+        """Sends an applied or refused event for command `identifier` (rank 0); notes an applied
+        intervention in the snapshot's journal under the kind `journal` (e.g. "learningRate")."""
+        if kind == "applied" and journal is not None:
+            self._journal.append({"step": self._step, "kind": journal, "text": text})
         if self._link is not None:
             key = "text" if kind == "applied" else "reason"
             self._link.send(wire.event(kind, id=identifier, **{key: text}))
@@ -388,18 +400,19 @@ class Probe:
                 if kind in ("lr", "scale"):
                     old, new = desk_commands.set_learning_rates(
                         self.optimizer, value=op[2] if kind == "lr" else None, factor=op[2] if kind == "scale" else None)
-                    self._answer("applied", identifier, f"lr {old:g} → {new:g}")
+                    self._answer("applied", identifier, f"lr {old:g} → {new:g}", "learningRate")
                 elif kind == "reinit":
                     self._reinitialize(identifier, *op[2:])
                 elif kind == "save" and self._ranks.leader:
                     path = desk_commands.save_state(self.model, op[2])
-                    self._answer("applied", identifier, f"saved {path}")
+                    self._answer("applied", identifier, f"saved {path}", "save")
                     if self._link is not None:
                         self._link.send(wire.event("saved", path=path))
             except Exception as error:  # a failed command must not end the run
                 self._answer("refused", identifier, f"{type(error).__name__}: {error}")
 
     def _reinitialize(self, identifier, parameter, method, arguments):
+        """Carries out a reinit op on this rank and makes every rank's values rank 0's."""
         try:
             done, problems = inits.reinitialize(self._watch, self.model, parameter, method, arguments)
         except inits.InitError as error:
@@ -412,9 +425,10 @@ class Probe:
         text = f"{method} on {parameter}" if parameter is not None else f"{method} on {len(done)} parameters"
         if problems:
             text += f" ({len(problems)} skipped: {problems[0]})"
-        self._answer("applied", identifier, text)
+        self._answer("applied", identifier, text, "reinitialize")
 
     def _stop(self, identifier):
+        """Answers the stop command, says `stopped`, and raises StopTraining."""
         self._end_state = {"stopped": {}}
         if self._link is not None:
             self._answer("applied", identifier, f"stopping at step {self._step}")
@@ -423,6 +437,7 @@ class Probe:
 
 
 def _float(value):
+    """`value` (None, a number or a one-element tensor) as a float; None is NaN."""
     if value is None:
         return float("nan")
     if isinstance(value, torch.Tensor):

@@ -29,6 +29,7 @@ class SnapshotCapture:
         self.learning_rate = learning_rate
 
     def __call__(self):
+        """The `snapshot` message, made on the writer thread (host copies happen here)."""
         snapshot = dict(self.fields)
         snapshot["sequence"] = next(_sequence)
         gradients = self.gradients.rows(self.learning_rate) if self.gradients is not None else {}

@@ -49,6 +49,7 @@ def read_frame(sock):
 
 
 def _read_exactly(sock, count):
+    """`count` bytes from `sock`, or what arrived before the connection ended (None for nothing)."""
     data = bytearray()
     while len(data) < count:
         chunk = sock.recv(count - len(data))
@@ -98,6 +99,7 @@ class FakeDashboard:
     # --- serving -------------------------------------------------------------------------
 
     def _accept_loop(self):
+        """Serves one connection after another until the listening socket closes."""
         while True:
             try:
                 connection, _ = self.server.accept()
@@ -106,6 +108,7 @@ class FakeDashboard:
             self._serve(connection)
 
     def _serve(self, connection):
+        """One probe's connection: its hello, the welcome or refusal, then every message."""
         with self.lock:
             self.connections += 1
             number = self.connections
@@ -149,6 +152,7 @@ class FakeDashboard:
             connection.close()
 
     def _problem(self, text):
+        """Notes something that broke the wire's rules."""
         with self.lock:
             self.problems.append(text)
             self.lock.notify_all()

@@ -108,6 +108,8 @@ class AttachTests(MessageChecks, unittest.TestCase):
         self.start()
         answer = self.dashboard.wait_answer(self.dashboard.command({"setLearningRate": {"value": 0.05}}))
         self.assertEqual(answer["applied"]["text"], "lr 0.1 → 0.05")
+        self.dashboard.wait_for(lambda d: any(e["kind"] == "learningRate" for e in d.snapshots()[-1].get("journal", [])),
+                                what="the lr change in the journal")
         self.assertEqual(self.trainer.optimizer.param_groups[0]["lr"], 0.05)
         self.dashboard.wait_answer(self.dashboard.command({"scaleLearningRate": {"factor": 0.5}}))
         self.assertAlmostEqual(self.trainer.optimizer.param_groups[0]["lr"], 0.025)

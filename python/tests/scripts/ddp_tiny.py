@@ -16,12 +16,14 @@ from tensortop_probe import Probe, StopTraining
 
 
 def write(path, text):
+    """Writes `text` to `path` atomically (the test may read it at any time)."""
     with open(path + ".tmp", "w") as f:
         f.write(text)
     os.replace(path + ".tmp", path)
 
 
 def main():
+    """Trains until stopped, writing each rank's step and learning rate after every step."""
     dist.init_process_group("gloo")
     rank = dist.get_rank()
     out = os.environ["TT_TEST_OUT"]
