@@ -57,7 +57,8 @@ class PendingBatch:
 def batch_preview(inputs, targets=None, outputs=None):
     """A PendingBatch of the first images of `inputs`, or None when they are not images.
 
-    Pixels are scaled to 0–255 from the batch's min and max. Labels come from `targets` when they
+    Pixels are scaled to 0–255 from the batch's min and max (the shown images' when the batch
+    holds NaN or infinities). Labels come from `targets` when they
     are class indices (-1 otherwise); predictions, confidences and per-sample losses from `outputs`
     when they are N×K class scores.
     """
@@ -66,10 +67,14 @@ def batch_preview(inputs, targets=None, outputs=None):
         return None
     with torch.no_grad():
         count = min(MAX_IMAGES, int(inputs.shape[0]))
-        images = inputs[:count].detach().float()
-        low, high = torch.aminmax(inputs.detach().float().nan_to_num())
+        images = inputs[:count].detach().float().nan_to_num()
+        low, high = torch.aminmax(inputs.detach())  # one pass over the batch, no copy
+        low, high = low.float(), high.float()
+        finite = torch.isfinite(low) & torch.isfinite(high)
+        preview_low, preview_high = torch.aminmax(images)
+        low, high = torch.where(finite, low, preview_low), torch.where(finite, high, preview_high)
         scale = 255.0 / torch.clamp(high - low, min=1e-12)
-        pixels = ((images.nan_to_num() - low) * scale).round_().clamp_(0, 255).to(torch.uint8)
+        pixels = ((images - low) * scale).round_().clamp_(0, 255).to(torch.uint8)
         labels = _class_indices(targets, count)
         predictions = confidences = losses = None
         if isinstance(outputs, torch.Tensor) and outputs.dim() == 2 and outputs.shape[0] >= count and outputs.shape[1] >= 2:
