@@ -29,7 +29,7 @@ class PendingHistogram:
     def to_json(self):
         """The Histogram's JSON object (counts run-length coded as docs/TELEMETRY.md describes)."""
         mean, std, low_value, high_value, low, high, below, above = self.stats.tolist()
-        counts = run_length(self.counts[:-2].tolist()) if self.counts is not None else [-BINS]
+        counts = run_length_tensor(self.counts[:-2].cpu()) if self.counts is not None else [-BINS]
         return {"counts": counts, "low": number(low), "high": number(high), "below": int(below), "above": int(above),
                 "count": self.count, "mean": number(mean), "std": number(std),
                 "min": number(low_value), "max": number(high_value)}
@@ -53,6 +53,24 @@ def run_length(counts):
         out.append(value)
     if zeros:
         out.append(0 if zeros == 1 else -zeros)
+    return out
+
+
+def run_length_tensor(counts):
+    """`run_length` of a 1-D int64 CPU tensor; a sparse one (a small tensor's) walks only its non-empty bins."""
+    positions = torch.nonzero(counts).flatten()
+    if positions.numel() * 8 > counts.numel():
+        return run_length(counts.tolist())
+    out, previous = [], -1
+    for position, value in zip(positions.tolist(), counts[positions].tolist()):
+        gap = position - previous - 1
+        if gap:
+            out.append(0 if gap == 1 else -gap)
+        out.append(value)
+        previous = position
+    gap = counts.numel() - 1 - previous
+    if gap:
+        out.append(0 if gap == 1 else -gap)
     return out
 
 

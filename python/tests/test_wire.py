@@ -10,7 +10,7 @@ import torch
 
 from tensortop_probe import wire
 from tensortop_probe.address import Address, default_socket_path, parse_address, resolve_address
-from tensortop_probe.histogram import BINS, histogram_json, run_length
+from tensortop_probe.histogram import BINS, histogram_json, run_length, run_length_tensor
 
 
 class AddressTests(unittest.TestCase):
@@ -64,6 +64,12 @@ class HistogramTests(unittest.TestCase):
         self.assertEqual(run_length([0, 0, 0, 5, 0, 1]), [-3, 5, 0, 1])
         self.assertEqual(run_length([1, 0]), [1, 0])
         self.assertEqual(run_length([0, 0]), [-2])
+        for counts in ([0, 0, 0, 5, 0, 1], [1, 0], [0, 0], [3, 4], [0, 2, 0, 0, 0, 7, 0, 0], [5]):
+            self.assertEqual(run_length_tensor(torch.tensor(counts)), run_length(counts), counts)
+        torch.manual_seed(3)
+        for _ in range(20):
+            counts = (torch.rand(200) < 0.3).long() * torch.randint(1, 9, (200,))
+            self.assertEqual(run_length_tensor(counts), run_length(counts.tolist()))
 
     def test_histogram_matches_a_reference(self):
         torch.manual_seed(1)
