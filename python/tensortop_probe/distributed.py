@@ -18,17 +18,21 @@ class Ranks:
             self.backend = str(dist.get_backend())
             self.enabled = self.world_size > 1
         self._flag = None
+        self._group = None
+        self._device = torch.device("cpu")
+        if self.enabled and self.backend != "gloo":
+            # Decisions travel on a CPU (gloo) group when there can be one, so that reading the
+            # per-step flag never waits for the GPU; otherwise on the default group's device.
+            # new_group is collective: every rank makes its Probe at the same point of the script.
+            if dist.is_gloo_available():
+                self._group = dist.new_group(backend="gloo")
+            elif self.backend == "nccl" and torch.cuda.is_available():
+                self._device = torch.device("cuda", torch.cuda.current_device())
 
     @property
     def leader(self):
         """Whether this process is rank 0 (the one that talks to the dashboard)."""
         return self.rank == 0
-
-    def _device(self):
-        """Where the one-number decision flag lives: the current GPU under nccl, else the CPU."""
-        if self.backend == "nccl" and torch.cuda.is_available():
-            return torch.device("cuda", torch.cuda.current_device())
-        return torch.device("cpu")
 
     def share(self, decision):
         """Rank 0's `decision` (None: carry on) on every rank: a one-number broadcast, then the object if any."""
@@ -36,14 +40,15 @@ class Ranks:
             return decision
         import torch.distributed as dist
         if self._flag is None:
-            self._flag = torch.zeros(1, dtype=torch.int64, device=self._device())
+            self._flag = torch.zeros(1, dtype=torch.int64, device=self._device)
         if self.leader:
             self._flag.fill_(0 if decision is None else 1)
-        dist.broadcast(self._flag, src=0)
+        dist.broadcast(self._flag, src=0, group=self._group)
         if int(self._flag.item()) == 0:
             return None
         box = [decision if self.leader else None]
-        dist.broadcast_object_list(box, src=0, device=self._device() if self.backend == "nccl" else None)
+        dist.broadcast_object_list(box, src=0, group=self._group,
+                                   device=self._device if self._device.type != "cpu" else None)
         return box[0]
 
     def broadcast_tensor(self, tensor):
