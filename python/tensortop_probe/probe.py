@@ -112,7 +112,7 @@ class Probe:
         self._watch = inits.InitWatch(self.model.named_parameters, self.model.named_modules, lambda: self._step,
                                       self._record_init)
         self._watch.install()
-        atexit.register(self.close)
+        atexit.register(self._close_at_exit)
 
     # --- the public calls -------------------------------------------------------------------
 
@@ -192,10 +192,7 @@ class Probe:
         if self._closed or os.getpid() != self._pid:
             return
         self._closed = True
-        try:
-            atexit.unregister(self.close)
-        except Exception:
-            pass
+        atexit.unregister(self._close_at_exit)
         self._watch.uninstall()
         if self._link is None:
             return
@@ -208,15 +205,27 @@ class Probe:
             final.append(wire.bye())
         self._link.close(final)
 
+    def _close_at_exit(self):
+        """The exit handler: closes the probe, as `failed` when the script ended by an uncaught exception."""
+        error = getattr(sys, "last_value", None)
+        if isinstance(error, BaseException) and not isinstance(error, StopTraining) and "finished" in self._end_state:
+            self._fail(error)
+        self.close()
+
+    def _fail(self, error):
+        """Marks the run failed by `error`: the last snapshot's state and a `failed` event."""
+        message = f"{type(error).__name__}: {error}"
+        self._end_state = {"failed": {"message": message}}
+        if self._link is not None:
+            self._link.send(wire.event("failed", message=message))
+
     def __enter__(self):
         return self
 
     def __exit__(self, kind, error, traceback):
         """Closes the probe; leaving the block by StopTraining is a normal end, so it is not re-raised."""
         if kind is not None and not issubclass(kind, StopTraining):
-            self._end_state = {"failed": {"message": f"{kind.__name__}: {error}"}}
-            if self._link is not None:
-                self._link.send(wire.event("failed", message=f"{kind.__name__}: {error}"))
+            self._fail(error if error is not None else kind())
         self.close()
         return kind is not None and issubclass(kind, StopTraining)
 

@@ -28,6 +28,15 @@ class ScriptTests(MessageChecks, unittest.TestCase):
         self.assertNotIn("modelMode", last)  # Flatten and Linear behave the same in train and eval
         self.assertFalse(dashboard.problems)
 
+    def test_uncaught_exception_ends_the_run_as_failed(self):
+        dashboard = start_dashboard()
+        self.addCleanup(dashboard.close)
+        result = run_python(SCRIPT, env=dict(dashboard.env, TT_TEST_CRASH="1"))
+        self.assertNotEqual(result.returncode, 0)
+        dashboard.wait_for(lambda d: d.of_kind("bye"), what="bye")
+        self.assertIn({"failed": {"message": "RuntimeError: the script crashed"}}, dashboard.events())
+        self.assertEqual(dashboard.snapshots()[-1]["state"], {"failed": {"message": "RuntimeError: the script crashed"}})
+
     def test_no_dashboard_listening(self):
         with tempfile.TemporaryDirectory() as folder:
             started = time.monotonic()

@@ -21,3 +21,5 @@ for step in range(int(os.environ.get("TT_TEST_STEPS", "40"))):
     optimizer.step()
 probe.epoch(test_loss=float("nan"), test_accuracy=0.5)
 print("trained", step + 1)
+if os.environ.get("TT_TEST_CRASH"):
+    raise RuntimeError("the script crashed")
