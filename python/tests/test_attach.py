@@ -91,7 +91,12 @@ class AttachTests(MessageChecks, unittest.TestCase):
         time.sleep(0.6)
         self.assertEqual(self.trainer.steps, held, "a paused run must not step")
         self.dashboard.wait_for(lambda d: any(s["state"] == {"paused": {}} for s in d.snapshots()), what="a paused snapshot")
-        self.assertIn("applied", self.dashboard.wait_answer(self.dashboard.command({"resume": {}})))
+        count = len(self.dashboard.snapshots())
+        self.assertIn("applied", self.dashboard.wait_answer(self.dashboard.command({"requestSnapshot": {}})))
+        self.dashboard.wait_for(lambda d: len(d.snapshots()) > count, what="the requested snapshot")
+        self.assertEqual(self.dashboard.snapshots()[-1]["state"], {"paused": {}})
+        self.assertEqual(self.dashboard.snapshots()[-1]["step"], held + 1)  # the step that is waiting
+        self.assertIn("applied", self.dashboard.wait_answer(self.dashboard.command({"togglePause": {}})))
         wait_until(lambda: self.trainer.steps > held + 5, what="training to go on after resume")
 
     def test_step_command_runs_that_many_steps_then_pauses(self):
