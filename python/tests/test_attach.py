@@ -155,6 +155,11 @@ class AttachTests(MessageChecks, unittest.TestCase):
         refused = self.dashboard.wait_answer(self.dashboard.command(
             {"reinitialize": {"parameter": "5.weight", "method": {"name": "normal_", "arguments": [{"name": "x", "value": "1"}]}}}))
         self.assertIn("no argument", refused["refused"]["reason"])
+        # Without a parameter: every parameter the method can take (xavier needs 2 dimensions).
+        answer = self.dashboard.wait_answer(self.dashboard.command(
+            {"reinitialize": {"method": {"name": "xavier_uniform_", "arguments": []}}}))
+        self.assertIn("xavier_uniform_ on 2 parameters (4 skipped", answer["applied"]["text"])
+        self.assertEqual(self.trainer.probe._inits["0.weight"]["method"]["name"], "xavier_uniform_")
         self.dashboard.wait_answer(self.dashboard.command({"resume": {}}))
 
     def test_nn_init_is_restored_on_close(self):
