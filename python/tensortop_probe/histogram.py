@@ -14,6 +14,7 @@ from .wire import number
 BINS = 2520
 CLIP_PERCENTILE = 0.005
 SAMPLE = 4096
+CHUNK = 1 << 22  # values binned at a time (the temporaries of binning are about 12 bytes a value)
 
 
 class PendingHistogram:
@@ -119,9 +120,13 @@ def _bin_counts(x, low, high, bins):
     Uses bincount rather than torch.histc, whose multithreaded CPU path can take milliseconds for
     a few hundred values.
     """
-    position = ((x - low) * (bins / (high - low))).clamp_(0, bins - 1)  # .long() then truncates: floor
-    index = torch.where(x < low, bins, torch.where(x > high, bins + 1, position)).long()
-    return torch.bincount(index, minlength=bins + 2)
+    counts = None
+    for part in x.split(CHUNK):  # bounded temporaries for a large tensor
+        position = ((part - low) * (bins / (high - low))).clamp_(0, bins - 1)  # .long() then truncates: floor
+        index = torch.where(part < low, bins, torch.where(part > high, bins + 1, position)).long()
+        part_counts = torch.bincount(index, minlength=bins + 2)
+        counts = part_counts if counts is None else counts.add_(part_counts)
+    return counts
 
 
 def _with_count(pending, count):
