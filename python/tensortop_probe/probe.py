@@ -1,8 +1,6 @@
 """The Probe: two lines in a training script stream it to a TensorTop dashboard and let it steer."""
-import array
 import atexit
 import collections
-import math
 import os
 import socket
 import sys
@@ -17,15 +15,13 @@ from .batch import batch_preview, image_shape
 from .commands import CommandDesk
 from .distributed import Ranks
 from .gradients import NormHistory
-from .link import Link, note
+from .link import Link
+from .losses import LossBook
 from .snapshot import capture, has_mode_layers, learning_rate, model_description, numbers, optimizer_description
 
 SNAPSHOT_INTERVAL = 0.1   # at most 10 snapshots a second
-LOSS_INTERVAL = 0.1       # at most 10 `losses` messages a second
 SNAPSHOT_SHARE = 0.02     # snapshots may take at most about this share of the training thread's time
 PAUSE_TICK = 0.2          # while paused, ranks exchange a message this often
-HISTORY_LIMIT = 1_000_000  # loss points kept for a dashboard that attaches later
-HISTORY_CHUNK = 5000
 
 
 class StopTraining(Exception):
@@ -83,7 +79,6 @@ class Probe:
         self._epoch = 1
         self._step_in_epoch = 0
         self._epoch_start = self._start
-        self._epoch_first_loss = 0
         self._epoch_samples = 0
         self._paused_seconds = 0.0
         self._batch_size = 0
@@ -97,13 +92,8 @@ class Probe:
         self._image_shape = None
         self._capabilities = None
         self._batch = None
-        self._pending_losses = []
-        self._history = (array.array("q"), array.array("d"), array.array("d"))
-        self._next_loss_flush = 0.0
+        self._losses = LossBook()
         self._next_snapshot = 0.0
-        self._warned_loss = False
-        self._synced = False      # whether the attached dashboard has had the loss history
-        self._sent = 0            # loss points of the history it has had
         self._link = None
         if self._ranks.leader:
             self._link = Link(self._address, self._token, self._hello, quiet=quiet)
@@ -138,12 +128,12 @@ class Probe:
                 self._boundary()
             return
         if loss is not None:
-            self._keep_loss(loss)
+            self._losses.keep(self._step, loss, self.optimizer)
         if self._capabilities is None:
             self._first_step(inputs)
         link = self._link
         link.poke(now)
-        if now >= self._next_loss_flush:
+        if now >= self._losses.next_flush:
             self._flush_losses(now)
         if not (self._ranks.enabled or link.commands or self._desk.paused or self._desk.budget is not None
                 or self._desk.snapshot_wanted) and (not link.live or now < self._next_snapshot):
@@ -166,9 +156,8 @@ class Probe:
         now = time.monotonic()
         if self._link is not None:
             self._flush_losses(now)
-            losses = self._history[1][self._epoch_first_loss:]
-            if train_loss is None and len(losses) > 0:
-                train_loss = math.fsum(losses) / len(losses)
+            if train_loss is None:
+                train_loss = self._losses.epoch_mean()
             result = {"epoch": self._epoch, "step": self._step,
                       "trainLoss": wire.number(_float(train_loss)), "testLoss": wire.number(_float(test_loss)),
                       "testAccuracy": wire.number(_float(test_accuracy)),
@@ -177,7 +166,7 @@ class Probe:
                       "perClassAccuracy": [], "confusion": []}
             self._epoch_results.append(result)
             self._link.send(wire.event("epochFinished", result=result))
-            self._epoch_first_loss = len(self._history[1])
+            self._losses.start_epoch()
             self._next_snapshot = 0.0
         if not self._steps_per_epoch:
             self._steps_per_epoch = self._step_in_epoch
@@ -231,68 +220,10 @@ class Probe:
 
     # --- losses ---------------------------------------------------------------------------
 
-    def _keep_loss(self, loss):
-        """Queues this step's loss (still a tensor: no synchronisation) and learning rate."""
-        if isinstance(loss, torch.Tensor):
-            value = loss.detach()
-            if value.numel() != 1:
-                value = value.float().mean()
-        else:
-            value = float(loss)
-        groups = self.optimizer.param_groups
-        self._pending_losses.append((self._step, value, groups[0].get("lr", 0.0) if groups else 0.0))
-
     def _flush_losses(self, now):
-        """Turns the pending losses into numbers (one transfer), keeps them, and sends what is unsent.
-
-        A dashboard that has just welcomed the probe first gets the whole history; after that each
-        flush sends the points it has not had (`_sent` counts them), so none is sent twice.
-        """
-        self._next_loss_flush = now + LOSS_INTERVAL
-        pending, self._pending_losses = self._pending_losses, []
-        if self._link.take_welcome():
-            self._synced, self._sent = True, 0
+        """Reads and sends the losses; a dashboard that has just attached also gets a snapshot soon."""
+        if self._losses.flush(self._link, now):
             self._next_snapshot = 0.0
-        points = self._convert(pending) if pending else []
-        steps, losses, rates = self._history
-        for step, value, lr in points:
-            steps.append(step)
-            losses.append(value)
-            rates.append(lr)
-        if len(steps) > HISTORY_LIMIT:
-            drop = len(steps) - HISTORY_LIMIT // 2
-            for column in self._history:
-                del column[:drop]
-            self._epoch_first_loss = max(0, self._epoch_first_loss - drop)
-            self._sent = max(0, self._sent - drop)
-        if not self._link.live:
-            self._synced = False
-            return
-        if self._synced:
-            for start in range(self._sent, len(steps), HISTORY_CHUNK):
-                end = min(len(steps), start + HISTORY_CHUNK)
-                self._link.send(wire.losses(zip(steps[start:end], losses[start:end], rates[start:end])))
-            self._sent = len(steps)
-        if not self._warned_loss:
-            bad = next(((s, v) for s, v, _ in points if not math.isfinite(v)), None)
-            if bad is not None:
-                self._warned_loss = True
-                self._link.send(wire.event("warning", text=f"the loss is {bad[1]} at step {bad[0]}"))
-
-    @staticmethod
-    def _convert(pending):
-        """(step, loss, lr) as floats from pending triples whose loss and lr may be tensors.
-
-        CPU tensors are read one by one (cheapest); tensors on an accelerator in one transfer.
-        """
-        tensors = [value for _, value, _ in pending if isinstance(value, torch.Tensor)]
-        if tensors and len(tensors) > 1 and all(t.device.type != "cpu" for t in tensors) \
-                and len({t.device for t in tensors}) == 1:
-            converted = iter(torch.stack([t.reshape(()).to(torch.float64) for t in tensors]).tolist())
-        else:
-            converted = iter([t.item() for t in tensors])
-        return [(step, next(converted) if isinstance(value, torch.Tensor) else value,
-                 float(lr.item() if isinstance(lr, torch.Tensor) else lr)) for step, value, lr in pending]
 
     # --- snapshots --------------------------------------------------------------------------
 
@@ -393,7 +324,7 @@ class Probe:
                     self._link.command_arrived.clear()
                     now = time.monotonic()
                     self._link.poke(now)
-                    if now >= self._next_loss_flush:
+                    if now >= self._losses.next_flush:
                         self._flush_losses(now)
         finally:
             if paused_since is not None:
