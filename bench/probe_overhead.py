@@ -11,8 +11,8 @@ share the same minutes of a noisy machine:
                reads and discards every frame (what `tensortop attach` costs the script at most)
 
 and prints, per setting, the median steps/s over the rounds with the min–max, the slowdown
-against `bare` (of the medians and of the best rounds), and the share of the time spent inside
-`probe.step` itself. Needs torch only
+against `bare` (of the medians and of the best rounds), the process's CPU time per step (every
+thread, the probe's writer included) and the share of the time spent inside `probe.step` itself. Needs torch only
 (the inputs are random: the step's cost does not depend on the pixels). For example:
 
     python bench/probe_overhead.py                   # 7 rounds of 30 steps, torch's thread count
@@ -72,7 +72,7 @@ class Timer:
 
 
 def run_setting(setting, steps, batches, address):
-    """(steps per second, share of the time inside probe.step) for one setting's timed steps."""
+    """(steps per second, share of the time inside probe.step, CPU seconds of the process per step)."""
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -107,13 +107,13 @@ def run_setting(setting, steps, batches, address):
             raise SystemExit("the stand-in dashboard did not welcome the probe")
     if probe is not None:
         probe.step.seconds = 0.0
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     train(steps)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     inside = probe.step.seconds / seconds if probe is not None else 0.0
     if probe is not None:
         probe.close()
-    return steps / seconds, inside
+    return steps / seconds, inside, cpu / steps
 
 
 def main():
@@ -144,8 +144,8 @@ def main():
         results = {setting: [] for setting in SETTINGS}
         for round_number in range(1, args.rounds + 1):
             for setting in SETTINGS:
-                rate, inside = run_setting(setting, args.steps, batches, "unix:" + path if setting == "attached" else nobody)
-                results[setting].append((rate, inside))
+                results[setting].append(run_setting(setting, args.steps, batches,
+                                                    "unix:" + path if setting == "attached" else nobody))
             print(f"round {round_number}: " + "  ".join(f"{s} {results[s][-1][0]:.2f}" for s in SETTINGS) + " steps/s",
                   file=sys.stderr, flush=True)
     finally:
@@ -157,21 +157,25 @@ def main():
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, cnn batch 128 Adam, "
           f"{args.rounds} rounds × {args.steps} steps")
-    print("| setting | steps/s: median (min–max) | slowdown vs bare: median, best | time inside probe.step |")
-    print("|---|---|---|---|")
-    bare = [rate for rate, _ in results["bare"]]
+    print("| setting | steps/s: median (min–max) | slowdown vs bare: median, best | CPU ms per step (all threads) | time inside probe.step |")
+    print("|---|---|---|---|---|")
+    bare = [rate for rate, _, _ in results["bare"]]
+    bare_cpu = statistics.median(cpu for _, _, cpu in results["bare"])
     for setting in SETTINGS:
-        rates = [rate for rate, _ in results[setting]]
+        rates = [rate for rate, _, _ in results[setting]]
         median = statistics.median(rates)
+        cpu = statistics.median(c for _, _, c in results[setting])
         if setting == "bare":
             slowdown = inside = "—"
+            cpu_text = f"{cpu * 1000:.1f}"
         else:
             slowdown = (f"{(statistics.median(bare) / median - 1) * 100:+.1f} %, "
                         f"{(max(bare) / max(rates) - 1) * 100:+.1f} %")
-            inside = f"{statistics.median(i for _, i in results[setting]) * 100:.2f} %"
-        print(f"| {setting} | {median:.2f} ({min(rates):.2f}–{max(rates):.2f}) | {slowdown} | {inside} |")
-    print("On a shared machine the steps/s vary by more than the probe costs; the time inside "
-          "probe.step is the steadier figure (the attached probe's writer thread is not in it).")
+            inside = f"{statistics.median(i for _, i, _ in results[setting]) * 100:.2f} %"
+            cpu_text = f"{cpu * 1000:.1f} ({(cpu / bare_cpu - 1) * 100:+.1f} %)"
+        print(f"| {setting} | {median:.2f} ({min(rates):.2f}–{max(rates):.2f}) | {slowdown} | {cpu_text} | {inside} |")
+    print("On a shared machine the steps/s vary by more than the probe costs; the CPU time and the "
+          "time inside probe.step are steadier (the writer thread is in the first, not in the second).")
 
 
 if __name__ == "__main__":
