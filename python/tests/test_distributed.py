@@ -40,6 +40,8 @@ class TwoRankTests(unittest.TestCase):
             self.assertEqual(len(dashboard.hellos), 1, "only rank 0 connects")
             self.assertEqual(dashboard.hellos[0]["run"]["worldSize"], 2)
             self.assertEqual(dashboard.hellos[0]["run"]["backend"], "gloo")
+            names = [p["name"] for p in dashboard.snapshots()[0]["parameters"]]
+            self.assertEqual(names, ["0.weight", "0.bias", "3.weight", "3.bias"], "the model inside DDP, without module.")
 
             self.assertIn("applied", dashboard.wait_answer(dashboard.command({"pause": {}})))
             time.sleep(0.5)
