@@ -173,6 +173,15 @@ public final class CursesScreen {
     }
 
     /// Waits up to `milliseconds` for a key, a mouse event or a resize.
+    /// Whether the terminal has gone away (its window closed, the SSH connection dropped): its
+    /// input reports a hang-up or an error. Then nothing will be read or seen again, and a
+    /// process that ignores SIGHUP would otherwise go on drawing for nobody.
+    public var terminalGone: Bool {
+        var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&input, 1, 0) >= 0 else { return false }
+        return input.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
     public func read(timeout milliseconds: Int32) -> TerminalInput? {
         timeout(milliseconds)
         var character: wint_t = 0

@@ -36,7 +36,7 @@ struct TerminalSession {
                                                timestamp: Int(Date().timeIntervalSince1970)) : nil
         let started = Date()
         var lastFrame: Buffer?
-        while !app.quitting && !interrupt.fired {
+        while !app.quitting && !interrupt.fired && !screen.terminalGone {
             var inputs: [TerminalInput] = []
             if let input = screen.read(timeout: 50) { inputs.append(input) }
             while let more = screen.read(timeout: 0) { inputs.append(more) }
