@@ -251,7 +251,7 @@ public final class AttachSource: TelemetrySource {
         case .event(let event):
             state.events.append(event)
         case .bye:
-            let summary = state.hello?.run.summary ?? "the run"
+            let name = state.hello?.run.scriptName ?? "a PyTorch run"
             if var snapshot = state.snapshot, !snapshot.state.isTerminal {
                 snapshot.state = .finished
                 state.sequence += 1
@@ -260,7 +260,7 @@ public final class AttachSource: TelemetrySource {
             }
             Glibc.close(connection)
             state.connection = nil
-            state.events.append(.warning("\(summary) ended; \(waitingText)"))
+            state.events.append(.warning("\(name) ended; \(waitingText)"))
         }
     }
 

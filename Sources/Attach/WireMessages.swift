@@ -22,7 +22,15 @@ public struct ProbeRunInfo: Sendable, Equatable, Codable {
         (self.backend, self.torchVersion, self.device) = (backend, torchVersion, device)
     }
 
-    /// One line for the dashboard: `examples/pytorch_mnist.py (pid 412 on node1, 2 ranks, gloo, torch 2.5.1)`.
+    /// The script's name: the file name of the command's first `.py` word (`pytorch_mnist.py`),
+    /// else of its first word; "a PyTorch run" without a command.
+    public var scriptName: String {
+        let words = (command ?? "").split(separator: " ")
+        guard let word = words.first(where: { $0.hasSuffix(".py") }) ?? words.first else { return "a PyTorch run" }
+        return String(word.split(separator: "/").last ?? word)
+    }
+
+    /// One short line for the dashboard: `pytorch_mnist.py (pid 412 on node1, 2 ranks, gloo, torch 2.5.1)`.
     public var summary: String {
         var details: [String] = []
         if let pid { details.append("pid \(pid)" + (host.map { " on \($0)" } ?? "")) }
@@ -30,8 +38,7 @@ public struct ProbeRunInfo: Sendable, Equatable, Codable {
         if let backend { details.append(backend) }
         if let torchVersion { details.append("torch \(torchVersion)") }
         if let device { details.append(device) }
-        let name = command ?? "a PyTorch run"
-        return details.isEmpty ? name : "\(name) (\(details.joined(separator: ", ")))"
+        return details.isEmpty ? scriptName : "\(scriptName) (\(details.joined(separator: ", ")))"
     }
 }
 

@@ -31,6 +31,9 @@ import Testing
         guard case .hello(let body) = hello else { Issue.record("not a hello: \(hello)"); return }
         #expect(body.capabilities == [.pause, .step, .changeLearningRate])
         #expect(body.run.summary == "train.py (pid 12, 2 ranks, gloo)")
+        #expect(ProbeRunInfo(command: "/usr/bin/python3 -u /home/a/examples/pytorch_mnist.py --epochs 2").scriptName == "pytorch_mnist.py")
+        #expect(ProbeRunInfo(command: "/usr/bin/torchrun").scriptName == "torchrun")
+        #expect(ProbeRunInfo().scriptName == "a PyTorch run")
         #expect(try ProbeMessage.decode(Data("{\"bye\":{}}".utf8)) == .bye)
         let losses = try ProbeMessage.decode(Data("{\"losses\":{\"points\":[{\"step\":1,\"loss\":\"nan\",\"learningRate\":0.1}]}}".utf8))
         guard case .losses(let points) = losses else { Issue.record("not losses: \(losses)"); return }
