@@ -7,7 +7,8 @@
 The two lines marked "TensorTop" are all a script needs: `Probe(model, optimizer)` and
 `probe.step(...)` after `loss.backward()`. Without a dashboard the script trains all the same;
 one started later is picked up within 2 s. Space pauses, `n` steps, `+`/`-` change the learning
-rate, `i` re-initialises a parameter, `s` saves the weights, `q` stops the run.
+rate, `i` re-initialises a parameter, `s` saves the weights, `X` stops the run
+(`q` only closes the dashboard: the script trains on).
 
 Install the probe with `pip install ./python` (from the TensorTop repository); run from the
 repository, this script also finds it there. The data are the four IDX files of Fashion-MNIST:

@@ -109,7 +109,7 @@ class CommandDesk:
             if path is not None and (not isinstance(path, str) or not path):
                 self._answer("refused", identifier, "a save path must be a non-empty string")
             else:
-                return ("save", identifier, path or f"tensortop-step-{step}.pth")
+                return ("save", identifier, path or os.path.join(DEFAULT_CHECKPOINTS, f"tensortop-step-{step}.pth"))
         elif name == "requestSnapshot":
             self.snapshot_wanted = True
             self._answer("applied", identifier, "")
@@ -154,9 +154,15 @@ def set_learning_rates(optimizer, value=None, factor=None):
     return first or (0.0, 0.0)
 
 
+DEFAULT_CHECKPOINTS = "checkpoints"
+"""Where `save` without a path writes (created when missing), as the dashboard's `s` says."""
+
+
 def save_state(model, path):
     """torch.save(model.state_dict()) to `path` through a temporary file renamed into place."""
     path = os.path.abspath(path)
+    if os.path.dirname(path) == os.path.abspath(DEFAULT_CHECKPOINTS):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
     temporary = f"{path}.tmp-{os.getpid()}"
     try:
         torch.save(model.state_dict(), temporary)

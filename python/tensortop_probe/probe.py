@@ -92,6 +92,7 @@ class Probe:
         self._image_shape = None
         self._capabilities = None
         self._batch = None
+        self._last_preview = None  # the newest batch preview, for snapshots taken between steps (the last one)
         self._losses = LossBook()
         self._next_snapshot = 0.0
         self._link = None
@@ -231,7 +232,7 @@ class Probe:
         """Learns from the first batch whether inputs are images, which sets the capabilities."""
         self._image_shape = image_shape(inputs)
         capabilities = (wire.CAP_PAUSE | wire.CAP_STEP | wire.CAP_CHANGE_LEARNING_RATE | wire.CAP_REINITIALIZE
-                        | wire.CAP_SAVE | wire.CAP_GRADIENTS)
+                        | wire.CAP_SAVE | wire.CAP_GRADIENTS | wire.CAP_STOP_RUN)
         if self._image_shape is not None:
             capabilities |= wire.CAP_BATCH_IMAGES
         self._capabilities = capabilities
@@ -269,9 +270,9 @@ class Probe:
 
     def _capture(self, state):
         """A SnapshotCapture of the run now, in `state`."""
-        batch = None
+        batch = self._last_preview
         if self._batch is not None and self._batch[0] is not None:
-            batch = batch_preview(*self._batch)
+            batch = self._last_preview = batch_preview(*self._batch)
         return capture(self.model, self._fields(state), self._inits, self._norms, learning_rate(self.optimizer), batch)
 
     def _send_snapshot(self, state):

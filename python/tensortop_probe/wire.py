@@ -19,6 +19,7 @@ CAP_REINITIALIZE = 1 << 3
 CAP_SAVE = 1 << 5
 CAP_BATCH_IMAGES = 1 << 8
 CAP_GRADIENTS = 1 << 9
+CAP_STOP_RUN = 1 << 12
 
 
 class FrameError(Exception):

@@ -1,9 +1,8 @@
 """A stand-in for `tensortop attach` speaking the wire of docs/TELEMETRY.md, for the probe's tests.
 
-`start_dashboard()` is what tests call: it returns a FakeDashboard. Swapping in the real binary
-later means writing a class with the same calls (`env`, `address`, `wait_for`, `messages`,
-`command`, `wait_answer`, `vanish`, `close`) around `tensortop attach` and returning it from there
-when $TENSORTOP_ATTACH_BINARY names the binary.
+`start_dashboard()` is what tests call: it returns a FakeDashboard, which lets a test see every
+message the probe sends and misbehave on purpose (refuse, stop reading, vanish). The real
+`tensortop attach` is driven from its keyboard in test_real_dashboard.py.
 """
 import json
 import os
@@ -235,8 +234,5 @@ class FakeDashboard:
 
 
 def start_dashboard(kind="unix", token=None, refuse=None, read=True, path=None):
-    """The dashboard the tests talk to: the fake one (the real binary's adapter will plug in here)."""
-    if os.environ.get("TENSORTOP_ATTACH_BINARY"):
-        import unittest
-        raise unittest.SkipTest("no adapter for the real `tensortop attach` yet; unset TENSORTOP_ATTACH_BINARY")
+    """The dashboard the tests talk to."""
     return FakeDashboard(kind, token, refuse, read, path)

@@ -9,7 +9,7 @@ import torch
 from fake_dashboard import start_dashboard
 from helpers import MessageChecks, StopTraining, Trainer, tiny_model, wait_until
 
-ALL_CAPABILITIES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 9)
+ALL_CAPABILITIES = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 9) | (1 << 12)
 
 
 class AttachTests(MessageChecks, unittest.TestCase):
