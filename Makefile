@@ -5,7 +5,7 @@ RELEASE_BIN := .build/release
 PYTHON ?= python3
 export PYTHON
 
-.PHONY: all deps build run test test-torch bench compare fuzz notebook clean
+.PHONY: all deps build run test test-torch test-attach bench compare fuzz notebook clean
 
 all: build
 
@@ -23,18 +23,25 @@ run: build
 
 ## test: the whole test suite (Swift Testing); the end-to-end tests drive the release binary
 ## in tmux, whose server is started here so that it outlives the test process's children.
-## Then the PyTorch tests (test-torch) when $(PYTHON) can import torch; one line says so when not.
+## Then the PyTorch tests (test-torch) and the probe's (test-attach) when torch is there; one line each says so when not.
 test: deps
 	$(SWIFT) build -c release --product tensortop
 	tmux new-session -d -s tensortop-test-server 'sleep 7200' 2>/dev/null || true
 	$(SWIFT) test; status=$$?; tmux kill-session -t tensortop-test-server 2>/dev/null; exit $$status
 	bash scripts/test-torch.sh --if-available
+	bash scripts/test-attach.sh --if-available
 
 ## test-torch: the tests that need a real PyTorch (tests-torch/: checkpoints both ways), with $(PYTHON),
 ## e.g. `make test-torch PYTHON=~/venv/bin/python`
 test-torch: deps
 	$(SWIFT) build -c release --product tensortop
 	bash scripts/test-torch.sh
+
+## test-attach: the probe's tests (python/tests/) with real PyTorch, a real `tensortop attach` and a
+## 2-rank torchrun job; makes a virtual environment with torch once (.venv-attach) unless $(PYTHON) has torch
+test-attach: deps
+	$(SWIFT) build -c release --product tensortop
+	bash scripts/test-attach.sh
 
 ## bench: release-build benchmark that prints speed figures
 bench: deps

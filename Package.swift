@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "Recording", "Telemetry", "TestSupport"], exclude: ["ReplayGolden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "Telemetry"]),
-        .testTarget(name: "AttachTests", dependencies: ["Attach", "Telemetry"]),
+        .testTarget(name: "AttachTests", dependencies: ["Attach", "Telemetry", "Dashboard"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),
