@@ -6,6 +6,7 @@ file, what the dashboard shows from `tmux capture-pane`.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -85,9 +86,21 @@ class RealDashboardTest(unittest.TestCase):
         # Pause: the script's steps stop.
         self.keys("Space")
         wait_for(lambda: "PAUSED" in self.screen(), 20, "PAUSED on the dashboard")
+        time.sleep(0.5)
         paused_at = last_step(progress)
         time.sleep(1.0)
-        self.assertLessEqual(last_step(progress) - paused_at, 1, "the script went on while paused")
+        self.assertEqual(last_step(progress), paused_at, "the script went on while paused")
+        # n: exactly one step, then paused again.
+        self.keys("n")
+        wait_for(lambda: last_step(progress) == paused_at + 1, 20, "one step after n")
+        time.sleep(1.0)
+        self.assertEqual(last_step(progress), paused_at + 1, "n ran more than one step")
+        # i, enter: the init menu's choice (the modules' own reset_parameters on every parameter,
+        # at first), carried out by the script, which answers with what it did.
+        self.keys("i")
+        wait_for(lambda: "xavier_uniform_" in self.screen(), 20, "the init menu")
+        self.keys("Enter")
+        wait_for(lambda: re.search(r"\w+ on (\d+ parameters|0\.weight)", self.screen()), 20, "the re-initialisation's answer")
         # + doubles the learning rate, which the script's optimizer sees once it runs again.
         self.keys("+")
         self.keys("Space")
@@ -121,10 +134,14 @@ class RealDashboardTest(unittest.TestCase):
         wait_for(lambda: "tiny_training.py (pid" in self.screen() and "2 ranks, gloo" in self.screen(), 20, "the run's summary")
         self.keys("Space")
         wait_for(lambda: "PAUSED" in self.screen(), 20, "PAUSED on the dashboard")
+        time.sleep(0.5)
         paused = [last_step(rank) for rank in ranks]
         time.sleep(1.5)
         self.assertEqual([last_step(rank) for rank in ranks], paused, "a rank went on while paused")
         self.assertLessEqual(abs(paused[0] - paused[1]), 1, "the ranks paused at different steps")
+        self.keys("n")
+        for rank, before in zip(ranks, paused):
+            wait_for(lambda: last_step(rank) == before + 1, 20, f"one step after n on {rank}")
         self.keys("+")
         self.keys("Space")
         for rank in ranks:
