@@ -19,6 +19,8 @@ public final class AttachSource: TelemetrySource {
     public let address: AttachAddress
     /// What a probe must present over TCP; nil on a Unix socket.
     public let token: String?
+    /// What the dashboard offers while no run is attached: the keys stay, and answer "no run is attached".
+    static let waiting: SourceCapabilities = [.pause, .step, .changeLearningRate, .reinitialize, .save, .stopRun]
     /// Capabilities a probe may announce; the rest of its bits are ignored.
     static let offered: SourceCapabilities = [.pause, .step, .changeLearningRate, .reinitialize, .save, .batchImages, .gradients, .stopRun]
     /// How long a new connection has to say hello.
@@ -106,7 +108,7 @@ public final class AttachSource: TelemetrySource {
 
     public var capabilities: SourceCapabilities {
         state.withLock { state in
-            guard let hello = state.hello, state.connection != nil else { return [] }
+            guard let hello = state.hello, state.connection != nil else { return Self.waiting }
             return hello.capabilities.intersection(Self.offered)
         }
     }
@@ -248,6 +250,8 @@ public final class AttachSource: TelemetrySource {
             state.snapshot = snapshot
         case .losses(let points):
             state.losses += points.map { LossPoint(step: $0.step, loss: $0.loss, segment: 0, learningRate: $0.learningRate) }
+        case .event(.finished):
+            break  // `bye` follows: the source says the run ended and what happens next
         case .event(let event):
             state.events.append(event)
         case .bye:

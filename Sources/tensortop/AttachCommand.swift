@@ -20,10 +20,11 @@ struct AttachCommand: ParsableCommand {
 
             Install it with `pip install ./python`. By default the dashboard listens on a Unix socket only you \
             can open ($XDG_RUNTIME_DIR/tensortop/attach.sock, or /tmp/tensortop-UID/attach.sock). With --listen \
-            it listens on TCP and requires the token it prints. Runs attach one at a time; between them the \
-            dashboard waits for the next. Space pauses the script at its next step, n steps, + and - change the \
-            learning rate, i re-initialises, s saves a checkpoint (on the script's side), q quits the dashboard \
-            (the script trains on).
+            it listens on TCP and requires a token: a random one it prints, or TENSORTOP_TOKEN from its own \
+            environment (set the same value on both sides so that either may start first). Runs attach one at a \
+            time; between them the dashboard waits for the next. Space pauses the script at its next step, n steps, \
+            + and - change the learning rate, i re-initialises, s saves a checkpoint (on the script's side), X stops \
+            the run, q quits the dashboard (the script trains on).
             """)
 
     @Option(name: .long, help: ArgumentHelp("Listen on TCP instead of a Unix socket (port 0 picks a free one); probes must send the printed token.", valueName: "host:port"))

@@ -80,7 +80,7 @@ func warnings(_ events: [TrainerEvent]) -> [String] {
         #expect(eventually(source, &events) { warnings($0).contains { $0.contains("waiting for a run: start it with TENSORTOP_ATTACH=unix:\(folder)/a.sock") } })
         let mode = try FileManager.default.attributesOfItem(atPath: "\(folder)/a.sock")[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        #expect(source.capabilities == [])
+        #expect(source.capabilities == AttachSource.waiting)
 
         let probe = try TestProbe(source.address)
         try probe.attach()
@@ -103,14 +103,14 @@ func warnings(_ events: [TrainerEvent]) -> [String] {
         try probe.send(.bye)
         #expect(eventually(source, &events) { warnings($0).contains { $0.hasPrefix("test.py ended; waiting for a run") } })
         #expect(source.latestSnapshot()?.state == .finished)
-        #expect(source.capabilities == [])
+        #expect(source.capabilities == AttachSource.waiting)
         let late = source.send(.resume)
         #expect(eventually(source, &events) { $0.contains(.refused(late, "no run is attached")) })
 
         // The next run starts afresh: a reader with the old points is told to drop them.
         let next = try TestProbe(source.address)
         try next.attach()
-        #expect(eventually(source, &events) { _ in source.capabilities != [] })
+        #expect(eventually(source, &events) { _ in source.capabilities.contains(.gradients) })
         #expect(source.losses(from: 2).next == 0)
         #expect(source.latestSnapshot() == nil)
     }
@@ -134,7 +134,7 @@ func warnings(_ events: [TrainerEvent]) -> [String] {
             let probe = try TestProbe(source.address)
             try act(probe)
             #expect(eventually(source, &events) { warnings($0).contains { $0.contains(expected) } }, "\(name): \(warnings(events))")
-            #expect(eventually(source, &events) { _ in source.capabilities == [] }, "\(name)")
+            #expect(eventually(source, &events) { _ in source.capabilities == AttachSource.waiting }, "\(name)")
         }
         // Still listening: a good run attaches after all that.
         try TestProbe(source.address).attach()

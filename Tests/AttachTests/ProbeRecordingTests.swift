@@ -56,5 +56,9 @@ import Testing
         for expected in ["FINISHED  train mode  epoch 1  ", "step \(snapshot.step)", "0.weight", "1.running_mean", "class "] {
             #expect(screen.contains(expected), "\(expected) not on the screen:\n\(screen)")
         }
+        // Page 4: the probe sends no feature maps, and the page says so rather than "no convolutions".
+        state.page = .features
+        let features = DashboardView.render(state, theme: ThemeCatalog().load("mono").theme).text
+        #expect(features.contains("no feature maps: this source does not send them"), "\(features)")
     }
 }

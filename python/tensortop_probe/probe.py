@@ -346,7 +346,8 @@ class Probe:
                     self._reinitialize(identifier, *op[2:])
                 elif kind == "save" and self._ranks.leader:
                     path = desk_commands.save_state(self.model, op[2])
-                    self._answer("applied", identifier, f"saved {path}", "save")
+                    self._journal.append({"step": self._step, "kind": "save", "text": f"saved {path}"})
+                    self._answer("applied", identifier, "")  # the `saved` event below says where (shown once)
                     if self._link is not None:
                         self._link.send(wire.event("saved", path=path))
             except Exception as error:  # a failed command must not end the run

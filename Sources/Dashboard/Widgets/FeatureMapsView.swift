@@ -14,6 +14,8 @@ enum FeatureMapsView {
         var classNames: [String] = []
         var mode: ModelMode?
         var colors = true
+        /// Whether the model has a convolution (a 4-D parameter), with or without filter tiles.
+        var convolutional = false
     }
 
     /// The input for a state.
@@ -21,7 +23,7 @@ enum FeatureMapsView {
         let snapshot = state.snapshot
         return Input(maps: snapshot?.featureMaps, filters: snapshot?.parameters.first(where: WeightsPanel.hasFilters),
                      batch: snapshot?.batch, classNames: snapshot?.classNames ?? [], mode: snapshot?.modelMode,
-                     colors: state.tilesInColour)
+                     colors: state.tilesInColour, convolutional: snapshot?.parameters.contains { $0.shape.count == 4 } ?? false)
     }
 
     /// The widths (in cells) tried for the larger tiles, largest first, until everything fits.
@@ -56,7 +58,9 @@ enum FeatureMapsView {
         let inner = rect.inset(1)
         guard inner.width >= 10, inner.height >= 2 else { return }
         guard let maps, !maps.layers.isEmpty else {
-            buffer.put("no feature maps: the model has no convolutions (try --model cnn)", x: inner.x + 1, y: inner.y, style: theme[.dim], clip: inner)
+            let why = input.convolutional ? "no feature maps: this source does not send them (an attached script or a recording without them)"
+                                          : "no feature maps: the model has no convolutions (try --model cnn)"
+            buffer.put(why, x: inner.x + 1, y: inner.y, style: theme[.dim], clip: inner)
             return
         }
         for width in tileWidths {
