@@ -60,5 +60,14 @@ import Testing
         state.page = .features
         let features = DashboardView.render(state, theme: ThemeCatalog().load("mono").theme).text
         #expect(features.contains("no feature maps: this source does not send them"), "\(features)")
+        // Page 2: an epoch the probe reported (losses and accuracy, no matrix) says so, with the epoch table.
+        var withEpoch = snapshot
+        withEpoch.epochResults = [EpochResult(epoch: 1, step: 20, trainLoss: 0.5, testLoss: 0.4, testAccuracy: 0.859,
+                                              perClassAccuracy: [], confusion: [], seconds: 1)]
+        _ = reduce(&state, .snapshot(withEpoch))
+        state.page = .confusion
+        let confusion = DashboardView.render(state, theme: ThemeCatalog().load("mono").theme).text
+        #expect(confusion.contains("no confusion matrix: this run reports losses and accuracy only"), "\(confusion)")
+        #expect(confusion.contains("85.90%"), "\(confusion)")
     }
 }

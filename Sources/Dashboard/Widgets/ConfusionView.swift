@@ -30,6 +30,12 @@ enum ConfusionView {
             return
         }
         let classes = result.confusion.count
+        guard classes > 0 else {
+            // An attached script's epochs may carry losses and accuracy without the matrix.
+            buffer.put("no confusion matrix: this run reports losses and accuracy only", x: inner.x + 1, y: inner.y, style: theme[.dim], clip: inner)
+            epochTable(input.epochs, at: inner.y + 2, in: inner, theme: theme, into: &buffer)
+            return
+        }
         let names = (0..<classes).map { c in input.classNames.indices.contains(c) ? input.classNames[c] : "\(c)" }
         let peak = max(1, result.confusion.flatMap { $0 }.max() ?? 1)
         // Columns as wide as the longest word of a class name (names wrap onto two header
@@ -69,10 +75,14 @@ enum ConfusionView {
             buffer.put("  " + Draw.decimal(accuracy * 100, 1, width: 5) + "%", x: columnX(counts.count), y: y,
                        style: accuracy >= 0.85 ? theme[.good] : theme[.warn], clip: inner)
         }
-        let historyY = firstRow + classes + 1
+        epochTable(input.epochs, at: firstRow + classes + 1, in: inner, theme: theme, into: &buffer)
+    }
+
+    /// Every epoch's losses and test accuracy, newest last, from line `historyY` down.
+    static func epochTable(_ epochs: [EpochResult], at historyY: Int, in inner: Rect, theme: Theme, into buffer: inout Buffer) {
         guard historyY < inner.maxY else { return }
         buffer.put("epoch  train loss  test loss  test accuracy", x: inner.x, y: historyY, style: theme[.dim], clip: inner)
-        for (i, epoch) in input.epochs.suffix(inner.maxY - historyY - 1).enumerated() {
+        for (i, epoch) in epochs.suffix(inner.maxY - historyY - 1).enumerated() {
             let line = Draw.fit("\(epoch.epoch)", 5, alignRight: true) + " " + Draw.fit(Draw.decimal(epoch.trainLoss, 4, width: 10), 11, alignRight: true)
                 + " " + Draw.fit(Draw.decimal(epoch.testLoss, 4, width: 9), 10, alignRight: true)
                 + " " + Draw.fit(Draw.decimal(epoch.testAccuracy * 100, 2, width: 12) + "%", 14, alignRight: true)
