@@ -14,6 +14,7 @@ it there. The data are found as in examples/pytorch_mnist.py (--data, $TENSORTOP
 /usr/share/datasets/fashion-mnist, ~/.cache/tensortop/fashion-mnist).
 """
 import argparse
+import gc
 import gzip
 import os
 import sys
@@ -126,6 +127,10 @@ def main():
             print(f"stopped from the dashboard: {stop}", flush=True)
     finally:
         probe.close()
+    # DDP's reducer goes before the process group it works on: destroying the group first makes
+    # gloo abort now and then at exit ("terminate called without an active exception").
+    del probe, optimizer, model
+    gc.collect()
     dist.destroy_process_group()
 
 

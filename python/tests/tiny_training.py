@@ -4,6 +4,7 @@ Writes one JSON line per step to --progress (per rank: FILE.rankN under torchrun
 {"step": N, "lr": X, "rank": R}, and "stopped" or "finished" at the end.
 """
 import argparse
+import gc
 import json
 import os
 import time
@@ -54,6 +55,8 @@ def main():
         progress.write(json.dumps({outcome: True, "rank": rank}) + "\n")
     probe.close()
     if distributed:
+        del probe, optimizer, model  # DDP's reducer goes before the process group it works on
+        gc.collect()
         torch.distributed.destroy_process_group()
 
 

@@ -3,6 +3,7 @@
 Each rank writes `rank<R>.txt` in $TT_TEST_OUT after every step: the step count and the learning
 rate its own optimizer holds; a rank that got StopTraining writes `rank<R>.stopped`.
 """
+import gc
 import os
 import time
 
@@ -49,6 +50,8 @@ def main():
     except StopTraining:
         write(os.path.join(out, f"rank{rank}.stopped"), str(steps))
     probe.close()
+    del probe, optimizer, model  # DDP's reducer goes before the process group it works on
+    gc.collect()
     dist.destroy_process_group()
 
 
