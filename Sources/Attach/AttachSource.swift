@@ -167,28 +167,33 @@ public final class AttachSource: TelemetrySource {
 
     /// Accepts probes and reads their frames until `close`.
     private func serve() {
+        // One receive buffer for the thread's whole life, not one per read.
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let (closed, connection) = state.withLock { ($0.closed, $0.connection) }
             if closed { return }
             let ready = Sockets.readable([listener] + (connection.map { [$0] } ?? []), milliseconds: 100)
+            let eventsBefore = state.withLock { $0.events.count }
             if ready.contains(listener), let incoming = Sockets.acceptConnection(listener, sendTimeout: 0.5) {
                 accept(incoming)
             }
-            state.withLock { state in
-                guard let current = state.connection else { return }
+            let eventsAfter = state.withLock { state -> Int in
+                guard let current = state.connection else { return state.events.count }
                 if ready.contains(current) {
-                    guard let bytes = Sockets.read(current) else {
+                    guard let bytes = Sockets.read(current, into: &buffer) else {
                         drop(&state, because: state.hello == nil ? "the probe left before saying hello"
                                                                  : "the run's connection closed without saying goodbye (the script may have crashed or been killed)")
-                        return
+                        return state.events.count
                     }
                     state.reader.append(bytes)
                     readFrames(&state)
                 } else if state.hello == nil && Date() > state.helloDeadline {
                     drop(&state, because: "a probe connected but sent no hello within \(Int(Self.helloSeconds)) s")
                 }
+                return state.events.count
             }
-            wakeup.signal()
+            // Wake a waiter only for new events (not every 100 ms: the count would pile up).
+            if eventsAfter != eventsBefore { wakeup.signal() }
         }
     }
 

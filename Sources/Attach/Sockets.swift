@@ -152,9 +152,9 @@ enum Sockets {
         return Set(polled.filter { $0.revents != 0 }.map(\.fd))
     }
 
-    /// Reads what is there (at most 1 MiB); nil when the peer closed the connection or it failed.
-    static func read(_ fd: Int32) -> Data? {
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    /// Reads what is there (at most `buffer.count` bytes) through `buffer`; nil when the peer
+    /// closed the connection or it failed.
+    static func read(_ fd: Int32, into buffer: inout [UInt8]) -> Data? {
         let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if count < 0 && (errno == EINTR || errno == EAGAIN) { return Data() }
         guard count > 0 else { return nil }

@@ -10,6 +10,7 @@ import Glibc
 final class TestProbe {
     let fd: Int32
     private var reader = WireFrameReader()
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
     private var open = true
 
     init(_ address: AttachAddress) throws {
@@ -36,7 +37,7 @@ final class TestProbe {
         while Date() < deadline {
             if let payload = try reader.next() { return try TelemetryCoding.decoder().decode(DashboardMessage.self, from: payload) }
             guard !Sockets.readable([fd], milliseconds: 100).isEmpty else { continue }
-            guard let bytes = Sockets.read(fd) else { return nil }
+            guard let bytes = Sockets.read(fd, into: &buffer) else { return nil }
             reader.append(bytes)
         }
         return nil
