@@ -105,7 +105,8 @@ def main():
     model = DistributedDataParallel(cnn())
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
 
-    probe = Probe(model, optimizer, class_names=CLASSES, total_epochs=args.epochs)   # TensorTop
+    probe = Probe(model, optimizer, class_names=CLASSES,                            # TensorTop
+                  total_epochs=args.epochs, steps_per_epoch=len(loader))
     try:
         for epoch in range(1, args.epochs + 1):
             sampler.set_epoch(epoch)

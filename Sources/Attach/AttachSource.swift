@@ -68,7 +68,7 @@ public final class AttachSource: TelemetrySource {
             self.token = token ?? Self.randomToken()
         }
         self.tensortopVersion = tensortopVersion
-        state.withLock { $0.events.append(.warning(waitingText)) }
+        state.withLock { $0.events.append(.notice(waitingText)) }
         thread.withLock { $0 = JoinableThread(name: "attach") { [weak self] in self?.serve() } }
     }
 
@@ -204,7 +204,7 @@ public final class AttachSource: TelemetrySource {
                 let who = state.hello.map { " (\($0.run.summary))" } ?? ""
                 _ = Sockets.send(incoming, DashboardMessage.refused(reason: "another run is attached to this dashboard\(who)").frame())
                 Glibc.close(incoming)
-                state.events.append(.warning("turned away a second run: another run is attached"))
+                state.events.append(.notice("turned away a second run: another run is attached"))
                 return
             }
             state.connection = incoming
@@ -269,7 +269,7 @@ public final class AttachSource: TelemetrySource {
             }
             Glibc.close(connection)
             state.connection = nil
-            state.events.append(.warning("\(name) ended; \(waitingText)"))
+            state.events.append(.notice("\(name) ended; \(waitingText)"))
         }
     }
 
@@ -296,7 +296,7 @@ public final class AttachSource: TelemetrySource {
         state.losses = []
         state.rewind = true
         state.snapshot = nil
-        state.events.append(.warning("attached: \(hello.run.summary)"))
+        state.events.append(.notice("attached: \(hello.run.summary)"))
     }
 
     /// Ends the attached connection with a message; the source waits for the next run.

@@ -85,6 +85,8 @@ public enum TrainerEvent: Sendable, Equatable, Codable {
     case failed(String)
     /// Something looks wrong but training goes on (e.g. a loss far above its starting value for many steps).
     case warning(String)
+    /// Worth knowing, nothing wrong: a run attached or ended, the dashboard waits for the next.
+    case notice(String)
 
     // The JSON names of unlabelled values (docs/TELEMETRY.md).
     enum AppliedCodingKeys: String, CodingKey { case _0 = "id", _1 = "text" }
@@ -93,6 +95,7 @@ public enum TrainerEvent: Sendable, Equatable, Codable {
     enum ReachedStepCodingKeys: String, CodingKey { case _0 = "step" }
     enum FailedCodingKeys: String, CodingKey { case _0 = "message" }
     enum WarningCodingKeys: String, CodingKey { case _0 = "text" }
+    enum NoticeCodingKeys: String, CodingKey { case _0 = "text" }
 }
 
 /// Where to move on a timeline of snapshots.

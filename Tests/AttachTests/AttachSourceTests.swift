@@ -71,6 +71,10 @@ func warnings(_ events: [TrainerEvent]) -> [String] {
     events.compactMap { if case .warning(let text) = $0 { text } else { nil } }
 }
 
+func notices(_ events: [TrainerEvent]) -> [String] {
+    events.compactMap { if case .notice(let text) = $0 { text } else { nil } }
+}
+
 @Suite(.serialized) struct AttachSourceTests {
     @Test func aRunStreamsAndObeysThroughTheSource() throws {
         let folder = socketFolder()
@@ -78,7 +82,7 @@ func warnings(_ events: [TrainerEvent]) -> [String] {
         let source = try AttachSource(address: .unix(path: "\(folder)/a.sock"), tensortopVersion: "9.9")
         defer { source.close() }
         var events: [TrainerEvent] = []
-        #expect(eventually(source, &events) { warnings($0).contains { $0.contains("waiting for a run: start it with TENSORTOP_ATTACH=unix:\(folder)/a.sock") } })
+        #expect(eventually(source, &events) { notices($0).contains { $0.contains("waiting for a run: start it with TENSORTOP_ATTACH=unix:\(folder)/a.sock") } })
         let mode = try FileManager.default.attributesOfItem(atPath: "\(folder)/a.sock")[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(source.capabilities == AttachSource.waiting)
@@ -102,7 +106,8 @@ func warnings(_ events: [TrainerEvent]) -> [String] {
         #expect(eventually(source, &events) { $0.contains(.refused(notStopped, "the attached run cannot do that")) })
 
         try probe.send(.bye)
-        #expect(eventually(source, &events) { warnings($0).contains { $0.hasPrefix("test.py ended; waiting for a run") } })
+        #expect(eventually(source, &events) { notices($0).contains { $0.hasPrefix("test.py ended; waiting for a run") } })
+        #expect(notices(events).contains { $0.hasPrefix("attached: test.py") })
         #expect(source.latestSnapshot()?.state == .finished)
         #expect(source.capabilities == AttachSource.waiting)
         let late = source.send(.resume)
@@ -151,6 +156,8 @@ func warnings(_ events: [TrainerEvent]) -> [String] {
         let second = try TestProbe(source.address)
         guard case .refused(let reason) = try #require(try second.receive()) else { Issue.record("not refused"); return }
         #expect(reason == "another run is attached to this dashboard (test.py (pid 42))")
+        var events: [TrainerEvent] = []
+        #expect(eventually(source, &events) { notices($0).contains("turned away a second run: another run is attached") })
     }
 
     @Test func tcpNeedsTheToken() throws {

@@ -46,7 +46,7 @@ import Testing
         let probe = try TestProbe(source.address)
         var events: [TrainerEvent] = []
         probe.sendRaw(try Self.recording())
-        #expect(eventually(source, &events) { warnings($0).contains { $0.contains("tiny_training.py") && $0.contains("ended") } })
+        #expect(eventually(source, &events) { notices($0).contains { $0.contains("tiny_training.py") && $0.contains("ended") } })
         let snapshot = try #require(source.latestSnapshot())
         #expect(snapshot.state == .finished)
         var state = DashboardState(width: 120, height: 40)

@@ -99,6 +99,53 @@ import Telemetry
         #expect(!s.showMessages)
     }
 
+    @Test func stoppingARunAsksForASecondX() {
+        var s = state()
+        s.capabilities = [.pause, .stopRun]
+        #expect(reduce(&s, .key(.character("X"))).isEmpty)
+        #expect(s.message?.hasPrefix("X again stops the run") == true)
+        #expect(reduce(&s, .key(.character("X"))) == [.send(.stop)])
+        #expect(!s.stopArmed)
+        // Another key in between keeps the run going and still does its own job.
+        _ = reduce(&s, .key(.character("X")))
+        #expect(reduce(&s, .key(.character(" "))) == [.send(.togglePause)])
+        #expect(s.messages.contains("the run goes on"))
+        #expect(reduce(&s, .key(.character("X"))).isEmpty)
+        s.capabilities = [.pause]
+        _ = reduce(&s, .key(.character("X")))
+        #expect(s.message == "this source cannot be stopped from the dashboard")
+    }
+
+    @Test func aTooSmallTerminalTakesOnlyQuit() {
+        var s = Sample.state(width: 70, height: 20)
+        #expect(reduce(&s, .key(.character(" "))).isEmpty)
+        #expect(reduce(&s, .key(.character("r"))).isEmpty)
+        #expect(reduce(&s, .key(.character("q"))) == [.quit])
+        #expect(DashboardView.render(s, theme: .monochrome).text.contains("q quits"))
+    }
+
+    @Test func theSourcesNoticeFillsTheEmptyLossChart() {
+        var s = DashboardState(width: 120, height: 40)
+        let waiting = "waiting for a run: start it with TENSORTOP_ATTACH=tcp:127.0.0.1:40000 TENSORTOP_TOKEN=" + String(repeating: "ab", count: 16)
+        _ = reduce(&s, .event(.notice(waiting)))
+        #expect(s.message == waiting)  // a notice is no warning
+        let text = DashboardView.render(s, theme: .monochrome).text
+        #expect(text.contains("TENSORTOP_TOKEN=" + String(repeating: "ab", count: 16)))  // whole, on its own line
+        _ = reduce(&s, .losses([LossPoint(step: 1, loss: 2, segment: 0)]))
+        let panels = DashboardView.render(s, theme: .monochrome).text.split(separator: "\n").dropLast(2)
+        #expect(!panels.contains { $0.contains("TENSORTOP_") })  // the chart has points; only the status line says it
+    }
+
+    @Test func theMessageLogLosesNoCharacterAtTheRightEdge() {
+        var s = state()
+        s.message = String(repeating: "§", count: 300) + " end"
+        _ = reduce(&s, .key(.character("m")))
+        // Above the status bar's two lines (which show the message cut short).
+        let text = DashboardView.render(s, theme: .monochrome).text.split(separator: "\n").dropLast(2).joined()
+        #expect(text.filter { $0 == "§" }.count == 300)
+        #expect(text.contains("end"))
+    }
+
     @Test func lossesAccumulateAndSmoothingIsBiasCorrected() {
         var s = DashboardState(width: 80, height: 24)
         _ = reduce(&s, .losses([LossPoint(step: 1, loss: 2, segment: 0)]))

@@ -14,12 +14,13 @@ import threading
 import torch
 import torch.nn.init as nn_init
 
-from .histogram import histogram_json
+from .histogram import EMPTY, histogram_json
 
 # The in-place initialisers TensorTop knows, in the order a menu offers them (after "default").
 FUNCTIONS = ("uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_", "dirac_",
              "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_", "sparse_")
 DEFAULT = "default"  # the module's own reset_parameters (what nn.Linear does when it is made)
+STARTING = "before the probe"  # values set before the probe was made: the "after" of an unseen init
 # Values for arguments without a default, as TensorTop's own menu offers them.
 REQUIRED_DEFAULTS = {"val": 0.0, "sparsity": 0.1}
 HIDDEN_ARGUMENTS = ("tensor", "generator")
@@ -181,6 +182,18 @@ class InitWatch:
                     original = owner.__dict__["reset_parameters"]
                     self._wrapped_classes[owner] = original
                     setattr(owner, "reset_parameters", self._wrap_reset(original))
+
+    def record_starting_values(self):
+        """Records every parameter's values now as the result of an initialisation the probe did not see.
+
+        A model is usually made (and initialised) before the Probe: its "after" histograms are
+        these values, "before" is empty, and no spread is marked (the method is unknown).
+        """
+        for name, parameter in self._named_parameters():
+            with torch.no_grad():
+                after = histogram_json(parameter)
+            self._record(name, {"method": {"name": STARTING, "arguments": []}, "step": int(self._step()),
+                                "spread": {"none": {}}, "before": dict(EMPTY), "after": after})
 
     def uninstall(self):
         """Puts back the original functions and methods."""

@@ -54,6 +54,7 @@ class Link:
         self._handshake_deadline = 0.0
         self._welcomed = False
         self._refusal = None
+        self._absence_told = False
         self.commands = collections.deque()
         self.command_arrived = threading.Event()
         self._writer = threading.Thread(target=self._write_loop, name="tensortop-probe-writer", daemon=True)
@@ -198,7 +199,12 @@ class Link:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.settimeout(SEND_TIMEOUT)
         except OSError:
-            return  # nobody listening yet: try again at a later poke
+            # Nobody listening yet: try again at a later poke; say so once.
+            if not self._quiet and not self._absence_told:
+                note(f"no dashboard at {describe(address)} yet; training goes on and the probe looks again every "
+                     f"{RETRY_INTERVAL:g} s (start `tensortop attach` to watch; Probe(..., quiet=True) silences this)")
+            self._absence_told = True
+            return
         token = self._token if address.kind == "tcp" else None
         try:
             sock.sendall(wire.encode_message(self._hello(token)))
@@ -268,6 +274,7 @@ class Link:
                     self._state = LIVE
                     self._welcomed = True
                     self._refusal = None
+                    self._absence_told = True  # losing this dashboard is said when it happens
                     if not self._quiet:
                         version = body.get("tensortopVersion", "?")
                         note(f"attached to the dashboard at {describe(self.address)} (tensortop {version})")

@@ -103,6 +103,7 @@ class Probe:
         self._watch = inits.InitWatch(self.model.named_parameters, self.model.named_modules, lambda: self._step,
                                       self._record_init)
         self._watch.install()
+        self._watch.record_starting_values()
         atexit.register(self._close_at_exit)
 
     # --- the public calls -------------------------------------------------------------------

@@ -134,9 +134,9 @@ class AttachTests(MessageChecks, unittest.TestCase):
         def initialised(d):
             for snapshot in reversed(d.snapshots()):
                 entry = next(p for p in snapshot["parameters"] if p["name"] == "5.weight")
-                if "initialization" in entry:
+                if entry.get("initialization", {}).get("method", {}).get("name") == "normal_":
                     return entry["initialization"]
-        record = self.dashboard.wait_for(initialised, what="an initialization record")
+        record = self.dashboard.wait_for(initialised, what="the normal_ initialization record")
         self.assertEqual(record["method"]["name"], "normal_")
         self.assertIn({"name": "std", "value": "0.01"}, record["method"]["arguments"])
         self.assertEqual(record["spread"], {"normal": {"mean": 0.0, "std": 0.01}})
@@ -161,6 +161,15 @@ class AttachTests(MessageChecks, unittest.TestCase):
         self.assertIn("xavier_uniform_ on 2 parameters (4 skipped", answer["applied"]["text"])
         self.assertEqual(self.trainer.probe._inits["0.weight"]["method"]["name"], "xavier_uniform_")
         self.dashboard.wait_answer(self.dashboard.command({"resume": {}}))
+
+    def test_values_set_before_the_probe_are_the_after_of_an_unseen_init(self):
+        self.start()
+        snapshot = self.dashboard.wait_for(lambda d: d.snapshots() and d.snapshots()[-1], what="a snapshot")
+        for entry in snapshot["parameters"]:
+            record = entry["initialization"]
+            self.assertEqual(record["method"], {"name": "before the probe", "arguments": []}, entry["name"])
+            self.assertEqual((record["step"], record["before"]["count"], record["spread"]), (0, 0, {"none": {}}))
+            self.assertEqual(record["after"]["count"], self.trainer.model.get_parameter(entry["name"]).numel())
 
     def test_nn_init_is_restored_on_close(self):
         original = torch.nn.init.normal_

@@ -121,6 +121,11 @@ class RealDashboardTest(unittest.TestCase):
     def test_x_stops_the_script(self):
         process, progress = self.start([sys.executable])
         wait_for(lambda: "RUNNING" in self.screen(), 60, "RUNNING on the dashboard")
+        # The first X asks; the run goes on until a second X confirms.
+        self.keys("X")
+        wait_for(lambda: "X again stops the run" in self.screen(), 20, "the dashboard asking to confirm")
+        before = last_step(progress)
+        wait_for(lambda: last_step(progress) > before + 5, 30, "steps while the dashboard asks")
         self.keys("X")
         self.assertEqual(process.wait(timeout=60), 0, process.stdout.read())
         self.assertEqual(progress_lines(progress)[-1], {"stopped": True, "rank": 0})
@@ -146,7 +151,7 @@ class RealDashboardTest(unittest.TestCase):
         self.keys("Space")
         for rank in ranks:
             wait_for(lambda: any(abs(line.get("lr", 0) - 0.1) < 1e-9 for line in progress_lines(rank)), 30, f"lr 0.1 on {rank}")
-        self.keys("X")
+        self.keys("X", "X")
         self.assertEqual(process.wait(timeout=60), 0, process.stdout.read())
         for rank, path in enumerate(ranks):
             self.assertEqual(progress_lines(path)[-1], {"stopped": True, "rank": rank})

@@ -171,6 +171,11 @@ public struct DashboardState: Sendable, Equatable {
     public var height: Int
     /// Whether the terminal shows colours (false with NO_COLOR or fewer than 8 colours).
     public var colorsAvailable: Bool
+    /// The source's latest notice (how to start a run, a run attached or ended), shown in full
+    /// in the loss chart while it has no points.
+    public var notice: String?
+    /// `X` was pressed once: a second `X` stops the run, any other key keeps it running.
+    public var stopArmed = false
     /// A caption line shown on screen (demo recordings).
     public var caption: String?
     /// Recently pressed keys, shown in an overlay when recording with --keys.

@@ -7,6 +7,8 @@ public enum Intent: Sendable, Equatable {
     case send(TrainerCommand)
     /// One training step (the status line says so until the step is done).
     case stepOnce
+    /// End the attached run: the first press asks, a second one stops it.
+    case stopRun
     /// Play or pause a replay.
     case playPause
     case slower, faster
@@ -36,6 +38,7 @@ public enum Intent: Sendable, Equatable {
         switch self {
         case .send(let command): SourceCapabilities.needed(for: command) ?? []
         case .stepOnce: .step
+        case .stopRun: .stopRun
         case .playPause: .timeline
         case .slower, .faster: .speed
         case .openInitMenu: .reinitialize
@@ -126,7 +129,8 @@ public enum InputTable {
              (char("i"), .openInitMenu)),
         line("r", "reset the run (new curve segment)", hint: KeyHint("r", "reset"), importance: 3, (char("r"), .send(.reset))),
         line("s", "save a checkpoint under checkpoints/", hint: KeyHint("s", "save"), importance: 3, (char("s"), .send(.save(path: nil)))),
-        line("X", "stop the attached run (its script gets StopTraining)", hint: KeyHint("X", "stop"), importance: 4, (char("X"), .send(.stop))),
+        line("X", "stop the attached run (X again confirms; its script gets StopTraining)", hint: KeyHint("X", "stop"), importance: 4,
+             (char("X"), .stopRun)),
         line("l", "load a checkpoint from a list", hint: KeyHint("l", "load"), importance: 4, (char("l"), .openLoadMenu)),
         line("tab", "move the focus between panels", hint: KeyHint("tab", "focus"), importance: 4, ([.tab], .focus(1)), ([.backTab], .focus(-1))),
         line("↑ ↓", "select the parameter", importance: 4, ([.down, .right], .moveParameter(1)), ([.up, .left], .moveParameter(-1))),
@@ -195,6 +199,7 @@ public enum InputTable {
             (.reinitialize, "cannot be re-initialised"), (.reset, "cannot be reset"), (.save, "cannot save a checkpoint"),
             (.load, "cannot load a checkpoint"), (.speed, "has no speed to change"), (.batchImages, "has no batch images"),
             (.gradients, "has no gradients"), (.timeline, "has no timeline to move through"),
+            (.stopRun, "cannot be stopped from the dashboard"),
         ]
         let reason = reasons.first { missing.contains($0.0) }?.1 ?? "cannot do that"
         return "\(source) \(reason)"

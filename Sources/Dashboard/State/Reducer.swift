@@ -66,6 +66,9 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         case .saved(let path): state.message = "saved \(path)"
         case .failed(let message): state.message = "failed: " + message
         case .warning(let text): state.message = "warning: " + text
+        case .notice(let text):
+            state.message = text
+            state.notice = text
         case .finished: state.message = state.capabilities.contains(.reset) ? "finished: r resets, q quits" : "finished: q quits"
         case .epochFinished, .stopped, .reachedStep: break
         }
@@ -125,8 +128,19 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
         state.showMessages = false
         return []
     }
+    // Too small a terminal shows no panels: keys would act unseen, so only q (quit) works.
+    guard Layout(state) != nil else { return key == .character("q") ? [.quit] : [] }
     let scope: InputScope = state.initMenu != nil ? .initMenu : state.loadMenu != nil ? .loadMenu : .page
-    switch InputTable.lookup(key, in: scope, capabilities: state.capabilities) {
+    let lookup = InputTable.lookup(key, in: scope, capabilities: state.capabilities)
+    if state.stopArmed {
+        state.stopArmed = false
+        if lookup == .intent(.stopRun) {
+            state.message = "stopping the run"
+            return [.send(.stop)]
+        }
+        state.message = "the run goes on"
+    }
+    switch lookup {
     case .intent(let intent): return perform(intent, &state)
     case .unavailable(let missing):
         state.message = InputTable.refusal(missing: missing, capabilities: state.capabilities)
@@ -143,6 +157,9 @@ private func perform(_ intent: Intent, _ state: inout DashboardState) -> [Effect
     case .stepOnce:
         state.stepping = true
         return [.send(.step(1))]
+    case .stopRun:
+        state.stopArmed = true
+        state.message = "X again stops the run (its script gets StopTraining); any other key lets it go on"
     case .playPause: return [.send(.togglePause)]
     case .slower, .faster:
         let current = state.snapshot?.speedLimit

@@ -11,7 +11,8 @@ public enum DashboardView {
         buffer.fill(buffer.area, with: Cell(" ", theme[.text]))
         guard let layout = Layout(state) else {
             let message = "terminal too small: need at least \(minimumWidth)×\(minimumHeight), now \(state.width)×\(state.height)"
-            let lines = state.width >= message.count ? [message] : ["terminal too small:", "need at least \(minimumWidth)×\(minimumHeight),", "now \(state.width)×\(state.height)"]
+            let lines = (state.width >= message.count ? [message] : ["terminal too small:", "need at least \(minimumWidth)×\(minimumHeight),", "now \(state.width)×\(state.height)"])
+                + ["q quits"]
             for (i, line) in lines.enumerated() {
                 buffer.put(line, x: max(0, (state.width - line.count) / 2), y: max(0, state.height / 2 - 1 + i), style: theme[.alarm])
             }

@@ -4,12 +4,12 @@ import Telemetry
 /// initialisation's theoretical bound or std marked, and the statistics underneath.
 enum HistogramView {
     static func render(_ histogram: Histogram, title: String, spread: SpreadMark?, style: Style, in rect: Rect,
-                       theme: Theme, into buffer: inout Buffer) {
+                       emptyText: String = "no values", theme: Theme, into buffer: inout Buffer) {
         guard rect.width > 8, rect.height >= 4 else { return }
         buffer.put(Draw.fit(title, rect.width), x: rect.x, y: rect.y, style: theme[.title])
         let statsY = rect.maxY - 1, axisY = rect.maxY - 2
         guard histogram.count > 0, !histogram.counts.isEmpty else {
-            buffer.put("no values", x: rect.x, y: rect.y + 1, style: theme[.dim], clip: rect)
+            buffer.put(emptyText, x: rect.x, y: rect.y + 1, style: theme[.dim], clip: rect)
             return
         }
         let heights = columnCounts(histogram.counts, width: rect.width)
@@ -134,7 +134,8 @@ enum WeightsPanel {
             let areas = [Rect(x: row.x, y: row.y, width: third - 2, height: row.height),
                          Rect(x: row.x + third, y: row.y, width: third - 2, height: row.height),
                          Rect(x: row.x + 2 * third, y: row.y, width: row.width - 2 * third, height: row.height)]
-            HistogramView.render(record?.before ?? .empty, title: "before", spread: nil, style: theme[.histogramBefore], in: areas[0], theme: theme, into: &buffer)
+            HistogramView.render(record?.before ?? .empty, title: "before", spread: nil, style: theme[.histogramBefore], in: areas[0],
+                                 emptyText: beforeEmptyText(record), theme: theme, into: &buffer)
             HistogramView.render(record?.after ?? .empty, title: "after", spread: record?.spread, style: theme[.histogramAfter], in: areas[1], theme: theme, into: &buffer)
             HistogramView.render(parameter.values, title: "now", spread: record?.spread, style: theme[.histogramNow], in: areas[2], theme: theme, into: &buffer)
             return
@@ -147,7 +148,8 @@ enum WeightsPanel {
         let histograms = Rect(x: top.x, y: top.y + 1, width: top.width, height: top.height - 1)
         let (beforeArea, afterArea) = histograms.splitColumns(left.width)
         HistogramView.render(record?.before ?? .empty, title: "before", spread: nil, style: theme[.histogramBefore],
-                             in: Rect(x: beforeArea.x, y: beforeArea.y, width: beforeArea.width - 2, height: beforeArea.height), theme: theme, into: &buffer)
+                             in: Rect(x: beforeArea.x, y: beforeArea.y, width: beforeArea.width - 2, height: beforeArea.height),
+                             emptyText: beforeEmptyText(record), theme: theme, into: &buffer)
         HistogramView.render(record?.after ?? .empty, title: "after", spread: spread, style: theme[.histogramAfter],
                              in: afterArea, theme: theme, into: &buffer)
         HistogramView.render(parameter.values, title: "now (step \(input.step))", spread: spread,
@@ -159,12 +161,20 @@ enum WeightsPanel {
     static func initLine(_ record: InitRecord?, width: Int) -> String {
         guard let record else { return "" }
         let spread = spreadText(record.spread)
-        for method in ["\(record.method)", record.method.name] {
+        // A description rather than a function ("before the probe") takes no parentheses.
+        let call = record.method.arguments.isEmpty && record.method.name.contains(" ") ? record.method.name : "\(record.method)"
+        for method in [call, record.method.name] {
             let parts = [Draw.Part(text: "init \(method)", priority: 0), Draw.Part(text: "at step \(record.step)", priority: 2),
                          Draw.Part(text: spread, priority: 1)].filter { !$0.text.isEmpty }
             if "init \(method)".count <= width || method == record.method.name { return Draw.line(parts, width: width) }
         }
         return ""
+    }
+
+    /// What the "before" histogram says without values: an init whose start was not seen (an
+    /// attached model initialised before its probe) says so.
+    static func beforeEmptyText(_ record: InitRecord?) -> String {
+        record.map { _ in "not seen" } ?? "no values"
     }
 
     static func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: "×") + "]" }

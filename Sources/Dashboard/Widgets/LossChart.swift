@@ -16,12 +16,15 @@ enum LossChart {
         /// Test results at epoch ends, oldest first.
         var tests: [EpochResult] = []
         var journal: [JournalEntry] = []
+        /// What the chart says while it has no points: the source's notice, or that it waits.
+        var emptyText = "waiting for the first step…"
     }
 
     /// The input for a state: the losses up to the snapshot's step, so every panel shows the same moment.
     static func input(_ state: DashboardState) -> Input {
         Input(points: pointsShown(state), window: state.lossWindow, smoothing: state.smoothing, logScale: state.logScale,
-              tests: state.snapshot?.epochResults ?? [], journal: state.snapshot?.journal ?? [])
+              tests: state.snapshot?.epochResults ?? [], journal: state.snapshot?.journal ?? [],
+              emptyText: state.notice ?? "waiting for the first step…")
     }
 
     /// The loss points up to the snapshot's step (all of them before the first snapshot).
@@ -80,7 +83,11 @@ enum LossChart {
         let inner = rect.inset(1)
         guard StepChart.fits(inner) else { return }
         guard let first = points.first, let last = points.last else {
-            buffer.put("waiting for the first step…", x: inner.x + 1, y: inner.y + inner.height / 2, style: theme[.dim], clip: inner)
+            let lines = Overlays.wrap(input.emptyText, width: inner.width - 2, indent: "  ").prefix(inner.height)
+            let top = inner.y + max(0, min(inner.height - lines.count, inner.height / 2 - (lines.count - 1) / 2))
+            for (row, line) in lines.enumerated() {
+                buffer.put(line, x: inner.x + 1, y: top + row, style: theme[.dim], clip: inner)
+            }
             return
         }
         let tests = input.tests.filter { $0.step >= first.step }

@@ -103,7 +103,8 @@ enum Overlays {
     /// Every message so far, wrapped to the box's width, the newest at the bottom.
     static func messageLog(_ messages: [String], in screen: Rect, theme: Theme, into buffer: inout Buffer) {
         let width = max(20, screen.width - 6)
-        let lines = messages.isEmpty ? ["no messages yet"] : messages.flatMap { wrap("• " + $0, width: width - 2, indent: "  ") }
+        // Inside the frame a cell of room on either side: the text is four narrower than the box.
+        let lines = messages.isEmpty ? ["no messages yet"] : messages.flatMap { wrap("• " + $0, width: width - 4, indent: "  ") }
         let inner = panel("Messages, oldest first (any key closes)", width: width, height: lines.count + 2, in: screen, theme: theme, into: &buffer)
         for (row, line) in lines.suffix(inner.height).enumerated() {
             buffer.put(line, x: inner.x + 1, y: inner.y + row, style: theme[.overlay], clip: inner)

@@ -49,6 +49,15 @@ import Telemetry
         #expect(titles.firstRange(of: "after")!.lowerBound.utf16Offset(in: titles) == 20)
     }
 
+    @Test func anInitTheProbeDidNotSeeShowsItsAfterOnly() {
+        var parameter = Sample.snapshot().parameters[0]
+        parameter.initialization = InitRecord(method: InitChoice(name: "before the probe", arguments: []), step: 0, spread: .none,
+                                              before: .empty, after: Sample.histogram(center: 0, spread: 0.1))
+        let lines = WidgetRendering.lines(Self.render(WeightsPanel.Input(parameter: parameter, step: 9), 60, 20))
+        #expect(lines[1].hasPrefix("│init before the probe  at step 0 "))
+        #expect(lines[3].hasPrefix("│not seen "))
+    }
+
     @Test func aTallPanelPutsNowUnderneathWithItsStep() {
         let parameter = Sample.snapshot().parameters[0]
         let text = Self.render(WeightsPanel.Input(parameter: parameter, step: 250), 60, 20).text
