@@ -33,6 +33,10 @@ import Testing
         #expect(last.buffers.map(\.name) == ["1.running_mean", "1.running_var", "1.num_batches_tracked"])
         #expect(last.batch?.width == 28 && last.batch?.height == 28 && last.batch?.labels.count == last.batch?.count)
         #expect(last.imageShape == [1, 28, 28] && last.classNames.count == 10 && last.modelMode == .train)
+        #expect(last.parameters[0].tileShape == [1, 3, 3] && last.parameters[0].tiles.count == 4 * 9)
+        #expect(last.parameters[0].gradientTiles.count == 4 * 9 && last.parameters[4].tiles.isEmpty)
+        #expect(last.featureMaps?.layers.map(\.name) == ["2", "3"])
+        #expect(last.featureMaps?.layers.map(\.mapCount) == [4, 4])
         // The stand-in dashboard paused, doubled the learning rate and resumed: three answers.
         let answers = messages.compactMap { if case .event(.applied(let id, _)) = $0 { id } else { nil } }
         #expect(Set(answers) == [1, 2, 3])
@@ -56,10 +60,12 @@ import Testing
         for expected in ["FINISHED  train mode  epoch 1  ", "step \(snapshot.step)", "0.weight", "1.running_mean", "class "] {
             #expect(screen.contains(expected), "\(expected) not on the screen:\n\(screen)")
         }
-        // Page 4: the probe sends no feature maps, and the page says so rather than "no convolutions".
+        // Page 4: the first conv's filters and what the ReLU and the pooling made of the first image.
         state.page = .features
         let features = DashboardView.render(state, theme: ThemeCatalog().load("mono").theme).text
-        #expect(features.contains("no feature maps: this source does not send them"), "\(features)")
+        for expected in ["0.weight filters [4×1×3×3]", "2 ReLU [4×28×28]", "3 MaxPool2d [4×14×14]"] {
+            #expect(features.contains(expected), "\(expected) not on page 4:\n\(features)")
+        }
         // Page 2: an epoch the probe reported (losses and accuracy, no matrix) says so, with the epoch table.
         var withEpoch = snapshot
         withEpoch.epochResults = [EpochResult(epoch: 1, step: 20, trainLoss: 0.5, testLoss: 0.4, testAccuracy: 0.859,

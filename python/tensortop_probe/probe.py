@@ -17,6 +17,7 @@ from .distributed import Ranks
 from .gradients import NormHistory
 from .link import Link
 from .losses import LossBook
+from .pictures import feature_maps, has_convolutions
 from .snapshot import capture, has_mode_layers, learning_rate, model_description, numbers, optimizer_description
 
 SNAPSHOT_INTERVAL = 0.1   # at most 10 snapshots a second
@@ -93,6 +94,8 @@ class Probe:
         self._capabilities = None
         self._batch = None
         self._last_preview = None  # the newest batch preview, for snapshots taken between steps (the last one)
+        self._last_maps = None  # likewise the newest feature maps
+        self._convolutional = has_convolutions(self.model)
         self._losses = LossBook()
         self._next_snapshot = 0.0
         self._link = None
@@ -271,10 +274,13 @@ class Probe:
 
     def _capture(self, state):
         """A SnapshotCapture of the run now, in `state`."""
-        batch = self._last_preview
+        batch, maps = self._last_preview, self._last_maps
         if self._batch is not None and self._batch[0] is not None:
             batch = self._last_preview = batch_preview(*self._batch)
-        return capture(self.model, self._fields(state), self._inits, self._norms, learning_rate(self.optimizer), batch)
+            if self._convolutional and batch is not None:
+                maps = self._last_maps = feature_maps(self.model, self._batch[0])
+        return capture(self.model, self._fields(state), self._inits, self._norms, learning_rate(self.optimizer), batch,
+                       self._image_shape, maps)
 
     def _send_snapshot(self, state):
         """Captures a snapshot and queues it, spacing snapshots so they cost a small share of the time."""

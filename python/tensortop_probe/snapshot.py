@@ -5,6 +5,7 @@ import torch
 
 from .gradients import gradient_stats
 from .histogram import EMPTY, histogram
+from .pictures import packed, tile_parameters, tiles
 from .wire import number
 
 _sequence = itertools.count(1)
@@ -18,7 +19,10 @@ def buffer_dtype(tensor):
 class SnapshotCapture:
     """One TrainingSnapshot with its tensor parts pending; calling it makes the `snapshot` message."""
 
-    def __init__(self, fields, parameters, buffers, gradients, batch, inits, norms, learning_rate):
+    def __init__(self, fields, parameters, buffers, gradients, batch, inits, norms, learning_rate, pictures=None,
+                 feature_maps=None):
+        self.pictures = pictures or {}
+        self.feature_maps = feature_maps
         self.fields = fields
         self.parameters = parameters
         self.buffers = buffers
@@ -44,6 +48,12 @@ class SnapshotCapture:
                 entry["normHistory"] = self.norms.get(name)
             if name in self.inits:
                 entry["initialization"] = self.inits[name]
+            if name in self.pictures:
+                shape, values, gradient_values = self.pictures[name]
+                entry["tileShape"] = shape
+                entry["tiles"] = packed(values)
+                if gradient_values is not None:
+                    entry["gradientTiles"] = packed(gradient_values)
             parameters.append(entry)
         snapshot["parameters"] = parameters
         snapshot["buffers"] = [{"name": name, "shape": shape, "dtype": dtype,
@@ -51,18 +61,25 @@ class SnapshotCapture:
                                for name, shape, dtype, pending in self.buffers]
         if self.batch is not None:
             snapshot["batch"] = self.batch.to_json()
+        if self.feature_maps is not None:
+            snapshot["featureMaps"] = self.feature_maps.to_json()
         return {"snapshot": {"snapshot": snapshot}}
 
 
-def capture(model, fields, inits, norms, learning_rate, batch=None):
-    """A SnapshotCapture of `model` now: histograms of every parameter and buffer, gradient statistics."""
+def capture(model, fields, inits, norms, learning_rate, batch=None, image_shape=None, feature_maps=None):
+    """A SnapshotCapture of `model` now: histograms of every parameter and buffer, gradient
+    statistics, the first layer's filters (or image-sized rows, for inputs of `image_shape`) as tiles."""
     named = list(model.named_parameters())
     with torch.no_grad():
         parameters = [(name, list(p.shape), histogram(p)) for name, p in named]
         buffers = [(name, list(b.shape), buffer_dtype(b), histogram(b))
                    for name, b in model.named_buffers() if b is not None]
         gradients = gradient_stats(named)
-    return SnapshotCapture(fields, parameters, buffers, gradients, batch, dict(inits), norms, learning_rate)
+        by_name = dict(named)
+        pictures = {name: (shape, tiles(by_name[name]), tiles(by_name[name].grad))
+                    for name, shape in tile_parameters(named, image_shape).items()}
+    return SnapshotCapture(fields, parameters, buffers, gradients, batch, dict(inits), norms, learning_rate,
+                           pictures, feature_maps)
 
 
 def optimizer_description(optimizer):

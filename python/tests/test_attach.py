@@ -1,5 +1,7 @@
 """The probe against a dashboard speaking the wire: handshake, telemetry and every command."""
+import base64
 import os
+import struct
 import tempfile
 import time
 import unittest
@@ -170,6 +172,41 @@ class AttachTests(MessageChecks, unittest.TestCase):
             self.assertEqual(record["method"], {"name": "before the probe", "arguments": []}, entry["name"])
             self.assertEqual((record["step"], record["before"]["count"], record["spread"]), (0, 0, {"none": {}}))
             self.assertEqual(record["after"]["count"], self.trainer.model.get_parameter(entry["name"]).numel())
+
+    def test_filters_as_tiles_and_feature_maps_of_the_first_image(self):
+        self.start()
+        self.pause()
+        self.dashboard.wait_answer(self.dashboard.command({"requestSnapshot": {}}))
+        step = self.trainer.probe._step  # the paused step (probe.step counts it before optimizer.step)
+        latest = self.dashboard.wait_for(
+            lambda d: next((s for s in reversed(d.snapshots()) if s["step"] == step and "featureMaps" in s), None),
+            what="a snapshot of the paused step with feature maps")
+
+        def floats(text):
+            raw = base64.b64decode(text)
+            return list(struct.unpack(f"<{len(raw) // 4}f", raw))
+
+        parameters = {p["name"]: p for p in latest["parameters"]}
+        conv = parameters["0.weight"]
+        self.assertEqual(conv["tileShape"], [1, 3, 3])
+        weight = self.trainer.model[0].weight.detach()
+        self.assertEqual(floats(conv["tiles"]), weight.reshape(-1).tolist())
+        self.assertEqual(len(floats(conv["gradientTiles"])), 4 * 9)
+        self.assertNotIn("tiles", parameters["5.weight"])  # a Linear after convolutions has no image rows
+        maps = latest["featureMaps"]
+        self.assertEqual(maps["image"], 0)
+        # ReLU and MaxPool2d show what the conv and batch norm made; eval mode, the model's mode put back.
+        self.assertEqual([(l["name"], l["kind"], l["shape"]) for l in maps["layers"]],
+                         [("2", "ReLU", [4, 8, 8]), ("3", "MaxPool2d", [4, 4, 4])])
+        model = self.trainer.model
+        self.assertTrue(model.training and model[1].training)
+        with torch.no_grad():
+            expected = model[3](model[2](model[1].eval()(model[0](self.trainer.x[:1]))))
+        model.train()
+        for got, want in zip(floats(maps["layers"][1]["values"]), expected.reshape(-1).tolist()):
+            self.assertAlmostEqual(got, want, places=5)
+        self.check_snapshot(latest)
+        self.dashboard.wait_answer(self.dashboard.command({"resume": {}}))
 
     def test_nn_init_is_restored_on_close(self):
         original = torch.nn.init.normal_
