@@ -9,8 +9,8 @@ to the dashboard, and its decisions reach every rank at the same step, so pause,
 learning-rate changes, re-initialisation and stop act on all ranks together. Gradients shown are
 rank 0's after DDP's all-reduce, i.e. the averaged ones. Runs on CPU with the gloo backend.
 
-Install the probe with `pip install ./python`; run from the repository, this script also finds
-it there. The data are found as in examples/pytorch_mnist.py (--data, $TENSORTOP_DATA,
+Install the probe with `pip install ./python`; run from the repository, this script uses the
+copy there first. The data are found as in examples/pytorch_mnist.py (--data, $TENSORTOP_DATA,
 /usr/share/datasets/fashion-mnist, ~/.cache/tensortop/fashion-mnist).
 """
 import argparse
@@ -27,11 +27,12 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.data.distributed import DistributedSampler
 
-try:
-    from tensortop_probe import Probe, StopTraining
-except ImportError:  # not installed: use the copy in this repository
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-    from tensortop_probe import Probe, StopTraining
+# The probe of this checkout (../python) comes first, so the example always speaks the same wire
+# as the dashboard built beside it; a copy of the script elsewhere uses the installed probe.
+REPOSITORY_PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python")
+if os.path.isdir(os.path.join(REPOSITORY_PROBE, "tensortop_probe")):
+    sys.path.insert(0, REPOSITORY_PROBE)
+from tensortop_probe import Probe, StopTraining  # noqa: E402
 
 CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 

@@ -7,11 +7,11 @@
 The two lines marked "TensorTop" are all a script needs: `Probe(model, optimizer)` and
 `probe.step(...)` after `loss.backward()`. Without a dashboard the script trains all the same;
 one started later is picked up within 2 s. Space pauses, `n` steps, `+`/`-` change the learning
-rate, `i` re-initialises a parameter, `s` saves the weights, `X` stops the run
+rate, `i` re-initialises a parameter, `s` saves the weights, `X` twice stops the run
 (`q` only closes the dashboard: the script trains on).
 
 Install the probe with `pip install ./python` (from the TensorTop repository); run from the
-repository, this script also finds it there. The data are the four IDX files of Fashion-MNIST:
+repository, this script uses the copy there first. The data are the four IDX files of Fashion-MNIST:
 --data, $TENSORTOP_DATA, /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist) or
 ~/.cache/tensortop/fashion-mnist, each file plain or gzipped.
 """
@@ -26,11 +26,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
-try:
-    from tensortop_probe import Probe, StopTraining
-except ImportError:  # not installed: use the copy in this repository
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-    from tensortop_probe import Probe, StopTraining
+# The probe of this checkout (../python) comes first, so the example always speaks the same wire
+# as the dashboard built beside it; a copy of the script elsewhere uses the installed probe.
+REPOSITORY_PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python")
+if os.path.isdir(os.path.join(REPOSITORY_PROBE, "tensortop_probe")):
+    sys.path.insert(0, REPOSITORY_PROBE)
+from tensortop_probe import Probe, StopTraining  # noqa: E402
 
 CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 

@@ -48,6 +48,9 @@ public final class AttachSource: TelemetrySource {
         var nextCommand: CommandID = 1
         var runs = 0
         var closed = false
+        /// The last probe turned away and why: a probe retrying with the same problem is not
+        /// reported again (a wrong token retries every 10 s).
+        var lastRefusal: String?
     }
 
     /// Listens on `address` (a Unix socket or TCP) for probes.
@@ -102,7 +105,12 @@ public final class AttachSource: TelemetrySource {
         "TENSORTOP_ATTACH=\(address)" + (token.map { " TENSORTOP_TOKEN=\($0)" } ?? "")
     }
 
-    private var waitingText: String { "waiting for a run: start it with \(environmentText)" }
+    private var waitingText: String {
+        if case .unix(let path) = address, path == AttachAddress.defaultSocketPath() {
+            return "waiting for a run: start the script; its probe looks here by default (\(address))"
+        }
+        return "waiting for a run: start it with \(environmentText)"
+    }
 
     // MARK: TelemetrySource
 
@@ -175,18 +183,12 @@ public final class AttachSource: TelemetrySource {
             let ready = Sockets.readable([listener] + (connection.map { [$0] } ?? []), milliseconds: 100)
             let eventsBefore = state.withLock { $0.events.count }
             if ready.contains(listener), let incoming = Sockets.acceptConnection(listener, sendTimeout: 0.5) {
-                accept(incoming)
+                accept(incoming, buffer: &buffer)
             }
             let eventsAfter = state.withLock { state -> Int in
                 guard let current = state.connection else { return state.events.count }
                 if ready.contains(current) {
-                    guard let bytes = Sockets.read(current, into: &buffer) else {
-                        drop(&state, because: state.hello == nil ? "the probe left before saying hello"
-                                                                 : "the run's connection closed without saying goodbye (the script may have crashed or been killed)")
-                        return state.events.count
-                    }
-                    state.reader.append(bytes)
-                    readFrames(&state)
+                    readAttached(current, buffer: &buffer, &state)
                 } else if state.hello == nil && Date() > state.helloDeadline {
                     drop(&state, because: "a probe connected but sent no hello within \(Int(Self.helloSeconds)) s")
                 }
@@ -197,9 +199,29 @@ public final class AttachSource: TelemetrySource {
         }
     }
 
+    /// Reads what the attached connection has sent and handles its frames; ends it when it closed.
+    private func readAttached(_ connection: Int32, buffer: inout [UInt8], _ state: inout State) {
+        guard let bytes = Sockets.read(connection, into: &buffer) else {
+            drop(&state, because: state.hello == nil ? "the probe left before saying hello"
+                                                     : "the run's connection closed without saying goodbye (the script ended abruptly, "
+                                                       + "or gave up on a dashboard that stopped reading)")
+            return
+        }
+        state.reader.append(bytes)
+        readFrames(&state)
+    }
+
     /// Takes a new connection, or turns it away while a run is attached.
-    private func accept(_ incoming: Int32) {
+    ///
+    /// The attached run's end may be waiting behind the new connection (a dashboard that was
+    /// suspended, a script reconnecting after it gave up on it): what the attached connection
+    /// has sent is read first, so a run that is gone makes room for the new one.
+    private func accept(_ incoming: Int32, buffer: inout [UInt8]) {
         state.withLock { state in
+            for _ in 0..<64 {
+                guard let current = state.connection, Sockets.readable([current], milliseconds: 0).contains(current) else { break }
+                readAttached(current, buffer: &buffer, &state)
+            }
             if state.connection != nil {
                 let who = state.hello.map { " (\($0.run.summary))" } ?? ""
                 _ = Sockets.send(incoming, DashboardMessage.refused(reason: "another run is attached to this dashboard\(who)").frame())
@@ -284,7 +306,11 @@ public final class AttachSource: TelemetrySource {
         }
         if let reason {
             _ = Sockets.send(connection, DashboardMessage.refused(reason: reason).frame())
-            drop(&state, because: "refused a probe\(hello.run.pid.map { " (pid \($0))" } ?? ""): \(reason)")
+            let text = "refused a probe\(hello.run.pid.map { " (pid \($0))" } ?? ""): \(reason)"
+            // The same probe retrying with the same problem is said once.
+            let repeated = state.lastRefusal == text
+            state.lastRefusal = text
+            drop(&state, because: text, quietly: repeated)
             return
         }
         guard Sockets.send(connection, DashboardMessage.welcome(schemaVersion: TelemetryCoding.schemaVersion, tensortopVersion: tensortopVersion).frame()) else {
@@ -292,6 +318,7 @@ public final class AttachSource: TelemetrySource {
             return
         }
         state.hello = hello
+        state.lastRefusal = nil
         state.runs += 1
         state.losses = []
         state.rewind = true
@@ -299,8 +326,8 @@ public final class AttachSource: TelemetrySource {
         state.events.append(.notice("attached: \(hello.run.summary)"))
     }
 
-    /// Ends the attached connection with a message; the source waits for the next run.
-    private func drop(_ state: inout State, because reason: String) {
+    /// Ends the attached connection with a message (none when `quietly`); the source waits for the next run.
+    private func drop(_ state: inout State, because reason: String, quietly: Bool = false) {
         if let connection = state.connection { Glibc.close(connection) }
         state.connection = nil
         if var snapshot = state.snapshot, state.hello != nil, !snapshot.state.isTerminal {
@@ -309,7 +336,7 @@ public final class AttachSource: TelemetrySource {
             snapshot.sequence = state.sequence
             state.snapshot = snapshot
         }
-        state.events.append(.warning("\(reason); \(waitingText)"))
+        if !quietly { state.events.append(.warning("\(reason); \(waitingText)")) }
     }
 
     /// Compares tokens in time that does not depend on where they differ.

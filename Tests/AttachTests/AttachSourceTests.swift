@@ -160,6 +160,33 @@ func notices(_ events: [TrainerEvent]) -> [String] {
         #expect(eventually(source, &events) { notices($0).contains("turned away a second run: another run is attached") })
     }
 
+    @Test func aRunThatReconnectsRightAfterItsConnectionDroppedIsWelcomed() throws {
+        let folder = socketFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let source = try AttachSource(address: .unix(path: "\(folder)/d.sock"), tensortopVersion: "9.9")
+        defer { source.close() }
+        for _ in 0..<5 {
+            let first = try TestProbe(source.address)
+            try first.attach()
+            // The old connection's end and the new connection reach the dashboard together.
+            first.hangUp()
+            try TestProbe(source.address).attach()
+        }
+    }
+
+    @Test func aProbeRetryingWithTheSameWrongTokenIsReportedOnce() throws {
+        let source = try AttachSource(address: .tcp(host: "127.0.0.1", port: 0), token: "right", tensortopVersion: "9.9")
+        defer { source.close() }
+        var events: [TrainerEvent] = []
+        for _ in 0..<3 {
+            let probe = try TestProbe(source.address)
+            try probe.send(.hello(ProbeHello(token: "wrong", capabilities: [.pause], run: ProbeRunInfo(command: "t.py", pid: 7))))
+            guard case .refused = try #require(try probe.receive()) else { Issue.record("not refused"); return }
+        }
+        _ = eventually(source, &events) { _ in false }  // collect for a while
+        #expect(warnings(events).filter { $0.contains("wrong token") }.count == 1, "\(warnings(events))")
+    }
+
     @Test func tcpNeedsTheToken() throws {
         let source = try AttachSource(address: .tcp(host: "127.0.0.1", port: 0), tensortopVersion: "9.9")
         defer { source.close() }

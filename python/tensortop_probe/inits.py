@@ -328,9 +328,11 @@ def reinitialize(watch, model, parameter, name, arguments):
         raise InitError(f"the model has no parameter {parameter!r}")
     targets = [parameter] if parameter is not None else list(named)
     done, problems = [], []
-    watch.only = {id(named[target]) for target in targets}
     try:
         for target in targets:
+            # Only this parameter's change is recorded: a module's reset_parameters also redraws
+            # its other tensors, which `_reset_one` then puts back (so those draws are not kept).
+            watch.only = {id(named[target])}
             try:
                 if name == DEFAULT:
                     _reset_one(model, target, named[target])

@@ -164,6 +164,20 @@ class AttachTests(MessageChecks, unittest.TestCase):
         self.assertEqual(self.trainer.probe._inits["0.weight"]["method"]["name"], "xavier_uniform_")
         self.dashboard.wait_answer(self.dashboard.command({"resume": {}}))
 
+    def test_default_init_of_every_parameter_records_the_values_kept(self):
+        self.start()
+        self.pause()
+        answer = self.dashboard.wait_answer(self.dashboard.command(
+            {"reinitialize": {"method": {"name": "default", "arguments": []}}}))
+        self.assertIn("applied", answer)
+        # Each module's reset_parameters ran once per parameter; the other tensors' redraws were
+        # put back, so every record's "after" must be the values the parameter now has.
+        for name, parameter in self.trainer.model.named_parameters():
+            record = self.trainer.probe._inits[name]
+            self.assertIn(record["method"]["name"], ("default", "kaiming_uniform_", "uniform_", "ones_", "zeros_"), name)
+            self.assertAlmostEqual(record["after"]["mean"], parameter.detach().double().mean().item(), places=6, msg=name)
+        self.dashboard.wait_answer(self.dashboard.command({"resume": {}}))
+
     def test_values_set_before_the_probe_are_the_after_of_an_unseen_init(self):
         self.start()
         snapshot = self.dashboard.wait_for(lambda d: d.snapshots() and d.snapshots()[-1], what="a snapshot")

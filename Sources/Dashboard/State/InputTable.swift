@@ -129,7 +129,7 @@ public enum InputTable {
              (char("i"), .openInitMenu)),
         line("r", "reset the run (new curve segment)", hint: KeyHint("r", "reset"), importance: 3, (char("r"), .send(.reset))),
         line("s", "save a checkpoint under checkpoints/", hint: KeyHint("s", "save"), importance: 3, (char("s"), .send(.save(path: nil)))),
-        line("X", "stop the attached run (X again confirms; its script gets StopTraining)", hint: KeyHint("X", "stop"), importance: 4,
+        line("X", "stop the attached run (press it twice)", hint: KeyHint("X", "stop"), importance: 4,
              (char("X"), .stopRun)),
         line("l", "load a checkpoint from a list", hint: KeyHint("l", "load"), importance: 4, (char("l"), .openLoadMenu)),
         line("tab", "move the focus between panels", hint: KeyHint("tab", "focus"), importance: 4, ([.tab], .focus(1)), ([.backTab], .focus(-1))),

@@ -90,6 +90,7 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         return []
     case .capabilities(let capabilities):
         state.capabilities = capabilities
+        if !capabilities.contains(.stopRun) { state.stopArmed = false }  // the run to stop is gone
         return []
     case .lossesRewound(let count):
         state.losses.removeLast(max(0, state.losses.count - max(0, count)))
@@ -133,12 +134,14 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
     let scope: InputScope = state.initMenu != nil ? .initMenu : state.loadMenu != nil ? .loadMenu : .page
     let lookup = InputTable.lookup(key, in: scope, capabilities: state.capabilities)
     if state.stopArmed {
+        // The key after X answers the question: X stops, any other key only cancels.
         state.stopArmed = false
         if lookup == .intent(.stopRun) {
             state.message = "stopping the run"
             return [.send(.stop)]
         }
         state.message = "the run goes on"
+        return []
     }
     switch lookup {
     case .intent(let intent): return perform(intent, &state)
@@ -159,7 +162,7 @@ private func perform(_ intent: Intent, _ state: inout DashboardState) -> [Effect
         return [.send(.step(1))]
     case .stopRun:
         state.stopArmed = true
-        state.message = "X again stops the run (its script gets StopTraining); any other key lets it go on"
+        state.message = "X again stops the run; any other key lets it go on"
     case .playPause: return [.send(.togglePause)]
     case .slower, .faster:
         let current = state.snapshot?.speedLimit

@@ -58,7 +58,7 @@ enum FeatureMapsView {
         let inner = rect.inset(1)
         guard inner.width >= 10, inner.height >= 2 else { return }
         guard let maps, !maps.layers.isEmpty else {
-            let why = input.convolutional ? "no feature maps: this source does not send them (an attached script or a recording without them)"
+            let why = input.convolutional ? "no feature maps: this source does not send them (an older probe, or a recording without them)"
                                           : "no feature maps: the model has no convolutions (try --model cnn)"
             buffer.put(why, x: inner.x + 1, y: inner.y, style: theme[.dim], clip: inner)
             return
