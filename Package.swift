@@ -32,9 +32,11 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // Restores the terminal from signal handlers (C: only async-signal-safe calls, static storage).
         .target(name: "CTerminalGuard", path: "Sources/CTerminalGuard"),
+        // The convolutional step's hot loops, built for plain x86-64 and AVX2 and picked at load time.
+        .target(name: "CVectorKernels", path: "Sources/CVectorKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
 
         // MARK: Core
-        .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc", "CCPUHints", "FixedOrderKernels"]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CMalloc", "CCPUHints", "CVectorKernels", "FixedOrderKernels"]),
         // The deterministic matrix product, optimised in debug builds too: unoptimised SIMD code
         // is ~100× slower, and demos replayed by the (debug) tests use it. Optimisation cannot
         // change its results: Swift neither reassociates nor fuses float operations.

@@ -1,3 +1,5 @@
+import CVectorKernels
+
 /// A pair of sizes for the two spatial dims (height, width), written as one Int or a pair.
 ///
 /// `3` means (3, 3); `[2, 1]` or `Pair2d(2, 1)` means height 2, width 1, like PyTorch's
@@ -193,11 +195,12 @@ struct ConvolutionGeometry {
     var paddedW: Int { outW + (kernelW - 1) * dilationW }
     /// Floats of one image group's zero-padded copy, plus `slack`.
     var paddedCount: Int { groupChannels * paddedH * paddedW + Self.slack }
-    /// Floats after a row-lowering buffer that the four-wide copies may read or write past its end.
+    /// Floats after a row-lowering buffer that the eight-wide copies may read or write past its end.
     static let slack = 16
 
     /// `lower` for stride 1 along the width: copies the image group into `padded` with its
-    /// zero border, then every row of every tap is a copy of `outW` floats in four-float steps.
+    /// zero border, then every row of every tap is a copy of `outW` floats in eight-float steps
+    /// (`tt_lower_rows`, AVX2 where the CPU has it).
     ///
     /// `padded` holds `paddedCount` floats, `columns` `columnRows · positions + slack`.
     func lowerByRows(_ image: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
@@ -217,16 +220,7 @@ struct ConvolutionGeometry {
                 for pw in high..<pW { row[pw] = 0 }
             }
         }
-        var row = columns
-        for c in 0..<groupChannels {
-            for i in 0..<kernelH {
-                for j in 0..<kernelW {
-                    let tap = UnsafePointer(padded + c * pH * pW + i * dilationH * pW + j * dilationW)
-                    for oh in 0..<outH { copyFloats(from: tap + oh * strideH * pW, to: row + oh * outW, count: outW) }
-                    row += positions
-                }
-            }
-        }
+        tt_lower_rows(padded, columns, groupChannels, kernelH, kernelW, dilationH, dilationW, pH, pW, outH, outW, strideH)
     }
 
     /// `raise` for stride 1 along the width: adds every row of every tap onto a zero-padded
@@ -236,16 +230,7 @@ struct ConvolutionGeometry {
     func raiseByRows(_ columns: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into image: UnsafeMutablePointer<Float>) {
         let (pH, pW, outW) = (paddedH, paddedW, self.outW)
         for index in 0..<paddedCount { padded[index] = 0 }
-        var row = columns
-        for c in 0..<groupChannels {
-            for i in 0..<kernelH {
-                for j in 0..<kernelW {
-                    let tap = padded + c * pH * pW + i * dilationH * pW + j * dilationW
-                    for oh in 0..<outH { addFloats(from: row + oh * outW, to: tap + oh * strideH * pW, count: outW) }
-                    row += positions
-                }
-            }
-        }
+        tt_raise_rows(columns, padded, groupChannels, kernelH, kernelW, dilationH, dilationW, pH, pW, outH, outW, strideH)
         for c in 0..<groupChannels {
             let channel = image + c * height * width, source = UnsafePointer(padded + c * pH * pW)
             for ih in 0..<height {
@@ -299,41 +284,6 @@ struct ConvolutionGeometry {
 
     /// Multiply-adds of one product over the whole batch (what decides whether sharing pays).
     var work: Int { batch * outChannels * positions * columnRows }
-}
-
-/// Copies `count` floats four at a time, each load beside its store in address order; the last
-/// copy may write up to 3 floats past `target + count` and read as far past `source + count`
-/// (callers leave that slack, and write rows in increasing order so the next row overwrites the spill).
-///
-/// Four-float steps rather than one 16-float vector: the code generator splits a wide vector
-/// copy into stores out of address order, which halves the copy's speed on some x86 cores.
-@inline(__always)
-private func copyFloats(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
-    let (from, to) = (UnsafeRawPointer(source), UnsafeMutableRawPointer(target))
-    let bytes = count &* 4
-    var k = 0
-    repeat {
-        to.storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: SIMD4<Float>.self), toByteOffset: k, as: SIMD4<Float>.self)
-        k &+= 16
-    } while k < bytes
-}
-
-/// Adds `count` floats of `source` onto `target`, four at a time in address order, then the
-/// last few one by one: nothing outside the `count` floats is read or written.
-@inline(__always)
-private func addFloats(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
-    let (from, to) = (UnsafeRawPointer(source), UnsafeMutableRawPointer(target))
-    let whole = count & ~3
-    var k = 0
-    while k < whole {
-        let sum = to.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Float>.self) + from.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Float>.self)
-        to.storeBytes(of: sum, toByteOffset: k &* 4, as: SIMD4<Float>.self)
-        k &+= 4
-    }
-    while k < count {
-        target[k] += source[k]
-        k &+= 1
-    }
 }
 
 extension Tensor {

@@ -1,3 +1,4 @@
+import CVectorKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -62,19 +63,13 @@ extension Tensor {
 
     /// max(x, 0) for every element (`ReluBackward0`); the gradient at 0 is 0.
     public func relu() -> Tensor {
-        // Both loops load before they choose, so the choice is a vector select, not a branch per element.
+        // In C (CVectorKernels): AVX2 where the CPU has it; a select per element, no branch.
         let out = Kernels.elementwise(self) { x, y, range in
-            for i in range {
-                let value = x[i]
-                y[i] = value > 0 ? value : 0
-            }
+            tt_relu(x + range.lowerBound, y + range.lowerBound, range.count)
         }
         return Tensor.record(out, name: "ReluBackward0", inputs: [self]) { g in
             [Kernels.elementwise(g, out) { g, y, dx, range in
-                for i in range {
-                    let (gradient, output) = (g[i], y[i])
-                    dx[i] = output > 0 ? gradient : 0
-                }
+                tt_relu_backward(g + range.lowerBound, y + range.lowerBound, dx + range.lowerBound, range.count)
             }]
         }
     }

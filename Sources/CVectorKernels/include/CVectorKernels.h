@@ -1,0 +1,35 @@
+#ifndef CVECTORKERNELS_H
+#define CVECTORKERNELS_H
+/* Hot loops of the convolutional step in C, so that on x86-64 each is built twice (plain
+ * x86-64 and AVX2) and the CPU's best one is picked once at load time (GCC/Clang
+ * `target_clones`, resolved by the dynamic loader). Swift code is built for plain x86-64 only,
+ * which leaves AVX2's 8-float vectors unused.
+ *
+ * Every function gives the same bits in every build: copies and max/select are exact, sums
+ * add each element's terms in the same order whatever the vector width, and no multiply-add is
+ * fused (contraction is off in the .c file). */
+
+/* Lowers a zero-padded image group for a stride-1-along-the-width convolution (im2col by rows):
+ * for every channel c < channels and kernel tap (i, j), row (c, i, j) of `columns` is the
+ * concatenation over oh < outH of the outW floats at padded + c·pH·pW + i·dilH·pW + j·dilW +
+ * oh·strideH·pW. Rows are `outH·outW` floats apart. Copies move 8 floats at a time and may
+ * read up to 7 floats past a source row and write up to 7 past the last row (callers leave
+ * that slack; rows are written in increasing order, so the next one overwrites a spill). */
+void tt_lower_rows(const float *padded, float *columns, long channels, long kernelH, long kernelW,
+                   long dilationH, long dilationW, long paddedH, long paddedW, long outH, long outW,
+                   long strideH);
+
+/* The transpose of `tt_lower_rows`: adds every row of `columns` onto the zero-filled `padded`
+ * (the same layout), tap by tap in the order `tt_lower_rows` writes them. Touches nothing
+ * outside the rows it adds to. */
+void tt_raise_rows(const float *columns, float *padded, long channels, long kernelH, long kernelW,
+                   long dilationH, long dilationW, long paddedH, long paddedW, long outH, long outW,
+                   long strideH);
+
+/* y[i] = x[i] > 0 ? x[i] : 0 for i < count (NaN gives 0). */
+void tt_relu(const float *x, float *y, long count);
+
+/* dx[i] = y[i] > 0 ? g[i] : 0 for i < count: ReLU's gradient from its output. */
+void tt_relu_backward(const float *g, const float *y, float *dx, long count);
+
+#endif
