@@ -13,6 +13,12 @@
 
 typedef float tt_float8 __attribute__((vector_size(32)));
 typedef float tt_float4 __attribute__((vector_size(16)));
+typedef double tt_double4 __attribute__((vector_size(32)));
+
+/* Loads four floats from `p` into `out` as doubles (exact). A macro: a function returning a
+ * 32-byte vector would change the calling convention between the plain and the AVX2 builds. */
+#define LOAD_DOUBLES4(out, p) do { tt_float4 loaded_; memcpy(&loaded_, (p), sizeof loaded_); \
+                                   (out) = __builtin_convertvector(loaded_, tt_double4); } while (0)
 
 /* Copies `count` floats in 8-float steps (the last step may pass the end by up to 7). */
 static inline __attribute__((always_inline)) void copy_by_eights(const float *source, float *target, long count) {
@@ -89,4 +95,88 @@ void tt_relu_backward(const float *restrict g, const float *restrict y, float *r
         float gradient = g[i], output = y[i];
         dx[i] = output > 0 ? gradient : 0;
     }
+}
+
+/* Σx over one channel, in the layout and order of the header. */
+TT_VECTOR_CLONES
+double tt_channel_sum(const float *x, long channel, long channels, long batch, long inner) {
+    long quads = inner / 4 * 4;
+    double total = 0;
+    for (long b = 0; b < batch; b++) {
+        const float *plane = x + (b * channels + channel) * inner;
+        tt_double4 a = {0, 0, 0, 0};
+        long i = 0;
+        for (; i < quads; i += 4) {
+            tt_double4 v;
+            LOAD_DOUBLES4(v, plane + i);
+            a += v;
+        }
+        for (; i < inner; i++) a[0] += (double)plane[i];
+        total += (a[0] + a[1]) + (a[2] + a[3]);
+    }
+    return total;
+}
+
+/* Σ(x − mean)² over one channel, in the layout and order of the header. */
+TT_VECTOR_CLONES
+double tt_channel_squared_deviations(const float *x, long channel, long channels, long batch, long inner, double mean) {
+    long quads = inner / 4 * 4;
+    double total = 0;
+    for (long b = 0; b < batch; b++) {
+        const float *plane = x + (b * channels + channel) * inner;
+        tt_double4 s = {0, 0, 0, 0};
+        long i = 0;
+        for (; i < quads; i += 4) {
+            tt_double4 d;
+            LOAD_DOUBLES4(d, plane + i);
+            d -= mean;
+            s += d * d;
+        }
+        for (; i < inner; i++) {
+            double d = (double)plane[i] - mean;
+            s[0] += d * d;
+        }
+        total += (s[0] + s[1]) + (s[2] + s[3]);
+    }
+    return total;
+}
+
+TT_VECTOR_CLONES
+void tt_channel_gradient_sums(const float *g, const float *x, long channel, long channels, long batch, long inner,
+                              double mean, double *sumG, double *sumGX) {
+    long quads = inner / 4 * 4;
+    double first = 0, second = 0;
+    for (long b = 0; b < batch; b++) {
+        long start = (b * channels + channel) * inner;
+        const float *gp = g + start, *xp = x + start;
+        tt_double4 a = {0, 0, 0, 0}, s = {0, 0, 0, 0};
+        long i = 0;
+        for (; i < quads; i += 4) {
+            tt_double4 gv, xv;
+            LOAD_DOUBLES4(gv, gp + i);
+            LOAD_DOUBLES4(xv, xp + i);
+            a += gv;
+            s += gv * (xv - mean);
+        }
+        for (; i < inner; i++) {
+            double gv = gp[i];
+            a[0] += gv;
+            s[0] += gv * ((double)xp[i] - mean);
+        }
+        first += (a[0] + a[1]) + (a[2] + a[3]);
+        second += (s[0] + s[1]) + (s[2] + s[3]);
+    }
+    *sumG = first;
+    *sumGX = second;
+}
+
+TT_VECTOR_CLONES
+void tt_scale_shift(const float *restrict x, float *restrict y, long count, float scale, float shift) {
+    for (long i = 0; i < count; i++) y[i] = x[i] * scale + shift;
+}
+
+TT_VECTOR_CLONES
+void tt_batch_norm_input_gradient(const float *restrict g, const float *restrict x, float *restrict dx, long count,
+                                  float gMean, float mean, float k, float scale) {
+    for (long i = 0; i < count; i++) dx[i] = (g[i] - gMean - (x[i] - mean) * k) * scale;
 }

@@ -32,4 +32,20 @@ void tt_relu(const float *x, float *y, long count);
 /* dx[i] = y[i] > 0 ? g[i] : 0 for i < count: ReLU's gradient from its output. */
 void tt_relu_backward(const float *g, const float *y, float *dx, long count);
 
+/* Batch norm's per-channel sums over an (N, C, inner) float layout, in double: for every plane
+ * (image b, channel `channel`) four interleaved partial sums (element i of the plane goes to
+ * lane i mod 4; a tail of fewer than four to lane 0, one by one), added as (l0 + l1) + (l2 + l3),
+ * then the planes in order. Σx; Σ(x − mean)²; and Σg with Σg·(x − mean). */
+double tt_channel_sum(const float *x, long channel, long channels, long batch, long inner);
+double tt_channel_squared_deviations(const float *x, long channel, long channels, long batch, long inner, double mean);
+void tt_channel_gradient_sums(const float *g, const float *x, long channel, long channels, long batch, long inner,
+                              double mean, double *sumG, double *sumGX);
+
+/* y[i] = x[i]·scale + shift for i < count. */
+void tt_scale_shift(const float *x, float *y, long count, float scale, float shift);
+
+/* dx[i] = (g[i] − gMean − (x[i] − mean)·k)·scale for i < count: batch norm's input gradient. */
+void tt_batch_norm_input_gradient(const float *g, const float *x, float *dx, long count,
+                                  float gMean, float mean, float k, float scale);
+
 #endif

@@ -1,3 +1,4 @@
+import CVectorKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -51,7 +52,7 @@ extension Tensor {
     /// Each channel's mean and 1/√(biased variance + eps), plus the summed squared deviations.
     ///
     /// Channels are shared among the compute threads; each is summed by one thread in a fixed
-    /// order (see `channelSums`), so the statistics do not depend on the thread count.
+    /// order (`tt_channel_sum` and friends in CVectorKernels), so the statistics do not depend on the thread count.
     private func batchStatistics(channels c: Int, batch n: Int, inner: Int, eps: Double)
         -> (mean: [Double], invstd: [Double], squaredDeviations: [Double]) {
         let m = Double(n * inner)
@@ -62,17 +63,9 @@ extension Tensor {
             Tensor.forEachChannel(c, valuesPerChannel: n * inner) { channels in
                 for ch in channels {
                     let x = UnsafePointer(x.pointer)
-                    let zero = SIMD4<Double>(repeating: 0)
-                    let total = Tensor.channelPairSums(channel: ch, channels: c, batch: n, inner: inner,
-                                                       quad: { i in (Tensor.doubles(x, i), zero) }, single: { i in (Double(x[i]), 0) }).0
+                    let total = tt_channel_sum(x, ch, c, n, inner)
                     let mean = m > 0 ? total / m : 0
-                    let squares = Tensor.channelPairSums(channel: ch, channels: c, batch: n, inner: inner, quad: { i in
-                        let d = Tensor.doubles(x, i) - mean
-                        return (d * d, zero)
-                    }, single: { i in
-                        let d = Double(x[i]) - mean
-                        return (d * d, 0)
-                    }).0
+                    let squares = tt_channel_squared_deviations(x, ch, c, n, inner, mean)
                     out.pointer[ch] = mean
                     out.pointer[c + ch] = 1 / ((m > 0 ? squares / m : 0) + eps).squareRoot()
                     out.pointer[2 * c + ch] = squares
@@ -88,47 +81,6 @@ extension Tensor {
     /// threads when there are enough values; each channel is in exactly one range.
     static func forEachChannel(_ channels: Int, valuesPerChannel: Int, _ body: @escaping @Sendable (Range<Int>) -> Void) {
         Kernels.forEachRange(channels, minimum: Swift.max(2, parallelElements / Swift.max(valuesPerChannel, 1)), body)
-    }
-
-    /// Two sums over one channel of an (N, C, inner) layout, of the terms `terms` gives for
-    /// four elements from index `i` (`quad`) or for one (`single`), accumulated in Double.
-    ///
-    /// Four interleaved partial sums per plane (the lanes of `quad`'s vectors: element `i`
-    /// goes to lane `i mod 4` of its plane) keep the adds independent; they and the planes
-    /// are added in a fixed order, whichever thread runs it.
-    @inline(__always)
-    static func channelPairSums(
-        channel ch: Int, channels c: Int, batch n: Int, inner: Int,
-        quad: (Int) -> (SIMD4<Double>, SIMD4<Double>), single: (Int) -> (Double, Double)
-    ) -> (Double, Double) {
-        var first = 0.0, second = 0.0
-        let quads = inner / 4 * 4
-        for b in 0..<n {
-            let start = (b * c + ch) * inner
-            var a = SIMD4<Double>(repeating: 0), s = SIMD4<Double>(repeating: 0)
-            var i = start
-            while i < start + quads {
-                let (t, u) = quad(i)
-                a += t
-                s += u
-                i += 4
-            }
-            while i < start + inner {
-                let (t, u) = single(i)
-                a[0] += t
-                s[0] += u
-                i += 1
-            }
-            first += (a[0] + a[1]) + (a[2] + a[3])
-            second += (s[0] + s[1]) + (s[2] + s[3])
-        }
-        return (first, second)
-    }
-
-    /// Four floats from `pointer + i` as doubles.
-    @inline(__always)
-    static func doubles(_ pointer: UnsafePointer<Float>, _ i: Int) -> SIMD4<Double> {
-        SIMD4<Double>(UnsafeRawPointer(pointer + i).loadUnaligned(as: SIMD4<Float>.self))
     }
 
     /// Blends the batch's mean and unbiased variance into the running estimates, in place.
@@ -169,7 +121,7 @@ extension Tensor {
                 for plane in planes {
                     let (scale, shift) = (scales[plane % c], shifts[plane % c])
                     let (source, target) = (x.pointer + plane * inner, o.pointer + plane * inner)
-                    for i in 0..<inner { target[i] = source[i] * scale + shift }
+                    tt_scale_shift(source, target, inner, scale, shift)
                 }
             }
         }
@@ -208,13 +160,8 @@ extension Tensor {
                     let (x, g, o) = (UnsafePointer(x.pointer), UnsafePointer(g.pointer), o.pointer)
                     for ch in channels {
                         let mu = mean[ch]
-                        let (sumG, sumGX) = channelPairSums(channel: ch, channels: c, batch: n, inner: inner, quad: { i in
-                            let gi = doubles(g, i)
-                            return (gi, gi * (doubles(x, i) - mu))
-                        }, single: { i in
-                            let gi = Double(g[i])
-                            return (gi, gi * (Double(x[i]) - mu))
-                        })
+                        var (sumG, sumGX) = (0.0, 0.0)
+                        tt_channel_gradient_sums(g, x, ch, c, n, inner, mu, &sumG, &sumGX)
                         let istd = invstd[ch]
                         out.pointer[ch] = Float(sumGX * istd)
                         out.pointer[c + ch] = Float(sumG)
@@ -224,20 +171,9 @@ extension Tensor {
                         let k = batchStatistics && m > 0 ? sumGX * istd * istd / m : 0
                         // As PyTorch: the sums in double, the elementwise step in float (eight lanes at a time).
                         let (scaleF, gMeanF, muF, kF) = (Float(scale), Float(gMean), Float(mu), Float(k))
-                        let lanes = inner / 8 * 8
                         for b in 0..<n {
                             let start = (b * c + ch) * inner
-                            var i = start
-                            while i < start + lanes {
-                                let gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                                UnsafeMutableRawPointer(o + i).storeBytes(of: (gv - gMeanF - (xv - muF) * kF) * scaleF, as: SIMD8<Float>.self)
-                                i += 8
-                            }
-                            while i < start + inner {
-                                o[i] = (g[i] - gMeanF - (x[i] - muF) * kF) * scaleF
-                                i += 1
-                            }
+                            tt_batch_norm_input_gradient(g + start, x + start, o + start, inner, gMeanF, muF, kF, scaleF)
                         }
                     }
                 }
