@@ -1,5 +1,5 @@
 import Testing
-import Dashboard
+@testable import Dashboard
 import Telemetry
 
 /// The reducer alone: keys become commands and state changes.
@@ -124,6 +124,14 @@ import Telemetry
         #expect(reduce(&s, .key(.character("r"))).isEmpty)
         #expect(reduce(&s, .key(.character("q"))) == [.quit])
         #expect(DashboardView.render(s, theme: .monochrome).text.contains("q quits"))
+    }
+
+    @Test func aLongNameEqualsValueWrapsAfterTheEqualsSign() {
+        let token = String(repeating: "9d", count: 16)
+        let lines = Overlays.wrap("start it with TENSORTOP_ATTACH=tcp:127.0.0.1:4000 TENSORTOP_TOKEN=\(token)", width: 40, indent: "  ")
+        #expect(lines.contains("  \(token)"), "\(lines)")
+        #expect(lines.allSatisfy { $0.count <= 40 }, "\(lines)")
+        #expect(Overlays.wrap("abc=" + String(repeating: "x", count: 50), width: 20, indent: "") .allSatisfy { $0.count <= 20 })
     }
 
     @Test func theSourcesNoticeFillsTheEmptyLossChart() {

@@ -111,12 +111,19 @@ enum Overlays {
         }
     }
 
-    /// `text` broken into lines of at most `width` characters at spaces (a longer word is split),
+    /// `text` broken into lines of at most `width` characters at spaces (a longer word is split,
+    /// after its first `=` when both parts fit: `NAME=` / `VALUE`, so a value stays whole to copy),
     /// the lines after the first starting with `indent`.
     static func wrap(_ text: String, width: Int, indent: String) -> [String] {
         guard width > indent.count else { return [text] }
         var lines: [String] = [], current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+        let room = width - indent.count
+        let words = text.split(separator: " ", omittingEmptySubsequences: false).flatMap { word -> [String] in
+            guard word.count > room, let equals = word.firstIndex(of: "="), word[word.index(after: equals)...].count <= room,
+                  word[...equals].count <= room else { return [String(word)] }
+            return [String(word[...equals]), String(word[word.index(after: equals)...])]
+        }
+        for word in words {
             var word = word
             let prefix = current.isEmpty || current == indent ? "" : " "
             if current.count + prefix.count + word.count <= width {
