@@ -23,6 +23,9 @@ if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     }
     print("Convolution (im2col + sgemm), batch 128; OpenBLAS core \(BLAS.coreName)")
     print(report.render())
+} else if CommandLine.arguments.contains("--cnn-layers") {
+    // `make bench ARGS=--cnn-layers`: where the cnn training step's time goes, layer by layer.
+    printCNNLayers()
 } else if CommandLine.arguments.contains("--cnn") {
     // `make bench ARGS=--cnn`: only the cnn training figure (also in the full run), with its sgemm peak.
     printCNNTraining(ceiling: Ceiling.measure(threads: [1, 2]))
@@ -98,4 +101,16 @@ func printCNNTraining(ceiling: Ceiling) {
           + " train mode, shuffled Fashion-MNIST batches; best of 5 rounds of 20 steps; \(fixed(CNNBench.flopPerSample / 1e6, 2)) MFLOP per sample"
           + " (bench/pytorch_cnn.py --bench times the same in PyTorch)")
     print(cnn.render())
+}
+
+/// Prints the cnn training step layer by layer on 1 and 2 threads (`--cnn-layers`).
+func printCNNLayers() {
+    guard let data = try? FashionMNIST(train: true) else {
+        print("Fashion-MNIST not found (make deps)")
+        return
+    }
+    var report = Report("threads", "layer", "forward", "fwd+bwd", "backward")
+    for threads in [1, 2] { CNNLayerBench.run(data: data, threads: threads, into: &report) }
+    print("cnn training step layer by layer, batch 128, train mode (mean per call, best of 5 rounds; OpenBLAS core \(BLAS.coreName))")
+    print(report.render())
 }

@@ -26,6 +26,17 @@ void tt_raise_rows(const float *columns, float *padded, long channels, long kern
                    long dilationH, long dilationW, long paddedH, long paddedW, long outH, long outW,
                    long strideH);
 
+/* The same sums as `tt_raise_rows` followed by cutting the image out of the padded gradient,
+ * for images at most 16 wide and kernels at most 16 wide (kernelW <= 16), without the padded
+ * copy: every element of the `channels · height · width` image group is written, each the sum
+ * of its lowered terms in tap order (i, then j) starting from +0, kept in registers, so the
+ * bits are those of `tt_raise_rows`. Reads 8-float runs of `columns` that may start up to
+ * (kernelW − 1)·dilationW − padLeft floats before it and end up to padLeft + 16 − outW floats
+ * past its last row (callers leave that slack; lanes outside a row are masked to +0). */
+void tt_raise_narrow(const float *columns, float *image, long channels, long kernelH, long kernelW,
+                     long dilationH, long dilationW, long outH, long outW, long strideH,
+                     long height, long width, long padTop, long padLeft);
+
 /* y[i] = x[i] > 0 ? x[i] : 0 for i < count (NaN gives 0). */
 void tt_relu(const float *x, float *y, long count);
 

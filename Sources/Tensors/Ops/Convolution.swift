@@ -247,6 +247,14 @@ struct ConvolutionGeometry {
         }
     }
 
+    /// Whether `raise` adds the lowered gradient up in registers (`tt_raise_narrow`): stride 1
+    /// along the width, images and kernels at most 16 wide. Same bits as the padded route.
+    var raisesNarrow: Bool { lowersByRows && width <= 16 && kernelW <= 16 }
+    /// Floats before a lowered matrix that `tt_raise_narrow` may read (masked off).
+    var columnsFrontSlack: Int { Swift.max(0, (kernelW - 1) * dilationW - padLeft) }
+    /// Floats after a lowered matrix that the eight-wide copies and `tt_raise_narrow` may touch.
+    var columnsBackSlack: Int { Swift.max(Self.slack, padLeft + 16 - outW) }
+
     /// Lowers one image group (see `lower(_:into:)`), by rows when the stride allows, using
     /// `padded` (`paddedCount` floats when `lowersByRows`); `columns` has `slack` floats to spare.
     func lower(_ image: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
@@ -256,7 +264,10 @@ struct ConvolutionGeometry {
     /// Writes the input gradient of one image group from its lowered gradient (every element
     /// of the group: no need to clear it first), by rows when the stride allows.
     func raise(_ columns: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into image: UnsafeMutablePointer<Float>) {
-        if lowersByRows {
+        if raisesNarrow {
+            tt_raise_narrow(columns, image, groupChannels, kernelH, kernelW, dilationH, dilationW, outH, outW, strideH,
+                            height, width, padTop, padLeft)
+        } else if lowersByRows {
             raiseByRows(columns, padded: padded, into: image)
         } else {
             image.update(repeating: 0, count: groupChannels * height * width)
@@ -264,9 +275,16 @@ struct ConvolutionGeometry {
         }
     }
 
-    /// Floats of the scratch buffers a block needs: a lowered matrix (with slack) and a padded image.
+    /// Floats of the scratch buffers a block needs: a lowered matrix (with slack on both sides,
+    /// see `columns(in:)`) and a padded image.
     var scratchCounts: (columns: Int, padded: Int) {
-        lowersToInput ? (0, 0) : (columnRows * positions + Self.slack, lowersByRows ? paddedCount : 0)
+        lowersToInput ? (0, 0)
+            : (columnsFrontSlack + columnRows * positions + columnsBackSlack, lowersByRows ? paddedCount : 0)
+    }
+
+    /// Where a lowered matrix starts in a scratch buffer of `scratchCounts.columns` floats.
+    func columns(in buffer: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        buffer + columnsFrontSlack
     }
 
     /// Images per block of the work shared among compute threads. Fixed, not derived from the
@@ -351,7 +369,7 @@ extension Tensor {
                     let lowersToInput = shape.lowersToInput
                     let scratch = shape.scratchCounts
                     ThreadState.current.scratch.with([scratch.columns, scratch.padded]) { buffers in
-                        let (columns, padded) = (buffers[0], buffers[1])
+                        let (columns, padded) = (shape.columns(in: buffers[0]), buffers[1])
                         for n in shape.images(ofBlock: block) {
                             let outImage = y.pointer + n * shape.outChannels * positions
                             if let b {
@@ -436,7 +454,7 @@ extension Tensor {
                         let scratch = shape.scratchCounts
                         ThreadState.current.scratch.with([partialSums == nil ? 0 : scratch.columns, inputSums == nil ? 0 : scratch.columns,
                                                           scratch.padded]) { buffers in
-                            let (columns, columnGradient, padded) = (buffers[0], buffers[1], buffers[2])
+                            let (columns, columnGradient, padded) = (shape.columns(in: buffers[0]), shape.columns(in: buffers[1]), buffers[2])
                             let images = shape.images(ofBlock: block)
                             for n in images {
                                 for group in 0..<shape.groups {
