@@ -170,22 +170,35 @@ void tt_relu_backward(const float *restrict g, const float *restrict y, float *r
     }
 }
 
+/* The four lanes of a partial sum added as (l0 + l1) + (l2 + l3). */
+#define LANE_TOTAL(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
+
+/* Planes are summed up to four at a time, each into its own lanes, and the plane totals added
+ * in plane order: the same bits as one plane after another, but four independent chains of
+ * additions instead of one (a chain waits for each addition's latency). */
+#define PLANES_AT_ONCE 4
+
 /* Σx over one channel, in the layout and order of the header. */
 TT_VECTOR_CLONES
 double tt_channel_sum(const float *x, long channel, long channels, long batch, long inner) {
-    long quads = inner / 4 * 4;
+    const long quads = inner / 4 * 4, planeStride = channels * inner;
     double total = 0;
-    for (long b = 0; b < batch; b++) {
+    for (long b = 0; b < batch; b += PLANES_AT_ONCE) {
+        const long planes = batch - b < PLANES_AT_ONCE ? batch - b : PLANES_AT_ONCE;
         const float *plane = x + (b * channels + channel) * inner;
-        tt_double4 a = {0, 0, 0, 0};
+        tt_double4 a[PLANES_AT_ONCE] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
         long i = 0;
         for (; i < quads; i += 4) {
-            tt_double4 v;
-            LOAD_DOUBLES4(v, plane + i);
-            a += v;
+            for (int k = 0; k < planes; k++) {
+                tt_double4 v;
+                LOAD_DOUBLES4(v, plane + k * planeStride + i);
+                a[k] += v;
+            }
         }
-        for (; i < inner; i++) a[0] += (double)plane[i];
-        total += (a[0] + a[1]) + (a[2] + a[3]);
+        for (int k = 0; k < planes; k++) {
+            for (long t = i; t < inner; t++) a[k][0] += (double)plane[k * planeStride + t];
+            total += LANE_TOTAL(a[k]);
+        }
     }
     return total;
 }
@@ -193,23 +206,28 @@ double tt_channel_sum(const float *x, long channel, long channels, long batch, l
 /* Σ(x − mean)² over one channel, in the layout and order of the header. */
 TT_VECTOR_CLONES
 double tt_channel_squared_deviations(const float *x, long channel, long channels, long batch, long inner, double mean) {
-    long quads = inner / 4 * 4;
+    const long quads = inner / 4 * 4, planeStride = channels * inner;
     double total = 0;
-    for (long b = 0; b < batch; b++) {
+    for (long b = 0; b < batch; b += PLANES_AT_ONCE) {
+        const long planes = batch - b < PLANES_AT_ONCE ? batch - b : PLANES_AT_ONCE;
         const float *plane = x + (b * channels + channel) * inner;
-        tt_double4 s = {0, 0, 0, 0};
+        tt_double4 s[PLANES_AT_ONCE] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
         long i = 0;
         for (; i < quads; i += 4) {
-            tt_double4 d;
-            LOAD_DOUBLES4(d, plane + i);
-            d -= mean;
-            s += d * d;
+            for (int k = 0; k < planes; k++) {
+                tt_double4 d;
+                LOAD_DOUBLES4(d, plane + k * planeStride + i);
+                d -= mean;
+                s[k] += d * d;
+            }
         }
-        for (; i < inner; i++) {
-            double d = (double)plane[i] - mean;
-            s[0] += d * d;
+        for (int k = 0; k < planes; k++) {
+            for (long t = i; t < inner; t++) {
+                double d = (double)plane[k * planeStride + t] - mean;
+                s[k][0] += d * d;
+            }
+            total += LANE_TOTAL(s[k]);
         }
-        total += (s[0] + s[1]) + (s[2] + s[3]);
     }
     return total;
 }
@@ -217,27 +235,33 @@ double tt_channel_squared_deviations(const float *x, long channel, long channels
 TT_VECTOR_CLONES
 void tt_channel_gradient_sums(const float *g, const float *x, long channel, long channels, long batch, long inner,
                               double mean, double *sumG, double *sumGX) {
-    long quads = inner / 4 * 4;
+    const long quads = inner / 4 * 4, planeStride = channels * inner;
     double first = 0, second = 0;
-    for (long b = 0; b < batch; b++) {
-        long start = (b * channels + channel) * inner;
+    for (long b = 0; b < batch; b += PLANES_AT_ONCE) {
+        const long planes = batch - b < PLANES_AT_ONCE ? batch - b : PLANES_AT_ONCE;
+        const long start = (b * channels + channel) * inner;
         const float *gp = g + start, *xp = x + start;
-        tt_double4 a = {0, 0, 0, 0}, s = {0, 0, 0, 0};
+        tt_double4 a[PLANES_AT_ONCE] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
+        tt_double4 s[PLANES_AT_ONCE] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
         long i = 0;
         for (; i < quads; i += 4) {
-            tt_double4 gv, xv;
-            LOAD_DOUBLES4(gv, gp + i);
-            LOAD_DOUBLES4(xv, xp + i);
-            a += gv;
-            s += gv * (xv - mean);
+            for (int k = 0; k < planes; k++) {
+                tt_double4 gv, xv;
+                LOAD_DOUBLES4(gv, gp + k * planeStride + i);
+                LOAD_DOUBLES4(xv, xp + k * planeStride + i);
+                a[k] += gv;
+                s[k] += gv * (xv - mean);
+            }
         }
-        for (; i < inner; i++) {
-            double gv = gp[i];
-            a[0] += gv;
-            s[0] += gv * ((double)xp[i] - mean);
+        for (int k = 0; k < planes; k++) {
+            for (long t = i; t < inner; t++) {
+                double gv = gp[k * planeStride + t];
+                a[k][0] += gv;
+                s[k][0] += gv * ((double)xp[k * planeStride + t] - mean);
+            }
+            first += LANE_TOTAL(a[k]);
+            second += LANE_TOTAL(s[k]);
         }
-        first += (a[0] + a[1]) + (a[2] + a[3]);
-        second += (s[0] + s[1]) + (s[2] + s[3]);
     }
     *sumG = first;
     *sumGX = second;
