@@ -15,6 +15,8 @@ typedef float tt_float8 __attribute__((vector_size(32)));
 typedef float tt_float4 __attribute__((vector_size(16)));
 typedef double tt_double4 __attribute__((vector_size(32)));
 typedef int tt_int8 __attribute__((vector_size(32)));
+typedef int tt_int4 __attribute__((vector_size(16)));
+typedef long long tt_long4 __attribute__((vector_size(32)));
 
 /* Loads four floats from `p` into `out` as doubles (exact). A macro: a function returning a
  * 32-byte vector would change the calling convention between the plain and the AVX2 builds. */
@@ -150,6 +152,44 @@ void tt_raise_narrow(const float *columns, float *image, long channels, long ker
                 STORE_LANES(target, lowerLow, end - target);
                 if (width > 8) STORE_LANES(target + 8, lowerHigh, end - target - 8);
             }
+        }
+    }
+}
+
+TT_VECTOR_CLONES
+void tt_max_pool_2x2_backward(const float *gradOut, const long long *argmaxes, float *gradIn, long planes, long outH, long outW) {
+    const long inW = 2 * outW;
+    for (long row = 0, oh = 0; row < planes * outH; row++, oh = oh + 1 == outH ? 0 : oh + 1) {
+        /* Row `row` of the output planes is row oh of its plane; input rows follow the same order. */
+        float *top = gradIn + 2 * row * inW, *bottom = top + inW;
+        const float *g = gradOut + row * outW;
+        const long long *at = argmaxes + row * outW;
+        const long long first = 2 * oh * inW;
+        long ow = 0;
+        for (; ow + 4 <= outW; ow += 4) {
+            /* Four windows: each gradient goes to the lane of its window's argmax, zeros elsewhere. */
+            tt_float4 gv;
+            memcpy(&gv, g + ow, sizeof gv);
+            tt_float8 pairs = __builtin_shufflevector(gv, gv, 0, 0, 1, 1, 2, 2, 3, 3);
+            tt_long4 indices;
+            memcpy(&indices, at + ow, sizeof indices);
+            const tt_long4 corners = {first + 2 * ow, first + 2 * ow + 2, first + 2 * ow + 4, first + 2 * ow + 6};
+            const tt_int4 offset = __builtin_convertvector(indices - corners, tt_int4);
+            const tt_int8 offsets = __builtin_shufflevector(offset, offset, 0, 0, 1, 1, 2, 2, 3, 3);
+            const tt_int8 upperLanes = {0, 1, 0, 1, 0, 1, 0, 1};
+            const tt_int8 lowerLanes = upperLanes + (int)inW;
+            tt_float8 upper = (tt_float8)((tt_int8)pairs & (offsets == upperLanes)) + 0.0f;
+            tt_float8 lower = (tt_float8)((tt_int8)pairs & (offsets == lowerLanes)) + 0.0f;
+            memcpy(top + 2 * ow, &upper, sizeof upper);
+            memcpy(bottom + 2 * ow, &lower, sizeof lower);
+        }
+        for (; ow < outW; ow++) {
+            const long long offset = at[ow] - first - 2 * ow;
+            const float value = g[ow];
+            top[2 * ow] = offset == 0 ? value + 0.0f : 0.0f;
+            top[2 * ow + 1] = offset == 1 ? value + 0.0f : 0.0f;
+            bottom[2 * ow] = offset == inW ? value + 0.0f : 0.0f;
+            bottom[2 * ow + 1] = offset == inW + 1 ? value + 0.0f : 0.0f;
         }
     }
 }

@@ -37,6 +37,12 @@ void tt_raise_narrow(const float *columns, float *image, long channels, long ker
                      long dilationH, long dilationW, long outH, long outW, long strideH,
                      long height, long width, long padTop, long padLeft);
 
+/* Max pooling's input gradient for 2×2 windows with stride 2 tiling `planes` consecutive
+ * (2·outH)×(2·outW) planes exactly: every element of `gradIn` is written, the window's gradient
+ * + 0 where the window's argmax (an index within its plane, as the forward pass stores it)
+ * points and +0 elsewhere — the bits of adding the gradients onto zeros. */
+void tt_max_pool_2x2_backward(const float *gradOut, const long long *argmaxes, float *gradIn, long planes, long outH, long outW);
+
 /* y[i] = x[i] > 0 ? x[i] : 0 for i < count (NaN gives 0). */
 void tt_relu(const float *x, float *y, long count);
 

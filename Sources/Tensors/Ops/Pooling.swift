@@ -3,6 +3,8 @@
 // Every op sees the input as `planes` = N·C independent H×W planes; the planes are shared
 // among the calling thread's compute threads, each plane's windows are scanned in plain loops.
 
+import CVectorKernels
+
 /// Where pooling windows lie on one H×W plane and on its output plane.
 struct PoolGeometry: Sendable {
     /// N·C (or C for an unbatched input).
@@ -263,11 +265,20 @@ extension Tensor {
         }
         let inputShape = shape
         let out = Tensor.record(Tensor(floats: values, shape: g.outputShape), name: name, inputs: [self]) { grad in
-            let result = Storage<Float>(repeating: 0, count: g.planes * g.inPlane)
+            // Windows that tile the plane write every element; otherwise gradients are added onto zeros.
+            let tiles = g.isWholeTwoByTwo && 2 * g.outH == g.inH && 2 * g.outW == g.inW
+            let result = tiles ? Storage<Float>(uninitializedCount: g.planes * g.inPlane) : Storage<Float>(repeating: 0, count: g.planes * g.inPlane)
             grad.withFloats { pg in
                 let (x, y, z) = (ChunkShared(pg), ChunkShared(result.base), ChunkShared(indices.base))
                 Kernels.forEachRange(g.planes, minimum: Tensor.planesWorthSharing(g)) { planes in
                     let src = x.pointer, dst = y.pointer, at = z.pointer
+                    if tiles {
+                        let first = planes.lowerBound
+                        (at + first * g.outPlane).withMemoryRebound(to: CLongLong.self, capacity: planes.count * g.outPlane) {
+                            tt_max_pool_2x2_backward(src + first * g.outPlane, $0, dst + first * g.inPlane, planes.count, g.outH, g.outW)
+                        }
+                        return
+                    }
                     for plane in planes {
                         let gradOut = src + plane * g.outPlane, gradIn = dst + plane * g.inPlane
                         let argmaxes = at + plane * g.outPlane
