@@ -5,7 +5,7 @@ RELEASE_BIN := .build/release
 PYTHON ?= python3
 export PYTHON
 
-.PHONY: all deps build run test test-torch test-attach bench compare fuzz notebook clean
+.PHONY: all deps build run test test-torch test-attach bench compare fuzz notebook proto clean
 
 all: build
 
@@ -66,6 +66,16 @@ fuzz: deps
 ## notebook: replay the study notebook with TensorTop's library
 notebook: deps
 	$(SWIFT) run -c release notebook
+
+## proto: regenerate Sources/TensorBoard/Proto/events.pb.swift from events.proto (the generated file is
+## committed: run this only after changing the .proto). Needs protoc (apt-get install protobuf-compiler);
+## builds swift-protobuf's plugin first (~10 minutes the first time).
+PROTO_DIR := Sources/TensorBoard/Proto
+proto:
+	@command -v protoc >/dev/null || { echo "protoc not found: install it with 'sudo apt-get install protobuf-compiler'"; exit 1; }
+	$(SWIFT) build -c release --product protoc-gen-swift
+	protoc --plugin=protoc-gen-swift=$(RELEASE_BIN)/protoc-gen-swift --swift_out=$(PROTO_DIR) \
+	  --swift_opt=Visibility=Internal -I $(PROTO_DIR) $(PROTO_DIR)/events.proto
 
 clean:
 	rm -rf .build .build-fuzz
