@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Recording", dependencies: ["Telemetry", "FileWriting", "CGzip"]),
         .target(name: "Dashboard", dependencies: ["Telemetry"]),
         // TensorBoard event files: TFRecord framing and the event protobufs (generated code committed; `make proto`).
-        .target(name: "TensorBoard", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+        .target(name: "TensorBoard", dependencies: ["Telemetry", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Proto/events.proto"]),
         .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw", "CTerminalGuard"]),
         .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "NN", "FileWriting", "Recording"]),
@@ -68,7 +68,7 @@ let package = Package(
             name: "tensortop",
             dependencies: [
                 "Tensors", "NN", "Checkpoints", "Datasets", "Telemetry", "Training", "Dashboard", "CursesTerminal", "App", "FileWriting",
-                "Recording", "Attach",
+                "Recording", "Attach", "TensorBoard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),
@@ -85,7 +85,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TensorTopCLITests",
-            dependencies: ["tensortop", "Recording", "Telemetry", "Tensors", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["TensorBoard", "tensortop", "Recording", "Telemetry", "Tensors", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "Recording", "Telemetry", "TestSupport"], exclude: ["ReplayGolden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "Telemetry"]),

@@ -15,13 +15,15 @@ public enum BoardValue: Equatable, Sendable {
 /// A histogram: `counts[i]` values fell in (`limits[i - 1]`, `limits[i]`] (the first from `minimum`).
 public struct BoardHistogram: Equatable, Sendable {
     public var minimum: Double, maximum: Double
-    public var count: Double, sum: Double
+    public var count: Double, sum: Double, sumOfSquares: Double
     /// Right edges of the buckets, increasing.
     public var limits: [Double]
     public var counts: [Double]
 
-    public init(minimum: Double, maximum: Double, count: Double, sum: Double, limits: [Double], counts: [Double]) {
-        (self.minimum, self.maximum, self.count, self.sum, self.limits, self.counts) = (minimum, maximum, count, sum, limits, counts)
+    public init(minimum: Double, maximum: Double, count: Double, sum: Double, sumOfSquares: Double = 0,
+                limits: [Double], counts: [Double]) {
+        (self.minimum, self.maximum, self.count, self.sum, self.sumOfSquares) = (minimum, maximum, count, sum, sumOfSquares)
+        (self.limits, self.counts) = (limits, counts)
     }
 }
 

@@ -30,7 +30,7 @@ enum EventDecoding {
         case .histo(let histogram)?:
             return .histogram(BoardHistogram(
                 minimum: histogram.min, maximum: histogram.max, count: histogram.num, sum: histogram.sum,
-                limits: histogram.bucketLimit, counts: histogram.bucket))
+                sumOfSquares: histogram.sumSquares, limits: histogram.bucketLimit, counts: histogram.bucket))
         case .image(let image)?:
             return .image(EncodedImage(width: Int(image.width), height: Int(image.height), bytes: image.encodedImageString))
         case .tensor(let tensor)?:

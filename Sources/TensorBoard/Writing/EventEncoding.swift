@@ -25,11 +25,25 @@ public enum EventEncoding {
         proto.max = histogram.maximum
         proto.num = histogram.count
         proto.sum = histogram.sum
+        proto.sumSquares = histogram.sumOfSquares
         proto.bucketLimit = histogram.limits
         proto.bucket = histogram.counts
         var value = TBSummary.Value()
         value.tag = tag
         value.histo = proto
+        return summaryEvent([value], step: step, wallTime: wallTime)
+    }
+
+    /// One encoded image, as `add_image` writes it (`channels`: 1 grey, 3 RGB).
+    public static func image(tag: String, step: Int64, wallTime: Double, _ image: EncodedImage, channels: Int) -> [UInt8] {
+        var proto = TBSummary.Image()
+        proto.width = Int32(clamping: image.width)
+        proto.height = Int32(clamping: image.height)
+        proto.colorspace = Int32(clamping: channels)
+        proto.encodedImageString = image.bytes
+        var value = TBSummary.Value()
+        value.tag = tag
+        value.image = proto
         return summaryEvent([value], step: step, wallTime: wallTime)
     }
 
