@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TensorBoard
 
-/// Runs found in a log directory, followed while written; reservoir sampling; smoothing.
+/// Runs found in a log directory, followed while written; reservoir sampling.
 @Suite struct LogDirectoryTests {
     static var fixtures: URL { Bundle.module.url(forResource: "logs", withExtension: nil)! }
 
@@ -79,16 +79,5 @@ import TensorBoard
         var all = Reservoir<Int64>(capacity: 0)
         for step in Int64(0)..<50 { all.add(step, step: step) { $0 } }
         #expect(all.items.count == 50)
-    }
-
-    @Test func smoothingRemovesTheStartUpBias() {
-        #expect(debiasedSmoothing([1, 2, 3], weight: 0) == [1, 2, 3])
-        let constant = debiasedSmoothing([5, 5, 5, 5], weight: 0.9)
-        #expect(constant.allSatisfy { abs($0 - 5) < 1e-12 })  // no pull towards 0
-        let smoothed = debiasedSmoothing([0, 10, .nan, 10], weight: 0.5)
-        #expect(smoothed[0] == 0)
-        #expect(abs(smoothed[1] - 5 / 0.75) < 1e-12)           // (0.5·0 + 0.5·10)/(1 − 0.25)
-        #expect(smoothed[2].isNaN)
-        #expect(abs(smoothed[3] - 7.5 / 0.875) < 1e-12)
     }
 }
