@@ -72,7 +72,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "notebook", dependencies: ["Tensors", "NN", "Datasets"]),
-        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "NN", "Datasets", "Telemetry", "Training", "Dashboard", "App", "Recording", "COpenBLAS"]),
+        .executableTarget(name: "tensortop-bench", dependencies: ["Tensors", "NN", "Datasets", "Telemetry", "Training", "Dashboard", "App", "Recording", "TensorBoard", "COpenBLAS"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),

@@ -8,6 +8,15 @@ BLAS.reloadWithBetterCoreIfNeeded()
 Allocator.keepLargeBlocks()
 if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     DataBench.measureLoadInThisProcess()
+} else if CommandLine.arguments.contains(TensorBoardBench.loadOnlyFlag) {
+    TensorBoardBench.measureLoadInThisProcess()
+} else if CommandLine.arguments.contains("--tensorboard") {
+    // `make bench ARGS="--tensorboard [MB]"`: load time and peak memory of a generated TensorBoard log (default 256 MB).
+    let index = CommandLine.arguments.firstIndex(of: "--tensorboard")! + 1
+    let megabytes = index < CommandLine.arguments.count ? Int(CommandLine.arguments[index]) ?? 256 : 256
+    var report = Report("case", "time", "memory")
+    TensorBoardBench.load(megabytes: Swift.max(1, megabytes), into: &report)
+    print(report.render())
 } else if CommandLine.arguments.contains("--step-profile") {
     // `make bench ARGS=--step-profile`: where a training step's time goes on 1 and 2 threads.
     var report = Report(["threads", "batch"] + StepProfileBench.phases.map { $0 + " µs" } + ["samples/s"])

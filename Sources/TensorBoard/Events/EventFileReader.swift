@@ -40,9 +40,19 @@ public final class EventFileReader {
         self.chunkBytes = Swift.max(chunkBytes, TFRecordScanner.headerCount)
     }
 
-    /// Reads the records appended since the last call.
+    /// Reads the records appended since the last call, returned in the batch.
     /// - Throws: `CocoaError` when the file cannot be opened or read.
     public func readNew() throws -> Batch {
+        var records: [BoardRecord] = []
+        var batch = try readNew { records.append($0) }
+        batch.records = records
+        return batch
+    }
+
+    /// Reads the records appended since the last call, handing each to `consume` as it is decoded
+    /// (memory stays bounded by the chunk size, however much was appended); `records` stays empty.
+    /// - Throws: `CocoaError` when the file cannot be opened or read.
+    public func readNew(_ consume: (BoardRecord) -> Void) throws -> Batch {
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         let size = Int(try handle.seekToEnd())
@@ -60,7 +70,7 @@ public final class EventFileReader {
                 switch item {
                 case .record(let range):
                     decode(data[data.startIndex + range.lowerBound ..< data.startIndex + range.upperBound],
-                           at: offset + range.lowerBound - TFRecordScanner.headerCount, into: &batch)
+                           at: offset + range.lowerBound - TFRecordScanner.headerCount, into: &batch, consume)
                 case .corrupt(let at, let resumedAt, let reason):
                     batch.problems.append(EventFileProblem(
                         path: path, offset: offset + at,
@@ -81,14 +91,14 @@ public final class EventFileReader {
         return batch
     }
 
-    private func decode(_ bytes: Data, at recordOffset: Int, into batch: inout Batch) {
+    private func decode(_ bytes: Data, at recordOffset: Int, into batch: inout Batch, _ consume: (BoardRecord) -> Void) {
         guard let event = try? TBEvent(serializedBytes: bytes) else {
             batch.problems.append(EventFileProblem(path: path, offset: recordOffset, message: "record is not an event (protobuf decoding failed); skipped"))
             return
         }
         if case .fileVersion(let version)? = event.what { fileVersion = version }
         let decoded = EventDecoding.records(of: event)
-        batch.records += decoded.records
+        decoded.records.forEach(consume)
         batch.skippedValues += decoded.skipped
     }
 }

@@ -90,13 +90,20 @@ public final class LogDirectory {
             for file in files {
                 let reader = readers[file] ?? EventFileReader(path: file)
                 readers[file] = reader
+                // Taken out of the dictionary while records go in, so its storage is not copied.
+                var boardRun = runs.removeValue(forKey: run) ?? BoardRun(name: run)
+                defer { runs[run] = boardRun }
                 do {
-                    let batch = try reader.readNew()
-                    update.records += batch.records.count
+                    let limits = limits
+                    var count = 0
+                    let batch = try reader.readNew { record in
+                        boardRun.add(record, limits: limits)
+                        count += 1
+                    }
+                    boardRun.skippedValues += batch.skippedValues
+                    update.records += count
                     update.problems += batch.problems
                     if batch.pendingBytes > 0 { update.pendingFiles.append(file) }
-                    runs[run]?.skippedValues += batch.skippedValues
-                    for record in batch.records { runs[run]?.add(record, limits: limits) }
                 } catch {
                     update.problems.append(EventFileProblem(path: file, offset: reader.offset, message: "cannot be read: \(error.localizedDescription)"))
                 }
