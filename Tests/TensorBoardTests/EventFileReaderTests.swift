@@ -33,6 +33,10 @@ import TensorBoard
         let lr = Self.scalars(batch.records, "lr")
         #expect(lr.map(\.1) == Array(repeating: Double(Float(1e-3)), count: 10) + Array(repeating: Double(Float(5e-4)), count: 10))
         #expect(Self.scalars(batch.records, "accuracy/test").map(\.0) == [4, 9, 14, 19])
+        // add_scalar(new_style=True) writes TensorFlow 2's scalar tensor, read through its plugin name.
+        let newStyle = Self.scalars(batch.records, "loss/new_style")
+        #expect(newStyle.map(\.0) == [0, 5, 10, 15])
+        #expect(newStyle.map(\.1) == [0, 5, 10, 15].map { Double(Float(1.0 / (1 + Double($0)))) })
 
         let histograms = batch.records.filter { $0.tag == "weights/0.weight" }
         #expect(histograms.map(\.step) == [4, 9, 14, 19])

@@ -3,7 +3,8 @@
 
 Needs torch, numpy and tensorboard (pip install torch numpy tensorboard). Run from the checkout:
     python Tests/TensorBoardTests/Fixtures/make_fixtures.py Tests/TensorBoardTests/Fixtures/logs
-It writes two runs (`run-a`, `run-b`: scalars, a histogram, an image, text; `run-b/nested` is a
+It writes two runs (`run-a`, `run-b`: scalars in both the simple_value and the TF2 tensor
+form, a histogram, an image, text; `run-b/nested` is a
 third run in a subfolder, as TensorBoard finds them), then `damaged/` with a copy whose record
 in the middle has a flipped byte plus garbage between two records, and `truncated/` with a
 copy cut inside its last record. Event file names carry the host name and time; the tests
@@ -31,6 +32,9 @@ def write_run(directory, seed, steps=20):
             weights = torch.from_numpy(generator.normal(0, 1 / (1 + step / 10), size=1000).astype(np.float32))
             writer.add_histogram("weights/0.weight", weights, step)
         writer.add_scalar("lr", 1e-3 if step < 10 else 5e-4, step)
+        if step % 5 == 0:
+            # TensorFlow 2's form: a scalar tensor read by the "scalars" plugin.
+            writer.add_scalar("loss/new_style", 1.0 / (1 + step), step, new_style=True)
     image = np.zeros((1, 28, 28), dtype=np.float32)
     image[0, 4:24, 12:16] = 1.0          # a bar, so the drawing is easy to check
     image[0, 4:8, 8:20] = 0.5
