@@ -112,7 +112,7 @@ if Context.environment["TENSORTOP_FUZZ"] == "1" {
         ("png", ["Datasets", "CGzip"]), ("pnm", ["Datasets"]), ("idx", ["Datasets"]),
         ("theme", ["Dashboard"]), ("demo", ["App", "Training"]),
         ("safetensors", ["Checkpoints"]), ("pickle", ["Checkpoints"]), ("pth", ["Checkpoints"]),
-        ("ttrun", ["Recording", "Telemetry", "CGzip"]),
+        ("ttrun", ["Recording", "Telemetry", "CGzip"]), ("tfevents", ["TensorBoard"]),
     ]
     package.targets += [
         .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 seconds=${FUZZ_SECONDS:-60}
-all=(png pnm idx theme demo safetensors pickle pth ttrun)
+all=(png pnm idx theme demo safetensors pickle pth ttrun tfevents)
 harnesses=("$@")
 ((${#harnesses[@]})) || harnesses=("${all[@]}")
 
