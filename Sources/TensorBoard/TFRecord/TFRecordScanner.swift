@@ -29,8 +29,9 @@ public struct TFRecordScanner: Sendable {
     public let maximumRecordCount: Int
     private let crc = CRC32C()
 
-    /// A scanner that accepts records up to `maximumRecordCount` bytes (default 1 GiB).
-    public init(maximumRecordCount: Int = 1 << 30) {
+    /// A scanner that accepts records up to `maximumRecordCount` bytes (default 256 MiB: far
+    /// more than any summary; a damaged length cannot make a reader hold more than that).
+    public init(maximumRecordCount: Int = 1 << 28) {
         self.maximumRecordCount = maximumRecordCount
     }
 
