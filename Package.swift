@@ -50,7 +50,9 @@ let package = Package(
         .target(name: "Recording", dependencies: ["Telemetry", "FileWriting", "CGzip"]),
         .target(name: "Dashboard", dependencies: ["Telemetry"]),
         // TensorBoard event files: TFRecord framing and the event protobufs (generated code committed; `make proto`).
-        .target(name: "TensorBoard", dependencies: ["Telemetry", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+        // CRC-32C with the CPU's instruction (SSE 4.2 / arm64 CRC), for TFRecord framing.
+        .target(name: "CChecksums", path: "Sources/CChecksums"),
+        .target(name: "TensorBoard", dependencies: ["Telemetry", "CChecksums", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Proto/events.proto"]),
         .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw", "CTerminalGuard"]),
         .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "NN", "FileWriting", "Recording"]),

@@ -1,15 +1,21 @@
+import CChecksums
 import Foundation
 
 /// CRC-32C (Castagnoli), the checksum of TFRecord framing, and TFRecord's masked form of it.
 ///
-/// Reflected polynomial 0x82F63B78, initial value and final xor 0xFFFFFFFF; eight bytes at a
-/// time through eight 256-entry tables ("slicing by 8").
+/// Reflected polynomial 0x82F63B78, initial value and final xor 0xFFFFFFFF. With the CPU's CRC
+/// instruction (x86-64 SSE 4.2, arm64 CRC) where it has one, about ten times faster; otherwise
+/// eight bytes at a time through eight 256-entry tables ("slicing by 8"). Both give the same values.
 public struct CRC32C: Sendable {
     /// `tables[k][b]`: the CRC of byte `b` followed by `k` zero bytes.
     private let tables: [[UInt32]]
+    /// Whether `checksum` uses the CPU's instruction.
+    public let usesHardware: Bool
 
-    /// Builds the tables (a few microseconds; keep one and reuse it).
-    public init() {
+    /// Builds the tables (a few microseconds; keep one and reuse it). `hardware: false` always
+    /// uses the tables (tests compare the two).
+    public init(hardware: Bool = true) {
+        usesHardware = hardware && tt_crc32c_hardware_available() == 1
         var first = [UInt32](repeating: 0, count: 256)
         for byte in 0..<256 {
             var crc = UInt32(byte)
@@ -28,6 +34,9 @@ public struct CRC32C: Sendable {
 
     /// The CRC-32C of `bytes`.
     public func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        if usesHardware {
+            return tt_crc32c_hardware_update(0xFFFF_FFFF, bytes.baseAddress, bytes.count) ^ 0xFFFF_FFFF
+        }
         var crc: UInt32 = 0xFFFF_FFFF
         var index = 0
         let count = bytes.count
