@@ -3,8 +3,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* CRC-32C (Castagnoli) with the CPU's own instruction: SSE 4.2's crc32 on x86-64, the CRC32
- * extension's crc32c on arm64. Swift keeps a table-driven version for CPUs without it. */
+/* CRC-32C (Castagnoli) with the CPU's own instruction: SSE 4.2's crc32 on x86-64 (checked at
+ * run time), the CRC extension's crc32c on arm64 builds that target it. Swift keeps a
+ * table-driven version for the rest. */
 
 /* 1 when this CPU has the instruction (checked once per call; cheap). */
 int tt_crc32c_hardware_available(void);
