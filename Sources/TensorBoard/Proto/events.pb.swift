@@ -253,61 +253,57 @@ nonisolated struct TBSummary: Sendable {
     init() {}
   }
 
-  nonisolated struct Value: @unchecked Sendable {
+  nonisolated struct Value: Sendable {
     // SwiftProtobuf.Message conformance is added in an extension below. See the
     // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
     // methods supported on all messages.
 
-    var tag: String {
-      get {_storage._tag}
-      set {_uniqueStorage()._tag = newValue}
-    }
+    var tag: String = String()
 
-    /// Which plugin reads the value (TF2-style summaries keep everything in `tensor`).
-    var metadata: TBSummaryMetadata {
-      get {_storage._metadata ?? TBSummaryMetadata()}
-      set {_uniqueStorage()._metadata = newValue}
+    /// Which plugin reads the value (TF2-style summaries keep everything in `tensor`). Only the
+    /// plugin part of TensorBoard's SummaryMetadata is declared: with the whole message here,
+    /// swift-protobuf moves Value's fields into a shared storage class it can only declare Sendable unchecked.
+    var metadata: TBValueMetadata {
+      get {_metadata ?? TBValueMetadata()}
+      set {_metadata = newValue}
     }
     /// Returns true if `metadata` has been explicitly set.
-    var hasMetadata: Bool {_storage._metadata != nil}
+    var hasMetadata: Bool {self._metadata != nil}
     /// Clears the value of `metadata`. Subsequent reads from it will return its default value.
-    mutating func clearMetadata() {_uniqueStorage()._metadata = nil}
+    mutating func clearMetadata() {self._metadata = nil}
 
-    var value: OneOf_Value? {
-      get {return _storage._value}
-      set {_uniqueStorage()._value = newValue}
-    }
+    var value: TBSummary.Value.OneOf_Value? = nil
 
     var simpleValue: Float {
       get {
-        if case .simpleValue(let v)? = _storage._value {return v}
+        if case .simpleValue(let v)? = value {return v}
         return 0
       }
-      set {_uniqueStorage()._value = .simpleValue(newValue)}
+      set {value = .simpleValue(newValue)}
     }
 
     var image: TBSummary.Image {
       get {
-        if case .image(let v)? = _storage._value {return v}
+        if case .image(let v)? = value {return v}
         return TBSummary.Image()
       }
-      set {_uniqueStorage()._value = .image(newValue)}
+      set {value = .image(newValue)}
     }
 
     var histo: TBHistogramProto {
       get {
-        if case .histo(let v)? = _storage._value {return v}
+        if case .histo(let v)? = value {return v}
         return TBHistogramProto()
       }
-      set {_uniqueStorage()._value = .histo(newValue)}
+      set {value = .histo(newValue)}
     }
 
     var tensor: TBTensorProto {
       get {
-        if case .tensor(let v)? = _storage._value {return v}
+        if case .tensor(let v)? = value {return v}
         return TBTensorProto()
       }
-      set {_uniqueStorage()._value = .tensor(newValue)}
+      set {value = .tensor(newValue)}
     }
 
     var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -322,10 +318,32 @@ nonisolated struct TBSummary: Sendable {
 
     init() {}
 
-    fileprivate var _storage = _StorageClass.defaultInstance
+    fileprivate var _metadata: TBValueMetadata? = nil
   }
 
   init() {}
+}
+
+/// The part of SummaryMetadata (same field numbers) that says which plugin reads a value.
+nonisolated struct TBValueMetadata: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var pluginData: TBSummaryMetadata.PluginData {
+    get {_pluginData ?? TBSummaryMetadata.PluginData()}
+    set {_pluginData = newValue}
+  }
+  /// Returns true if `pluginData` has been explicitly set.
+  var hasPluginData: Bool {self._pluginData != nil}
+  /// Clears the value of `pluginData`. Subsequent reads from it will return its default value.
+  mutating func clearPluginData() {self._pluginData = nil}
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _pluginData: TBSummaryMetadata.PluginData? = nil
 }
 
 /// How to read a summary value: its plugin ("scalars", "histograms", "images", "text") and data class.
@@ -727,143 +745,137 @@ nonisolated extension TBSummary.Value: SwiftProtobuf.Message, SwiftProtobuf._Mes
   static let protoMessageName: String = TBSummary.protoMessageName + ".Value"
   static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}tag\0\u{3}simple_value\0\u{2}\u{2}image\0\u{1}histo\0\u{2}\u{3}tensor\0\u{1}metadata\0")
 
-  fileprivate class _StorageClass {
-    var _tag: String = String()
-    var _metadata: TBSummaryMetadata? = nil
-    var _value: TBSummary.Value.OneOf_Value?
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _tag = source._tag
-      _metadata = source._metadata
-      _value = source._value
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
-
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeSingularStringField(value: &_storage._tag) }()
-        case 2: try {
-          var v: Float?
-          try decoder.decodeSingularFloatField(value: &v)
-          if let v = v {
-            if _storage._value != nil {try decoder.handleConflictingOneOf()}
-            _storage._value = .simpleValue(v)
-          }
-        }()
-        case 4: try {
-          var v: TBSummary.Image?
-          var hadOneofValue = false
-          if let current = _storage._value {
-            hadOneofValue = true
-            if case .image(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._value = .image(v)
-          }
-        }()
-        case 5: try {
-          var v: TBHistogramProto?
-          var hadOneofValue = false
-          if let current = _storage._value {
-            hadOneofValue = true
-            if case .histo(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._value = .histo(v)
-          }
-        }()
-        case 8: try {
-          var v: TBTensorProto?
-          var hadOneofValue = false
-          if let current = _storage._value {
-            hadOneofValue = true
-            if case .tensor(let m) = current {v = m}
-          }
-          try decoder.decodeSingularMessageField(value: &v)
-          if let v = v {
-            if hadOneofValue {try decoder.handleConflictingOneOf()}
-            _storage._value = .tensor(v)
-          }
-        }()
-        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._metadata) }()
-        default: break
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.tag) }()
+      case 2: try {
+        var v: Float?
+        try decoder.decodeSingularFloatField(value: &v)
+        if let v = v {
+          if self.value != nil {try decoder.handleConflictingOneOf()}
+          self.value = .simpleValue(v)
         }
+      }()
+      case 4: try {
+        var v: TBSummary.Image?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .image(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .image(v)
+        }
+      }()
+      case 5: try {
+        var v: TBHistogramProto?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .histo(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .histo(v)
+        }
+      }()
+      case 8: try {
+        var v: TBTensorProto?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .tensor(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .tensor(v)
+        }
+      }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._metadata) }()
+      default: break
       }
     }
   }
 
   func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      if !_storage._tag.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._tag, fieldNumber: 1)
-      }
-      switch _storage._value {
-      case .simpleValue?: try {
-        guard case .simpleValue(let v)? = _storage._value else { preconditionFailure() }
-        try visitor.visitSingularFloatField(value: v, fieldNumber: 2)
-      }()
-      case .image?: try {
-        guard case .image(let v)? = _storage._value else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-      }()
-      case .histo?: try {
-        guard case .histo(let v)? = _storage._value else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-      }()
-      case .tensor?: try {
-        guard case .tensor(let v)? = _storage._value else { preconditionFailure() }
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
-      }()
-      case nil: break
-      }
-      try { if let v = _storage._metadata {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
-      } }()
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.tag.isEmpty {
+      try visitor.visitSingularStringField(value: self.tag, fieldNumber: 1)
     }
+    switch self.value {
+    case .simpleValue?: try {
+      guard case .simpleValue(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularFloatField(value: v, fieldNumber: 2)
+    }()
+    case .image?: try {
+      guard case .image(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .histo?: try {
+      guard case .histo(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    }()
+    case .tensor?: try {
+      guard case .tensor(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    }()
+    case nil: break
+    }
+    try { if let v = self._metadata {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   static func ==(lhs: TBSummary.Value, rhs: TBSummary.Value) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._tag != rhs_storage._tag {return false}
-        if _storage._metadata != rhs_storage._metadata {return false}
-        if _storage._value != rhs_storage._value {return false}
-        return true
+    if lhs.tag != rhs.tag {return false}
+    if lhs._metadata != rhs._metadata {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension TBValueMetadata: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ValueMetadata"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}plugin_data\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._pluginData) }()
+      default: break
       }
-      if !storagesAreEqual {return false}
     }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._pluginData {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: TBValueMetadata, rhs: TBValueMetadata) -> Bool {
+    if lhs._pluginData != rhs._pluginData {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
