@@ -22,26 +22,19 @@ enum DataBench {
 
     /// Runs the load in a child process so its peak memory is the load's alone.
     static func load(into report: inout Report) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [loadOnlyFlag]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        do {
-            try process.run()
-        } catch {
-            report.add("load train + test (.gz)", "cannot start: \(error)", "")
+        let parts: [String]
+        switch ChildMeasurement.run([loadOnlyFlag]) {
+        case .failure(let error):
+            report.add("load train + test (.gz)", error.message, "")
             return
-        }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let parts = output.split(separator: " ").map(String.init)
-        guard parts.count == 3, parts[0] != "error" else {
-            report.add("load train + test (.gz)", output.trimmingCharacters(in: .whitespacesAndNewlines), "")
+        case .success(let words) where words.count == 3:
+            parts = words
+        case .success(let words):
+            report.add("load train + test (.gz)", words.joined(separator: " "), "")
             return
         }
         report.add("load train + test (.gz), \(parts[0]) images", parts[1] + " s (target < 0.5 s)",
-                   parts[2].trimmingCharacters(in: .whitespacesAndNewlines) + " MB peak RSS (target < 150 MB)")
+                   parts[2] + " MB peak RSS (target < 150 MB)")
     }
 
     /// One epoch of 256-image batches turned into tensors, with `workers` background threads.

@@ -37,22 +37,16 @@ enum TensorBoardBench {
             report.add("TensorBoard log", "cannot write: \(error)", "")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [loadOnlyFlag, folder.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        do {
-            try process.run()
-        } catch {
-            report.add("TensorBoard log", "cannot start: \(error)", "")
+        let parts: [String]
+        switch ChildMeasurement.run([loadOnlyFlag, folder.path]) {
+        case .failure(let error):
+            report.add("TensorBoard log", error.message, "")
             return
+        case .success(let words):
+            parts = words
         }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let parts = output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard parts.count == 3, parts[0] != "error", let seconds = Double(parts[1]) else {
-            report.add("TensorBoard log", output.trimmingCharacters(in: .whitespacesAndNewlines), "")
+        guard parts.count == 3, let seconds = Double(parts[1]) else {
+            report.add("TensorBoard log", parts.joined(separator: " "), "")
             return
         }
         let mb = Double(written) / 1_048_576
