@@ -139,13 +139,22 @@ public final class DashboardApp {
             }
     }
 
-    /// The most names `writeFrame` tries for one step (`frame-step-N.txt`, `-2`, ..., `-999`).
-    static let frameNamesPerStep = 999
-
     /// Writes the current screen as plain text under `frames/` as `frame-step-N.txt`; returns a
-    /// message. An existing file is never replaced: a second frame at the same step becomes
-    /// `frame-step-N-2.txt`, and so on, each created atomically and exclusively.
+    /// message (see `TextFrames.write`).
     public func writeFrame() -> String {
+        TextFrames.write(frame(), folder: frameFolder, base: String(format: "frame-step-%06d", state.snapshot?.step ?? 0))
+    }
+}
+
+/// Screens written as text files (`F`): the dashboard's and the board's.
+public enum TextFrames {
+    /// The most names `write` tries for one base name (`BASE.txt`, `BASE-2.txt`, ..., `-999`).
+    static let namesPerBase = 999
+
+    /// Writes `frame`'s text under `folder` as `BASE.txt`; returns a message. An existing file is
+    /// never replaced: a second frame with the same base becomes `BASE-2.txt`, and so on, each
+    /// created atomically and exclusively.
+    public static func write(_ frame: Buffer, folder frameFolder: String, base: String) -> String {
         let folder = URL(fileURLWithPath: frameFolder)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -153,16 +162,15 @@ public final class DashboardApp {
             return "cannot write a frame: cannot create \(frameFolder) (\(error.localizedDescription))"
         }
         StaleTemporaryFiles.remove(in: folder)
-        let text = Data((frame().text + "\n").utf8)
-        let base = String(format: "frame-step-%06d", state.snapshot?.step ?? 0)
+        let text = Data((frame.text + "\n").utf8)
         do {
-            for number in 1...Self.frameNamesPerStep {
+            for number in 1...namesPerBase {
                 let name = "\(frameFolder)/\(base)\(number == 1 ? "" : "-\(number)").txt"
                 if try AtomicFile.create(text, at: URL(fileURLWithPath: name)) { return "wrote \(name)" }
             }
         } catch {
             return "cannot write a frame: \(error)"
         }
-        return "cannot write a frame: \(frameFolder) already has \(Self.frameNamesPerStep) frames of this step"
+        return "cannot write a frame: \(frameFolder) already has \(namesPerBase) frames named \(base)"
     }
 }

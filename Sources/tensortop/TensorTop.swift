@@ -12,7 +12,7 @@ struct TensorTop: ParsableCommand {
             basics (tensors with autograd, nn, nn.init, optimizers) and shows what training does.
             """,
         version: TensorTopVersion.withBLASCore,
-        subcommands: [DashboardCommand.self, DemoCommand.self, TrainCommand.self, ReplayCommand.self, AttachCommand.self, EvalCommand.self, PredictCommand.self, DataCommand.self, Inspect.self, Convert.self],
+        subcommands: [DashboardCommand.self, DemoCommand.self, TrainCommand.self, ReplayCommand.self, AttachCommand.self, BoardCommand.self, EvalCommand.self, PredictCommand.self, DataCommand.self, Inspect.self, Convert.self],
         defaultSubcommand: DashboardCommand.self
     )
 

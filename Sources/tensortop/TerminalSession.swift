@@ -32,22 +32,33 @@ struct TerminalSession {
         app.loadPreferences()
         app.showKeys(showKeys)
         configure(app)
+        return TerminalLoop.run(screen: screen, interrupt: interrupt, recordCast: recordCast, handle: { app.dispatch($0.action) },
+                                poll: app.poll, frame: app.frame, quitting: { app.quitting })
+    }
+}
+
+/// The loop every full-screen command shares: keys and resizes in, the source polled, the
+/// frame drawn (changed cells only), until the app quits, Ctrl-C or the terminal goes away.
+enum TerminalLoop {
+    /// Runs the loop; returns the asciicast recording when `recordCast`.
+    static func run(screen: CursesScreen, interrupt: InterruptWatch, recordCast: Bool, handle: (TerminalInput) -> Void,
+                    poll: () -> Void, frame: () -> Buffer, quitting: () -> Bool) -> Asciicast? {
         var recording = recordCast ? Asciicast(width: screen.size.width, height: screen.size.height, title: "TensorTop",
                                                timestamp: Int(Date().timeIntervalSince1970)) : nil
         let started = Date()
         var lastFrame: Buffer?
-        while !app.quitting && !interrupt.fired && !screen.terminalGone {
+        while !quitting() && !interrupt.fired && !screen.terminalGone {
             var inputs: [TerminalInput] = []
             if let input = screen.read(timeout: 50) { inputs.append(input) }
             while let more = screen.read(timeout: 0) { inputs.append(more) }
             if let size = screen.checkResize() { inputs.append(.resize(width: size.width, height: size.height)) }
-            for input in inputs { app.dispatch(input.action) }
-            app.poll()
-            let frame = app.frame()
-            screen.draw(frame)
-            if recording != nil, frame != lastFrame {
-                recording!.frame(frame, at: Date().timeIntervalSince(started))
-                lastFrame = frame
+            for input in inputs { handle(input) }
+            poll()
+            let shown = frame()
+            screen.draw(shown)
+            if recording != nil, shown != lastFrame {
+                recording!.frame(shown, at: Date().timeIntervalSince(started))
+                lastFrame = shown
             }
         }
         return recording

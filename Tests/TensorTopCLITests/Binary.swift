@@ -19,10 +19,12 @@ enum Binary {
 
     /// Runs `tensortop` with `arguments`, no standard input, and waits for it to exit.
     ///
-    /// It gets this process's environment with `environment` added and the variables in `unsetting` removed.
-    static func run(_ arguments: [String], environment: [String: String] = [:], unsetting: Set<String> = []) throws -> Result {
+    /// It gets this process's environment with `environment` added and the variables in `unsetting`
+    /// removed, and runs in `folder` (this process's working directory when nil).
+    static func run(_ arguments: [String], environment: [String: String] = [:], unsetting: Set<String> = [], in folder: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = url
+        if let folder { process.currentDirectoryURL = folder }
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unsetting.contains($0.key) }
         let out = Pipe(), err = Pipe()

@@ -18,6 +18,10 @@ public struct Theme: Sendable, Equatable {
 
     public var name: String
     public var styles: [Role: Style]
+    /// The colours of runs compared on one chart (`tensortop board`), in order; a theme file's
+    /// optional `runs` list, else the theme's own series, smoothed, test-point, marker and
+    /// verdict colours.
+    public var runs: [Style]
     /// The terminal's own text and background colours the theme is made for (what `default`
     /// stands for when contrast is checked): light on black unless the file's `terminal` says otherwise.
     public var terminalForeground: TerminalColor
@@ -27,23 +31,32 @@ public struct Theme: Sendable, Equatable {
                 terminalBackground: TerminalColor = .rgb(0, 0, 0)) {
         self.name = name
         self.styles = styles
+        runs = [.series, .smoothed, .testPoint, .marker, .good, .bad, .warn].map { styles[$0] ?? .plain }
         self.terminalForeground = terminalForeground
         self.terminalBackground = terminalBackground
     }
 
     public subscript(role: Role) -> Style { styles[role] ?? .plain }
 
+    /// The style of the run at `index` on a chart (the colours repeat after the last).
+    public func run(_ index: Int) -> Style { runs.isEmpty ? .plain : runs[((index % runs.count) + runs.count) % runs.count] }
+
     /// Every role in the terminal's plain colours, with attributes for emphasis: what `NO_COLOR` selects.
-    public static let monochrome = Theme(name: "mono", styles: Dictionary(uniqueKeysWithValues: Role.allCases.map { role in
-        let style: Style = switch role {
-        case .title, .smoothed, .good, .selected, .statusKey, .accent: Style(bold: true)
-        case .dim, .series, .axis, .histogramBefore: Style(dim: true)
-        case .bad, .alarm, .status: Style(reverse: true)
-        case .warn, .marker, .testPoint: Style(underline: true)
-        default: Style()
-        }
-        return (role, style)
-    }))
+    /// Runs on one chart differ by attribute: plain, bold, underlined, dim.
+    public static let monochrome: Theme = {
+        var theme = Theme(name: "mono", styles: Dictionary(uniqueKeysWithValues: Role.allCases.map { role in
+            let style: Style = switch role {
+            case .title, .smoothed, .good, .selected, .statusKey, .accent: Style(bold: true)
+            case .dim, .series, .axis, .histogramBefore: Style(dim: true)
+            case .bad, .alarm, .status: Style(reverse: true)
+            case .warn, .marker, .testPoint: Style(underline: true)
+            default: Style()
+            }
+            return (role, style)
+        }))
+        theme.runs = [Style(), Style(bold: true), Style(underline: true), Style(dim: true)]
+        return theme
+    }()
 
     // MARK: Files
 
@@ -66,6 +79,7 @@ public struct Theme: Sendable, Equatable {
         var name: String
         var roles: [String: Entry]
         var terminal: Entry?
+        var runs: [String]?
     }
 
     /// Reads and checks a theme file.
@@ -112,6 +126,15 @@ public struct Theme: Sendable, Equatable {
             throw LoadError(path: path, problem: "unknown field 'roles.\(unknown)'; the roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var theme = Theme(name: file.name, styles: styles)
+        if let runs = file.runs {
+            theme.runs = try runs.enumerated().map { index, text in
+                guard let color = parseColor(text), color != .default else {
+                    throw LoadError(path: path, problem: "field 'runs[\(index)]': '\(text)' is not a colour (use a name like red, 0–255, or #rrggbb)")
+                }
+                return Style(foreground: color)
+            }
+            if theme.runs.isEmpty { throw LoadError(path: path, problem: "field 'runs' is empty; list at least one colour or leave it out") }
+        }
         for (field, text) in [("fg", file.terminal?.fg), ("bg", file.terminal?.bg)] {
             guard let text else { continue }
             guard let value = parseColor(text), value != .default else {

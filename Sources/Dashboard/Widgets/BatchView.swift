@@ -58,40 +58,9 @@ enum BatchView {
             return
         }
         let names = input.classNames
-        let plane = batch.width * batch.height
         for index in 0..<min(batch.count, grid.across * grid.down) {
             let x0 = inner.x + (index % grid.across) * grid.cellWidth, y0 = inner.y + (index / grid.across) * grid.cellHeight
-            let offset = index * batch.imageSize
-            /// The mean of one channel's pixels under one half cell (column, pixel row of 2 × rows).
-            func pixel(_ column: Int, _ halfRow: Int, channel: Int = 0) -> UInt8 {
-                let xa = column * batch.width / grid.columns, xb = max(xa + 1, (column + 1) * batch.width / grid.columns)
-                let ya = halfRow * batch.height / (2 * grid.rows), yb = max(ya + 1, (halfRow + 1) * batch.height / (2 * grid.rows))
-                let start = offset + channel * plane
-                var total = 0
-                for y in ya..<min(yb, batch.height) { for x in xa..<min(xb, batch.width) { total += Int(batch.pixels[start + y * batch.width + x]) } }
-                return UInt8(total / max(1, (min(yb, batch.height) - ya) * (min(xb, batch.width) - xa)))
-            }
-            /// A half cell's colour: grey from the first channel, or the first three as RGB.
-            func colour(_ column: Int, _ halfRow: Int) -> (grey: UInt8, color: TerminalColor) {
-                guard batch.channels >= 3 else {
-                    let grey = pixel(column, halfRow)
-                    return (grey, Draw.grey(grey))
-                }
-                let (r, g, b) = (pixel(column, halfRow, channel: 0), pixel(column, halfRow, channel: 1), pixel(column, halfRow, channel: 2))
-                return (Draw.luminance(r, g, b), Draw.cube(r, g, b))
-            }
-            for row in 0..<grid.rows {
-                for column in 0..<grid.columns {
-                    let top = colour(column, 2 * row), bottom = colour(column, 2 * row + 1)
-                    let cell: Cell
-                    if input.mode == .blocks {
-                        cell = Cell("▀", Style(foreground: top.color, background: bottom.color))
-                    } else {
-                        cell = Cell(Draw.density(UInt8((Int(top.grey) + Int(bottom.grey)) / 2)), theme[.text])
-                    }
-                    buffer[x0 + column, y0 + row] = cell
-                }
-            }
+            drawImage(batch, index, x: x0, y: y0, columns: grid.columns, rows: grid.rows, mode: input.mode, theme: theme, into: &buffer)
             let truth = batch.labels.indices.contains(index) ? batch.labels[index] : -1
             let guess = batch.predictions.indices.contains(index) ? batch.predictions[index] : -1
             let name = { (c: Int) in names.indices.contains(c) ? names[c] : "\(c)" }
@@ -102,6 +71,46 @@ enum BatchView {
             let verdict = (truth == guess ? "✓" : "✗") + name(guess)
             buffer.put(Draw.fit(Draw.fit(verdict, width - percent.count - 1) + " " + percent, width), x: x0, y: y0 + grid.rows + 1,
                        style: truth == guess ? theme[.good] : theme[.bad])
+        }
+    }
+
+    /// Draws image `index` of a whole batch scaled to `columns` × `rows` cells at (x, y): ▀ half
+    /// blocks (two pixel rows a cell; grey, or RGB from the first three channels) or, in ASCII
+    /// mode, the density ramp. Each half cell is the mean of the pixels under it.
+    static func drawImage(_ batch: BatchPreview, _ index: Int, x x0: Int, y y0: Int, columns: Int, rows: Int, mode: ImageMode,
+                          theme: Theme, into buffer: inout Buffer) {
+        guard columns > 0, rows > 0 else { return }
+        let plane = batch.width * batch.height
+        let offset = index * batch.imageSize
+        /// The mean of one channel's pixels under one half cell (column, pixel row of 2 × rows).
+        func pixel(_ column: Int, _ halfRow: Int, channel: Int = 0) -> UInt8 {
+            let xa = column * batch.width / columns, xb = max(xa + 1, (column + 1) * batch.width / columns)
+            let ya = halfRow * batch.height / (2 * rows), yb = max(ya + 1, (halfRow + 1) * batch.height / (2 * rows))
+            let start = offset + channel * plane
+            var total = 0
+            for y in ya..<min(yb, batch.height) { for x in xa..<min(xb, batch.width) { total += Int(batch.pixels[start + y * batch.width + x]) } }
+            return UInt8(total / max(1, (min(yb, batch.height) - ya) * (min(xb, batch.width) - xa)))
+        }
+        /// A half cell's colour: grey from the first channel, or the first three as RGB.
+        func colour(_ column: Int, _ halfRow: Int) -> (grey: UInt8, color: TerminalColor) {
+            guard batch.channels >= 3 else {
+                let grey = pixel(column, halfRow)
+                return (grey, Draw.grey(grey))
+            }
+            let (r, g, b) = (pixel(column, halfRow, channel: 0), pixel(column, halfRow, channel: 1), pixel(column, halfRow, channel: 2))
+            return (Draw.luminance(r, g, b), Draw.cube(r, g, b))
+        }
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let top = colour(column, 2 * row), bottom = colour(column, 2 * row + 1)
+                let cell: Cell
+                if mode == .blocks {
+                    cell = Cell("▀", Style(foreground: top.color, background: bottom.color))
+                } else {
+                    cell = Cell(Draw.density(UInt8((Int(top.grey) + Int(bottom.grey)) / 2)), theme[.text])
+                }
+                buffer[x0 + column, y0 + row] = cell
+            }
         }
     }
 }

@@ -10,12 +10,7 @@ public enum DashboardView {
         var buffer = Buffer(width: state.width, height: state.height)
         buffer.fill(buffer.area, with: Cell(" ", theme[.text]))
         guard let layout = Layout(state) else {
-            let message = "terminal too small: need at least \(minimumWidth)×\(minimumHeight), now \(state.width)×\(state.height)"
-            let lines = (state.width >= message.count ? [message] : ["terminal too small:", "need at least \(minimumWidth)×\(minimumHeight),", "now \(state.width)×\(state.height)"])
-                + ["q quits"]
-            for (i, line) in lines.enumerated() {
-                buffer.put(line, x: max(0, (state.width - line.count) / 2), y: max(0, state.height / 2 - 1 + i), style: theme[.alarm])
-            }
+            drawTooSmall(theme: theme, into: &buffer)
             return buffer
         }
         let screen = layout.screen
@@ -43,5 +38,16 @@ public enum DashboardView {
         if state.showMessages { Overlays.messageLog(state.messages, in: screen, theme: theme, into: &buffer) }
         if state.showKeys { Overlays.keys(state.shownKeys, in: screen, theme: theme, into: &buffer) }
         return buffer
+    }
+
+    /// What a screen smaller than the minimum shows: how big it must be, and that q quits.
+    static func drawTooSmall(theme: Theme, into buffer: inout Buffer) {
+        let (width, height) = (buffer.width, buffer.height)
+        let message = "terminal too small: need at least \(minimumWidth)×\(minimumHeight), now \(width)×\(height)"
+        let lines = (width >= message.count ? [message] : ["terminal too small:", "need at least \(minimumWidth)×\(minimumHeight),", "now \(width)×\(height)"])
+            + ["q quits"]
+        for (i, line) in lines.enumerated() {
+            buffer.put(line, x: max(0, (width - line.count) / 2), y: max(0, height / 2 - 1 + i), style: theme[.alarm])
+        }
     }
 }

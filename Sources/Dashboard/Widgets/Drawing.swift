@@ -162,18 +162,21 @@ enum Draw {
     }
 }
 
-/// A grid of braille dots (2×4 per cell) in two layers: a faint one and a bright one.
+/// A grid of braille dots (2×4 per cell) in numbered layers: a cell takes the style of the
+/// highest layer that set a dot in it (the loss chart's raw steps are layer 0 and its average
+/// layer 1; the board's runs each have their own).
 struct BrailleCanvas {
     let width: Int
     let height: Int
-    private(set) var faint: [UInt8]
-    private(set) var bright: [UInt8]
+    private(set) var dots: [UInt8]
+    /// Per cell: 1 + the highest layer with a dot there (0: empty).
+    private(set) var topLayer: [Int]
 
     init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
-        faint = Array(repeating: 0, count: self.width * self.height)
-        bright = faint
+        dots = Array(repeating: 0, count: self.width * self.height)
+        topLayer = Array(repeating: 0, count: self.width * self.height)
     }
 
     var dotWidth: Int { width * 2 }
@@ -181,31 +184,33 @@ struct BrailleCanvas {
 
     private static let bits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
 
-    /// Sets the dot at (x, y), y = 0 at the top.
-    mutating func set(_ x: Int, _ y: Int, bright isBright: Bool) {
+    /// Sets the dot at (x, y), y = 0 at the top, in `layer` (0 or more).
+    mutating func set(_ x: Int, _ y: Int, layer: Int) {
         guard x >= 0, y >= 0, x < dotWidth, y < dotHeight else { return }
         let cell = (y / 4) * width + x / 2
-        let bit = Self.bits[x % 2][y % 4]
-        if isBright { bright[cell] |= bit } else { faint[cell] |= bit }
+        dots[cell] |= Self.bits[x % 2][y % 4]
+        topLayer[cell] = max(topLayer[cell], layer + 1)
     }
 
     /// A straight line of dots between two points.
-    mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, bright isBright: Bool) {
+    mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, layer: Int) {
         let steps = max(abs(x1 - x0), abs(y1 - y0), 1)
         for i in 0...steps {
-            set(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps, bright: isBright)
+            set(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps, layer: layer)
         }
     }
 
-    /// Draws the dots into `rect` of `buffer`: bright cells in `brightStyle`, others in `faintStyle`.
-    func render(into buffer: inout Buffer, at rect: Rect, faintStyle: Style, brightStyle: Style) {
+    /// Draws the dots into `rect` of `buffer`, each cell in its top layer's style from `styles`
+    /// (the last style for layers beyond the list).
+    func render(into buffer: inout Buffer, at rect: Rect, styles: [Style]) {
+        guard let last = styles.last else { return }
         for row in 0..<min(height, rect.height) {
             for column in 0..<min(width, rect.width) {
                 let i = row * width + column
-                let pattern = faint[i] | bright[i]
-                guard pattern != 0 else { continue }
-                let character = Character(Unicode.Scalar(0x2800 + UInt32(pattern))!)
-                buffer[rect.x + column, rect.y + row] = Cell(character, bright[i] != 0 ? brightStyle : faintStyle)
+                guard dots[i] != 0 else { continue }
+                let character = Character(Unicode.Scalar(0x2800 + UInt32(dots[i]))!)
+                let layer = topLayer[i] - 1
+                buffer[rect.x + column, rect.y + row] = Cell(character, layer < styles.count ? styles[layer] : last)
             }
         }
     }

@@ -33,20 +33,16 @@ enum LossChart {
         return state.losses.filter { $0.step <= newest }
     }
 
-    /// The exponential moving average with bias correction, restarted at each new segment.
+    /// The debiased moving average (`Smoothing.debiased`), restarted at each new segment.
     static func smoothed(_ points: [LossPoint], weight: Double) -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(points.count)
-        var average = 0.0, count = 0, segment = points.first?.segment ?? 0
-        for point in points {
-            if point.segment != segment {
-                segment = point.segment
-                average = 0
-                count = 0
-            }
-            count += 1
-            average = weight * average + (1 - weight) * point.loss
-            result.append(weight == 0 ? point.loss : average / (1 - pow(weight, Double(count))))
+        var start = points.startIndex
+        while start < points.endIndex {
+            let segment = points[start].segment
+            let end = points[start...].firstIndex { $0.segment != segment } ?? points.endIndex
+            result += Smoothing.debiased(points[start..<end].lazy.map(\.loss), weight: weight)
+            start = end
         }
         return result
     }

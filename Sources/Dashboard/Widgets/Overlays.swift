@@ -22,10 +22,25 @@ enum Overlays {
         return keys.isEmpty ? name : "\(name) (\(keys.joined(separator: ", ")))"
     }
 
+    /// One line of a help overlay: keys, what they do, how important the line is (0 most).
+    struct HelpLine: Equatable {
+        var label: String
+        var help: String
+        var importance: Int
+    }
+
     /// The page keys the source offers, as the input table describes them; on a short screen
     /// the least important lines are left out.
     static func help(_ state: DashboardState, in screen: Rect, theme: Theme, into buffer: inout Buffer) {
-        var lines = InputTable.offered(in: .page, capabilities: state.capabilities)
+        let lines = InputTable.offered(in: .page, capabilities: state.capabilities).map {
+            HelpLine(label: $0.label, help: $0.help, importance: $0.importance)
+        }
+        help(lines, in: screen, theme: theme, into: &buffer)
+    }
+
+    /// A help box of key lines; on a short screen the least important lines are left out.
+    static func help(_ lines: [HelpLine], in screen: Rect, theme: Theme, into buffer: inout Buffer) {
+        var lines = lines
         let room = max(0, box(width: 80, height: lines.count + 2, in: screen).height - 2)
         while lines.count > room, let drop = lines.indices.filter({ lines[$0].importance > 0 })
             .max(by: { lines[$0].importance <= lines[$1].importance }) {

@@ -102,17 +102,22 @@ enum StatusBar {
     /// The second line: the last message if there is one (cut, with a pointer to the message
     /// log, when it is too long), else the keys.
     static func keys(_ state: DashboardState, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
+        keys(message: state.message, hints: InputTable.hints(capabilities: state.capabilities), in: rect, theme: theme, into: &buffer)
+    }
+
+    /// The second line of `rect`: `message` if there is one (cut, with a pointer to the message
+    /// log, when it is too long), else the hints, the most important kept when room is short.
+    static func keys(message: String?, hints: [(hint: KeyHint, importance: Int)], in rect: Rect, theme: Theme, into buffer: inout Buffer) {
         guard rect.height >= 2 else { return }
         let y = rect.y + 1
         buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), with: Cell(" ", theme[.status]))
-        if let message = state.message {
+        if let message {
             let text = " " + message
             let shown = text.count < rect.width ? text : Draw.fit(text, rect.width - 1 - moreHint.count) + moreHint
             buffer.put(shown, x: rect.x, y: y, style: theme[.status], clip: rect)
             return
         }
-        // The keys the source offers (from the input table), the most important kept when room is short.
-        let parts = InputTable.hints(capabilities: state.capabilities).map { Draw.Part(text: "\($0.hint.keys) \($0.hint.text)", priority: $0.importance) }
+        let parts = hints.map { Draw.Part(text: "\($0.hint.keys) \($0.hint.text)", priority: $0.importance) }
         let (kept, separator) = Draw.arrange(parts, width: rect.width - 2, separator: "  ")
         var x = rect.x + 1
         for (i, part) in kept.enumerated() {

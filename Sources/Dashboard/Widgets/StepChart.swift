@@ -66,16 +66,19 @@ struct StepChart {
     /// Whether a step lies on the chart's x range.
     func shows(_ step: Int) -> Bool { step >= firstStep && step <= lastStep }
 
-    /// Sets the dots of a series' finite values; `joined` draws lines between consecutive
-    /// values of the same segment (a non-finite value is skipped, not a break).
-    mutating func add(_ points: [Point], bright: Bool, joined: Bool) {
+    /// Sets the dots of a series' finite values in the bright layer (1) or the faint one (0).
+    mutating func add(_ points: [Point], bright: Bool, joined: Bool) { add(points, layer: bright ? 1 : 0, joined: joined) }
+
+    /// Sets the dots of a series' finite values in `layer`; `joined` draws lines between
+    /// consecutive values of the same segment (a non-finite value is skipped, not a break).
+    mutating func add(_ points: [Point], layer: Int, joined: Bool) {
         var previous: (x: Int, y: Int, segment: Int)?
         for point in points where point.value.isFinite {
             let x = dotX(point.step), y = dotY(point.value)
             if joined, let previous, previous.segment == point.segment {
-                canvas.line(previous.x, previous.y, x, y, bright: bright)
+                canvas.line(previous.x, previous.y, x, y, layer: layer)
             } else {
-                canvas.set(x, y, bright: bright)
+                canvas.set(x, y, layer: layer)
             }
             previous = (x, y, point.segment)
         }
@@ -83,7 +86,12 @@ struct StepChart {
 
     /// Draws the dots: bright ones in `brightStyle`, the others in `faintStyle`.
     func drawDots(faintStyle: Style, brightStyle: Style, into buffer: inout Buffer) {
-        canvas.render(into: &buffer, at: plot, faintStyle: faintStyle, brightStyle: brightStyle)
+        drawDots(styles: [faintStyle, brightStyle], into: &buffer)
+    }
+
+    /// Draws the dots, each cell in the style of its top layer.
+    func drawDots(styles: [Style], into buffer: inout Buffer) {
+        canvas.render(into: &buffer, at: plot, styles: styles)
     }
 
     /// Intervention markers: a dotted column at each journal entry's step (saves aside) with
@@ -106,8 +114,8 @@ struct StepChart {
     }
 
     /// Three y labels (top, middle, bottom), the x axis with a ┴ at each of `ticks`, the first
-    /// step at its left end and the last at its right.
-    func drawAxes(ticks: [Int], theme: Theme, into buffer: inout Buffer) {
+    /// step at its left end and the last at its right (or `ends`, the words for both ends).
+    func drawAxes(ticks: [Int], ends: (first: String, last: String)? = nil, theme: Theme, into buffer: inout Buffer) {
         let labels = [(plot.y, high), (plot.y + plot.height / 2, (high + low) / 2), (plot.maxY - 1, low)]
         for (y, value) in labels {
             let text = Draw.number(logScale ? pow(10, value) : value, width: Self.labelWidth - 1)
@@ -116,8 +124,8 @@ struct StepChart {
         let axisY = inner.maxY - 1
         buffer.put(String(repeating: "─", count: plot.width), x: plot.x, y: axisY, style: theme[.axis])
         for tick in ticks where shows(tick) { buffer[cellX(tick), axisY] = Cell("┴", theme[.axis]) }
-        buffer.put("step \(firstStep)", x: plot.x, y: axisY, style: theme[.axis])
-        let end = "\(lastStep)"
+        buffer.put(ends?.first ?? "step \(firstStep)", x: plot.x, y: axisY, style: theme[.axis])
+        let end = ends?.last ?? "\(lastStep)"
         buffer.put(end, x: plot.maxX - end.count, y: axisY, style: theme[.axis])
     }
 }

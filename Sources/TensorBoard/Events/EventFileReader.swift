@@ -22,8 +22,10 @@ public final class EventFileReader {
         public var problems: [EventFileProblem] = []
         /// Values of kinds TensorTop does not show (audio, graphs, …).
         public var skippedValues = 0
-        /// Bytes at the end of the file that do not make a whole record yet.
+        /// Bytes at the end of the file that do not make a whole record yet (after a complete read).
         public var pendingBytes = 0
+        /// Bytes left unread because the call's `maxBytes` was reached.
+        public var unreadBytes = 0
     }
 
     public let path: String
@@ -51,8 +53,10 @@ public final class EventFileReader {
 
     /// Reads the records appended since the last call, handing each to `consume` as it is decoded
     /// (memory stays bounded by the chunk size, however much was appended); `records` stays empty.
+    /// With `maxBytes`, stops after about that many bytes (whole chunks): the rest is read by the
+    /// next call, so a caller can draw between parts of a large file (`Batch.unreadBytes` says how much is left).
     /// - Throws: `CocoaError` when the file cannot be opened or read.
-    public func readNew(_ consume: (BoardRecord) -> Void) throws -> Batch {
+    public func readNew(maxBytes: Int = .max, _ consume: (BoardRecord) -> Void) throws -> Batch {
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         let size = Int(try handle.seekToEnd())
@@ -62,7 +66,8 @@ public final class EventFileReader {
             offset = 0
         }
         var want = chunkBytes
-        while offset < size {
+        let start = offset
+        while offset < size && offset - start < maxBytes {
             try handle.seek(toOffset: UInt64(offset))
             guard let data = try handle.read(upToCount: Swift.min(want, size - offset)), !data.isEmpty else { break }
             let scan = data.withUnsafeBytes { scanner.scan($0) }
@@ -87,7 +92,11 @@ public final class EventFileReader {
             want = chunkBytes
             if data.count == size - offset + scan.decidedCount && scan.decidedCount < data.count { break }
         }
-        batch.pendingBytes = size - offset
+        if offset - start >= maxBytes && offset < size {
+            batch.unreadBytes = size - offset
+        } else {
+            batch.pendingBytes = size - offset
+        }
         return batch
     }
 

@@ -49,6 +49,8 @@ public final class LogDirectory {
     /// Runs by name, in name order.
     public private(set) var runs: [String: BoardRun] = [:]
     private var readers: [String: EventFileReader] = [:]  // by file path
+    /// Files that could not be read at the last poll, with the reason (reported again only when it changes).
+    private var unreadable: [String: String] = [:]
 
     /// What one poll found.
     public struct Update: Sendable {
@@ -60,6 +62,12 @@ public final class LogDirectory {
         public var problems: [EventFileProblem] = []
         /// Files whose end is an unfinished record (waiting for the writer).
         public var pendingFiles: [String] = []
+        /// Bytes not read yet because the poll's budget ran out: the next poll goes on.
+        public var unreadBytes = 0
+        /// Bytes of event files read so far, in all polls (whole records and skipped damage).
+        public var bytesRead = 0
+        /// Whether everything written so far has been read (no budget left anything over).
+        public var caughtUp: Bool { unreadBytes == 0 }
     }
 
     /// A log directory at `path`.
@@ -79,9 +87,12 @@ public final class LogDirectory {
     /// Run names in order.
     public var runNames: [String] { runs.keys.sorted() }
 
-    /// Finds new runs and files and reads everything appended since the last poll.
-    public func poll() -> Update {
+    /// Finds new runs and files and reads what was appended since the last poll: everything,
+    /// or about `byteBudget` bytes (then `Update.unreadBytes` > 0 and the next poll goes on), so
+    /// a screen can be drawn between parts of a large log.
+    public func poll(byteBudget: Int = .max) -> Update {
         var update = Update()
+        var budget = byteBudget
         for (run, files) in eventFiles() {
             if runs[run] == nil {
                 runs[run] = BoardRun(name: run)
@@ -90,26 +101,44 @@ public final class LogDirectory {
             for file in files {
                 let reader = readers[file] ?? EventFileReader(path: file)
                 readers[file] = reader
+                guard budget > 0 else {
+                    update.unreadBytes += max(0, Self.size(of: file) - reader.offset)
+                    continue
+                }
                 // Taken out of the dictionary while records go in, so its storage is not copied.
                 var boardRun = runs.removeValue(forKey: run) ?? BoardRun(name: run)
                 defer { runs[run] = boardRun }
+                let before = reader.offset
                 do {
                     let limits = limits
                     var count = 0
-                    let batch = try reader.readNew { record in
+                    let batch = try reader.readNew(maxBytes: budget) { record in
                         boardRun.add(record, limits: limits)
                         count += 1
                     }
+                    unreadable[file] = nil
                     boardRun.skippedValues += batch.skippedValues
                     update.records += count
                     update.problems += batch.problems
+                    update.unreadBytes += batch.unreadBytes
                     if batch.pendingBytes > 0 { update.pendingFiles.append(file) }
                 } catch {
-                    update.problems.append(EventFileProblem(path: file, offset: reader.offset, message: "cannot be read: \(error.localizedDescription)"))
+                    let reason = "cannot be read: \(error.localizedDescription)"
+                    if unreadable[file] != reason {
+                        unreadable[file] = reason
+                        update.problems.append(EventFileProblem(path: file, offset: reader.offset, message: reason))
+                    }
                 }
+                budget -= max(0, reader.offset - before)
             }
         }
+        update.bytesRead = readers.values.reduce(0) { $0 + $1.offset }
         return update
+    }
+
+    /// A file's size in bytes (0 when it cannot be read).
+    static func size(of path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
     /// Event files by run (relative folder path), each run's files in name order.

@@ -1,0 +1,94 @@
+import Dashboard
+import Foundation
+import TensorBoard
+
+/// `tensortop board`'s loop without a terminal: the log directory read and followed, the
+/// reducer, effects, frames out. A large log is read in parts between frames, so the screen
+/// is usable while it loads.
+public final class BoardApp {
+    public let directory: LogDirectory
+    public let catalog: ThemeCatalog
+    public private(set) var state: BoardState
+    public private(set) var theme: Theme
+    public private(set) var quitting = false
+    /// Where `F` writes text frames.
+    public var frameFolder = "frames"
+    /// About how many bytes one poll reads while catching up (then a frame is drawn).
+    public var readBudget = 32 << 20
+    /// Seconds between looks for new runs and records once everything has been read.
+    public var reloadInterval: TimeInterval = 1
+    private let conversion = BoardConversion()
+    private var nextPoll = Date.distantPast
+    private var caughtUp = false
+    private var problems = 0
+
+    public init(directory: LogDirectory, folder: String, catalog: ThemeCatalog, initialTheme: String,
+                size: (width: Int, height: Int), colorsAvailable: Bool) {
+        self.directory = directory
+        self.catalog = catalog
+        let loaded = catalog.load(initialTheme)
+        theme = loaded.theme
+        state = BoardState(folder: folder, width: size.width, height: size.height, themeName: loaded.theme.name,
+                           themeNames: colorsAvailable ? ThemeCatalog.builtInOrder : ["mono"], colorsAvailable: colorsAvailable)
+        if let warning = loaded.warning { dispatch(.message(warning)) }
+    }
+
+    /// Whether everything the files held at the last poll has been read.
+    public var isCaughtUp: Bool { caughtUp }
+
+    /// Reads what is new (a part of it while catching up; at most every `reloadInterval` after)
+    /// and folds it in: the data, the progress and each damaged place as a message.
+    public func poll(now: Date = Date()) {
+        guard !caughtUp || now >= nextPoll else { return }
+        let update = directory.poll(byteBudget: readBudget)
+        caughtUp = update.caughtUp
+        nextPoll = now.addingTimeInterval(reloadInterval)
+        for problem in update.problems {
+            problems += 1
+            // The file's path from the log directory, as the runs are named.
+            let root = directory.root.path + "/"
+            let path = problem.path.hasPrefix(root) ? String(problem.path.dropFirst(root.count)) : problem.path
+            dispatch(.message("damaged: \(path) at byte \(problem.offset): \(problem.message)"))
+        }
+        if update.records > 0 || !update.newRuns.isEmpty { dispatch(.data(conversion.data(directory))) }
+        var progress = state.progress
+        (progress.bytesRead, progress.unreadBytes, progress.problems) = (update.bytesRead, update.unreadBytes, problems)
+        if progress != state.progress { dispatch(.progress(progress)) }
+    }
+
+    /// Reads everything there is now (for a single frame).
+    public func readAll() {
+        repeat { poll(now: .distantFuture) } while !caughtUp
+    }
+
+    /// Starts in `tab` with a filter, a smoothing weight and an x axis (the command line's).
+    public func configure(tab: BoardTab, filter: String, smoothing: Double, xAxis: BoardXAxis) {
+        dispatch(.configure(tab: tab, filter: filter, smoothing: smoothing, xAxis: xAxis))
+    }
+
+    /// Switches to a theme by name or path (a warning, if any, goes to the status line).
+    public func setTheme(_ name: String) { dispatch(themeChange(name)) }
+
+    private func themeChange(_ name: String) -> BoardAction {
+        let loaded = catalog.load(name)
+        theme = loaded.theme
+        return .themeChanged(name: loaded.theme.name, warning: loaded.warning)
+    }
+
+    /// Runs the reducer and carries out its effects.
+    public func dispatch(_ action: BoardAction) {
+        var pending = [action]
+        while !pending.isEmpty {
+            for effect in reduceBoard(&state, pending.removeFirst()) {
+                switch effect {
+                case .quit: quitting = true
+                case .changeTheme(let name): pending.append(themeChange(name))
+                case .writeFrame:
+                    pending.append(.message(TextFrames.write(frame(), folder: frameFolder, base: "board-\(state.tab.title.lowercased())")))
+                }
+            }
+        }
+    }
+
+    public func frame() -> Buffer { BoardView.render(state, theme: theme) }
+}
