@@ -87,13 +87,15 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TensorTopCLITests",
-            dependencies: ["TensorBoard", "tensortop", "Recording", "Telemetry", "Tensors", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["TensorBoard", "tensortop", "Recording", "Telemetry", "Tensors", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Golden"]),
         .testTarget(name: "DemoTests", dependencies: ["App", "Dashboard", "Recording", "Telemetry", "TestSupport"], exclude: ["ReplayGolden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FileWritingTests", dependencies: ["FileWriting", "TestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "Telemetry"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"], exclude: ["Fixtures/make_fixtures.py"], resources: [.copy("Fixtures/logs")]),
         .testTarget(name: "AttachTests", dependencies: ["Attach", "Telemetry", "Dashboard"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BoardTests", dependencies: ["App", "Dashboard", "TensorBoard"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),
         .testTarget(

@@ -36,10 +36,11 @@ public final class BoardApp {
     /// Whether everything the files held at the last poll has been read.
     public var isCaughtUp: Bool { caughtUp }
 
-    /// Reads what is new (a part of it while catching up; at most every `reloadInterval` after)
-    /// and folds it in: the data, the progress and each damaged place as a message.
-    public func poll(now: Date = Date()) {
-        guard !caughtUp || now >= nextPoll else { return }
+    /// Reads what is new (a part of it while catching up; at most every `reloadInterval` after,
+    /// unless `force`) and folds it in: the data, the progress and each damaged place as a message.
+    public func poll(force: Bool = false) {
+        let now = Date()
+        guard !caughtUp || force || now >= nextPoll else { return }
         let update = directory.poll(byteBudget: readBudget)
         caughtUp = update.caughtUp
         nextPoll = now.addingTimeInterval(reloadInterval)
@@ -58,7 +59,7 @@ public final class BoardApp {
 
     /// Reads everything there is now (for a single frame).
     public func readAll() {
-        repeat { poll(now: .distantFuture) } while !caughtUp
+        repeat { poll(force: true) } while !caughtUp
     }
 
     /// Starts in `tab` with a filter, a smoothing weight and an x axis (the command line's).

@@ -59,7 +59,7 @@ public final class BoardConversion {
 
     /// A histogram's buckets with their edges: the first from the minimum, the rest from the
     /// previous limit, clamped to the values' range (writers use ±DBL_MAX as outer limits).
-    static func buckets(_ histogram: BoardHistogram) -> [BoardDistribution.Bucket] {
+    public static func buckets(_ histogram: BoardHistogram) -> [BoardDistribution.Bucket] {
         let (low, high) = (histogram.minimum, histogram.maximum)
         return zip(histogram.limits, histogram.counts).enumerated().map { i, bucket in
             let left = i == 0 ? low : histogram.limits[i - 1]
@@ -70,7 +70,7 @@ public final class BoardConversion {
 
     /// An encoded image decoded to one `BatchPreview` (channel planes, grey or RGB), shrunk to at
     /// most `largestSide`; or the reason it cannot be shown.
-    static func picture(_ encoded: EncodedImage, step: Int, wallTime: Double, source: String) -> BoardPicture {
+    public static func picture(_ encoded: EncodedImage, step: Int, wallTime: Double, source: String) -> BoardPicture {
         let decoded: Datasets.Image
         do {
             decoded = try PNG.decode([UInt8](encoded.bytes), path: source)

@@ -32,6 +32,8 @@ struct DashboardCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The run recording's size cap: past it snapshots are no longer recorded (losses and events go on up to half as much again). E.g. 256M, 1G, 500K, or none.", valueName: "size"))
     var recordRunLimit: String = "256M"
 
+    @OptionGroup var tensorboardOptions: TensorBoardOptions
+
     @Flag(name: .long, help: "Show pressed keys in an overlay (for recordings).")
     var keys = false
 
@@ -73,9 +75,14 @@ struct DashboardCommand: ParsableCommand {
         let session = TerminalSession(theme: theme, showKeys: keys, recordCast: record != nil)
         // The dashboard watches the run through a recording source, which writes what passes.
         let runRecording = recorder.map { RecordingSource(controller, recorder: $0) }
-        let recording = session.run(runRecording ?? controller, catalog: catalog) { app in
+        // With --tensorboard, through the TensorBoard logger too.
+        let recorded: any TelemetrySource = runRecording ?? controller
+        let logging = try tensorboardOptions.logging(recorded, stopping: controller)
+        defer { logging?.finish() }
+        let recording = session.run(logging ?? recorded, catalog: catalog) { app in
             if let warning { app.dispatch(.message("warning: \(warning)")) }
             if let recorder { app.dispatch(.message("recording this run to \(RunRecorder.shown(recorder.path))")) }
+            if let folder = tensorboardOptions.tensorboard { app.dispatch(.message("logging for TensorBoard to \(folder) (tensortop board \(folder))")) }
         }
         controller.send(.stop)
         controller.join()

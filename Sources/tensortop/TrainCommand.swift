@@ -27,11 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Record the run's telemetry here as it happens (.ttrun; replay it with `tensortop replay`). An existing file is refused.", valueName: "file"))
     var record: String?
 
-    @Option(name: .long, help: ArgumentHelp("Also log the run for TensorBoard in this folder (created if missing; a new event file each run): loss, lr, test loss and accuracy, and every --tensorboard-every steps weight histograms, gradient norms and a batch image. Open it with `tensorboard --logdir DIR`.", valueName: "folder"))
-    var tensorboard: String?
-
-    @Option(name: .long, help: ArgumentHelp("Steps between the histograms and images written for --tensorboard.", valueName: "steps"))
-    var tensorboardEvery = 100
+    @OptionGroup var tensorboardOptions: TensorBoardOptions
 
     @Flag(name: .long, help: "Write one JSON object per epoch to stdout instead of text (with the epoch's training samples/s as samples_per_s).")
     var json = false
@@ -45,9 +41,6 @@ struct TrainCommand: ParsableCommand {
         } catch let error as ConfigError {
             throw ValidationError(error.description)
         }
-        if tensorboardEvery < 1 {
-            throw ValidationError("--tensorboard-every must be at least 1 (got \(tensorboardEvery))")
-        }
         if let save, !(save.hasSuffix(".safetensors") || save.hasSuffix(".pth") || save.hasSuffix(".pt")) {
             throw ValidationError("--save must end in .safetensors, .pth or .pt (got '\(save)')")
         }
@@ -57,7 +50,7 @@ struct TrainCommand: ParsableCommand {
         var config = try options.makeConfig()
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         config.keepAliveWhenFinished = true
-        config.snapshotInterval = progress.enabled || record != nil || tensorboard != nil ? 0.25 : nil
+        config.snapshotInterval = progress.enabled || record != nil || tensorboardOptions.tensorboard != nil ? 0.25 : nil
         // A missing or read-only destination must fail now, not after every epoch has run.
         if let save { try CommandLineError.wrap { try AtomicFile.prepareDestination(URL(fileURLWithPath: save)) } }
         try RunRecorder.checkDestination(record)
@@ -81,17 +74,7 @@ struct TrainCommand: ParsableCommand {
         // with --tensorboard, through the TensorBoard logger too.
         let recording = recorder.map { RecordingSource(trainer, recorder: $0) }
         let inner: any TelemetrySource = recording ?? trainer
-        var logging: TensorBoardLogging?
-        if let tensorboard {
-            do {
-                logging = try TensorBoardLogging(inner, folder: tensorboard, histogramEvery: tensorboardEvery,
-                                                 encodeImage: TensorBoardImages.png)
-            } catch {
-                trainer.send(.stop)
-                trainer.join()
-                throw CommandLineError(description: error.description)
-            }
-        }
+        let logging = try tensorboardOptions.logging(inner, stopping: trainer)
         let controller: any TelemetrySource = logging ?? inner
         defer {
             logging?.finish()

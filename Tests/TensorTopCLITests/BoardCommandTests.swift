@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TensorBoard
 import TestSupport
 
 /// `tensortop board`: the fixture logs written by PyTorch's SummaryWriter (with a damaged and
@@ -127,5 +128,21 @@ import TestSupport
         let end = try board.finish(sending: ["q"])
         #expect(end.status == 0, "\(end.pane)")
         #expect(end.restored, "\(end.pane)")
+    }
+
+    @Test(.enabled(if: DashboardEndToEndTests.available, "needs tmux and the release build (make test builds it)"))
+    func theDashboardLogsForTensorBoardWhileItTrains() throws {
+        let folder = Binary.temporaryDirectory()
+        let dashboard = try DashboardSession("dashboard-tb", in: folder, arguments: "--no-record-run --tensorboard tb/live --tensorboard-every 5")
+        defer { dashboard.close() }
+        try #require(try dashboard.screen { $0.contains("logging for TensorBoard to tb/live") } != nil)
+        try #require(try dashboard.screen { $0.firstMatch(of: /step (\d{2,})/) != nil } != nil, "training reached step 10")
+        let end = try dashboard.finish(sending: ["q"])
+        #expect(end.status == 0, "\(end.pane)")
+        let directory = try LogDirectory(path: folder.appendingPathComponent("tb").path)
+        let update = directory.poll()
+        #expect(update.problems.isEmpty && directory.runNames == ["live"])
+        #expect((directory.runs["live"]?.records("loss/train").count ?? 0) >= 10)
+        #expect(!(directory.runs["live"]?.records("weights/1.weight").isEmpty ?? true))
     }
 }

@@ -65,7 +65,9 @@ public final class EventFileReader {
             // The file was replaced by a shorter one: start again.
             offset = 0
         }
-        var want = chunkBytes
+        // Chunks no larger than the budget (a record longer than a chunk grows it, below).
+        let chunk = Swift.min(chunkBytes, Swift.max(TFRecordScanner.headerCount, maxBytes))
+        var want = chunk
         let start = offset
         while offset < size && offset - start < maxBytes {
             try handle.seek(toOffset: UInt64(offset))
@@ -89,7 +91,7 @@ public final class EventFileReader {
                 continue
             }
             offset += scan.decidedCount
-            want = chunkBytes
+            want = chunk
             if data.count == size - offset + scan.decidedCount && scan.decidedCount < data.count { break }
         }
         if offset - start >= maxBytes && offset < size {
