@@ -72,7 +72,7 @@ enum ScalarCard {
         let (chartArea, legendArea) = inner.splitRows(inner.height - legendLines)
         legend(lines, full: state.fullScreen, axis: state.xAxis, in: legendArea, theme: theme, into: &buffer)
         let xs = lines.flatMap { $0.points.map(\.step) }
-        let values = lines.flatMap { $0.points.map(\.value) }.filter { $0.isFinite && (!state.logScale || $0 > 0) }
+        let values = yRange(lines, logScale: state.logScale)
         guard StepChart.fits(chartArea), let first = xs.min(), let last = xs.max(),
               var chart = StepChart(in: chartArea, firstStep: first, lastStep: last, spanning: values, logScale: state.logScale) else {
             if !lines.isEmpty {
@@ -96,6 +96,15 @@ enum ScalarCard {
         }
         chart.drawDots(styles: styles, into: &buffer)
         chart.drawAxes(ticks: [], ends: axisEnds(chart.firstStep, chart.lastStep, axis: state.xAxis), theme: theme, into: &buffer)
+    }
+
+    /// The values the y axis spans: the logged and smoothed values, without the outer 2 % on
+    /// each side once there are enough of them (as TensorBoard ignores outliers in its scaling,
+    /// so one huge first loss does not flatten the curve); values off the range sit at its edge.
+    static func yRange(_ lines: [Line], logScale: Bool) -> [Double] {
+        let values = lines.flatMap { $0.points.map(\.value) + $0.smoothed }.filter { $0.isFinite && (!logScale || $0 > 0) }.sorted()
+        guard values.count >= 50 else { return values }
+        return [values[(values.count - 1) * 2 / 100], values[(values.count - 1) * 98 / 100]]
     }
 
     /// The lines a flowing legend of `lines` takes in `width` columns.
