@@ -1,3 +1,5 @@
+import App
+import Dashboard
 import Foundation
 import TensorBoard
 
@@ -5,12 +7,15 @@ import TensorBoard
 ///
 /// Writes a log of about `megabytes` MB with a training run's mix (each step 4 scalars; every
 /// 10 steps 8 histograms of 60 buckets; every 100 steps a 10 KB image), then loads it with
-/// `LogDirectory` in a child process, so the peak resident memory is the load's alone.
+/// `tensortop board`'s app in a child process (so the peak resident memory is the load's alone),
+/// drawing a 120×40 frame after every poll as the terminal does: the time to the first screen
+/// with data, and to the whole log read.
 enum TensorBoardBench {
     /// The flag that makes this binary only load a log folder and report.
     static let loadOnlyFlag = "--measure-tensorboard-load"
 
-    /// Loads the folder after `loadOnlyFlag` and prints records, seconds and peak RSS (MB).
+    /// Loads the folder after `loadOnlyFlag` as the board does and prints the seconds to the
+    /// first screen with data, the seconds to the whole log, and the peak RSS (MB).
     static func measureLoadInThisProcess() {
         guard let index = CommandLine.arguments.firstIndex(of: loadOnlyFlag), index + 1 < CommandLine.arguments.count else {
             print("error no folder")
@@ -19,8 +24,16 @@ enum TensorBoardBench {
         let start = Stopwatch.now()
         do {
             let logs = try LogDirectory(path: CommandLine.arguments[index + 1])
-            let update = logs.poll()
-            print("\(update.records) \(fixed(Stopwatch.now() - start, 3)) \(DataBench.peakResidentMegabytes())")
+            let app = BoardApp(directory: logs, folder: "logs", catalog: ThemeCatalog(), initialTheme: "mono", size: (120, 40),
+                               colorsAvailable: false)
+            var firstScreen: Double?
+            repeat {
+                app.poll(force: true)
+                let frame = app.frame()
+                if firstScreen == nil, !app.state.data.scalars.isEmpty, frame.text.contains("loss/train") { firstScreen = Stopwatch.now() - start }
+            } while !app.isCaughtUp
+            let whole = Stopwatch.now() - start
+            print("\(fixed(firstScreen ?? whole, 3)) \(fixed(whole, 3)) \(DataBench.peakResidentMegabytes())")
         } catch {
             print("error \(error)")
         }
@@ -50,8 +63,10 @@ enum TensorBoardBench {
             return
         }
         let mb = Double(written) / 1_048_576
-        report.add("load a \(fixed(mb, 0)) MB TensorBoard log, \(parts[0]) records",
-                   "\(parts[1]) s (\(fixed(mb / seconds, 0)) MB/s; target: 1 GB < 5 s)", "\(parts[2]) MB peak RSS")
+        report.add("tensortop board on a \(fixed(mb, 0)) MB TensorBoard log: first screen",
+                   "\(parts[0]) s (target: 1 GB usable < 5 s)", "")
+        report.add("  ... the whole log read (a frame drawn every 32 MB)",
+                   "\(parts[1]) s (\(fixed(mb / seconds, 0)) MB/s)", "\(parts[2]) MB peak RSS")
     }
 
     /// Writes about `bytes` of events into a new file in `folder`; returns the bytes written.

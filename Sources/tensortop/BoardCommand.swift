@@ -43,6 +43,9 @@ struct BoardCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A theme name (dark, light, okabe-ito, high-contrast, mono) or a theme file.", valueName: "name|path"))
     var theme: String?
 
+    @Option(name: .long, help: ArgumentHelp("Record the session as an asciicast v2 file (asciinema play FILE).", valueName: "file.cast"))
+    var record: String?
+
     @Option(name: .long, help: ArgumentHelp("Do not open the terminal: read the whole log, print one screen of this size as text, and exit (e.g. 120x40).", valueName: "WxH"))
     var printFrame: String?
 
@@ -98,12 +101,28 @@ struct BoardCommand: ParsableCommand {
             print(app.frame().text)
             return
         }
+        // Check --record's destination before taking over the terminal, so nothing is lost at the end.
+        let recordURL = record.map { URL(fileURLWithPath: $0) }
+        if let recordURL { try CommandLineError.wrap { try AtomicFile.prepareDestination(recordURL) } }
+        let recording = runInTerminal(directory, catalog: catalog, noColor: noColor)
+        if let recordURL, let recording {
+            do {
+                try AtomicFile.write(Data(recording.text.utf8), to: recordURL)
+            } catch {
+                throw CommandLineError(description: "cannot write the recording: \(error)")
+            }
+        }
+    }
+
+    /// The board on the terminal until q, Ctrl-C or the terminal goes; the terminal is given
+    /// back before this returns. Returns the asciicast when `--record` asked for one.
+    private func runInTerminal(_ directory: LogDirectory, catalog: ThemeCatalog, noColor: Bool) -> Asciicast? {
         let interrupt = InterruptWatch()
         let screen = CursesScreen()
         defer { screen.restore() }
         let app = makeApp(directory, catalog: catalog, theme: noColor || !screen.colorsAvailable ? "mono" : (theme ?? ThemeCatalog.defaultName),
                           size: screen.size, colors: screen.colorsAvailable)
-        _ = TerminalLoop.run(screen: screen, interrupt: interrupt, recordCast: false, handle: { input in
+        return TerminalLoop.run(screen: screen, interrupt: interrupt, recordCast: record != nil, handle: { input in
             switch input {
             case .key(let key): app.dispatch(.key(key))
             case .mouse(let event): app.dispatch(.mouse(event))

@@ -81,14 +81,10 @@ public struct BoardState: Sendable, Equatable {
     public var showHelp = false
     public var showMessages = false
     /// The last message, shown in the status bar; every one is kept in `messages`.
-    public var message: String? {
-        didSet {
-            guard let message else { return }
-            messages.append(message)
-            if messages.count > DashboardState.messageLogLength { messages.removeFirst(messages.count - DashboardState.messageLogLength) }
-        }
-    }
-    public private(set) var messages: [String] = []
+    public var message: String? { didSet { log.keep(message) } }
+    private var log = MessageLog()
+    /// The messages so far, oldest first, for the message log (`m`).
+    public var messages: [String] { log.entries }
 
     public init(folder: String, width: Int, height: Int, themeName: String = "dark", themeNames: [String] = ["dark"],
                 colorsAvailable: Bool = true) {

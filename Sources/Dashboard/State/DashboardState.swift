@@ -153,17 +153,12 @@ public struct DashboardState: Sendable, Equatable {
     public var loadMenu: LoadMenu?
     /// The last acknowledgement, refusal or warning, shown in the status bar; every one is
     /// also kept in `messages`.
-    public var message: String? {
-        didSet {
-            guard let message else { return }
-            messages.append(message)
-            if messages.count > Self.messageLogLength { messages.removeFirst(messages.count - Self.messageLogLength) }
-        }
-    }
-    /// The messages so far, oldest first (the newest `messageLogLength`), for the message log (`m`).
-    public private(set) var messages: [String] = []
+    public var message: String? { didSet { log.keep(message) } }
+    private var log = MessageLog()
+    /// The messages so far, oldest first (the newest `MessageLog.length`), for the message log (`m`).
+    public var messages: [String] { log.entries }
     /// How many messages the log keeps.
-    public static let messageLogLength = 200
+    public static let messageLogLength = MessageLog.length
     public var showMessages = false
     /// Set by `n` until a snapshot shows the step done, which clears the "running 1 step" message.
     public var stepping = false
@@ -199,5 +194,19 @@ public struct DashboardState: Sendable, Equatable {
     public var parameter: ParameterSnapshot? {
         guard let parameters = snapshot?.parameters, !parameters.isEmpty else { return nil }
         return parameters[min(selectedParameter, parameters.count - 1)]
+    }
+}
+
+/// Every message shown in the status line, oldest first, for the message log (`m`): the newest `length`.
+struct MessageLog: Sendable, Equatable {
+    /// How many messages the log keeps.
+    static let length = 200
+    private(set) var entries: [String] = []
+
+    /// Keeps `message` (nil, a status line cleared, keeps nothing).
+    mutating func keep(_ message: String?) {
+        guard let message else { return }
+        entries.append(message)
+        if entries.count > Self.length { entries.removeFirst(entries.count - Self.length) }
     }
 }

@@ -123,4 +123,15 @@ struct BoardReducerTests {
         _ = BoardSample.press([.character("x")], &state)
         #expect(!state.showHelp && state.xAxis == .step, "the closing key does nothing else")
     }
+
+    @Test func aClickSelectsTheCardUnderItAndASecondClickZooms() {
+        // 100×30: two cards side by side, each half the width.
+        var state = BoardSample.state(width: 100, height: 30)
+        _ = reduceBoard(&state, .mouse(MouseEvent(.press(.left), x: 75, y: 10)))
+        #expect(state.selectedCard?.tag == "loss/train" && !state.fullScreen)
+        _ = reduceBoard(&state, .mouse(MouseEvent(.press(.left), x: 75, y: 10)))
+        #expect(state.fullScreen)
+        _ = reduceBoard(&state, .mouse(MouseEvent(.wheelUp, x: 10, y: 10)))
+        #expect(state.selectedCard?.tag == "accuracy/test")
+    }
 }
