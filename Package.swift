@@ -58,6 +58,8 @@ let package = Package(
         .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "NN", "FileWriting", "Recording", "TensorBoard", "Datasets"]),
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(name: "Attach", dependencies: ["Telemetry", "Tensors"]),
+        // The autograd stepper's engine side: typed expressions over named leaves, evaluated and stepped back through.
+        .target(name: "AutogradLab", dependencies: ["Tensors"]),
         .target(
             name: "Datasets",
             dependencies: ["Tensors", "FileWriting", "CGzip", "CPNG", .product(name: "Crypto", package: "swift-crypto")]),
@@ -95,6 +97,7 @@ let package = Package(
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"], exclude: ["Fixtures/make_fixtures.py"], resources: [.copy("Fixtures/logs")]),
         .testTarget(name: "AttachTests", dependencies: ["Attach", "Telemetry", "Dashboard"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AutogradLabTests", dependencies: ["AutogradLab", "Tensors"]),
         .testTarget(name: "BoardTests", dependencies: ["App", "Dashboard", "TensorBoard"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),
