@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(name: "Attach", dependencies: ["Telemetry", "Tensors"]),
         // The autograd stepper's engine side: typed expressions over named leaves, evaluated and stepped back through.
-        .target(name: "AutogradLab", dependencies: ["Tensors"]),
+        .target(name: "AutogradLab", dependencies: ["Tensors", "Telemetry"]),
         .target(
             name: "Datasets",
             dependencies: ["Tensors", "FileWriting", "CGzip", "CPNG", .product(name: "Crypto", package: "swift-crypto")]),
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"], exclude: ["Fixtures/make_fixtures.py"], resources: [.copy("Fixtures/logs")]),
         .testTarget(name: "AttachTests", dependencies: ["Attach", "Telemetry", "Dashboard"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AutogradLabTests", dependencies: ["AutogradLab", "Tensors"]),
+        .testTarget(name: "AutogradLabTests", dependencies: ["AutogradLab", "Tensors", "Telemetry"]),
         .testTarget(name: "BoardTests", dependencies: ["App", "Dashboard", "TensorBoard"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),

@@ -19,6 +19,9 @@ public final class Node: CustomStringConvertible {
         self.backwardFunction = backward
     }
 
+    /// The op's inputs, nil where an input needs no gradient (what PyTorch's `next_functions` lead to).
+    public var inputTensors: [Tensor?] { inputs }
+
     /// Whether the saved tensors were freed by a backward without `retainGraph`.
     public var isReleased: Bool { backwardFunction == nil }
 
