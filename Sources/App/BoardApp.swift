@@ -21,6 +21,11 @@ public final class BoardApp {
     private var nextPoll = Date.distantPast
     private var caughtUp = false
     private var problems = 0
+    /// Files ending in an unfinished record: where it starts, since when, and whether it was reported.
+    private var unfinished: [String: (offset: Int, since: Date, reported: Bool)] = [:]
+    /// How long a file may end in an unfinished record before the board says so (a writer
+    /// normally finishes a record at once; a cut-off file never does).
+    public var unfinishedAfter: TimeInterval = 5
 
     public init(directory: LogDirectory, folder: String, catalog: ThemeCatalog, initialTheme: String,
                 size: (width: Int, height: Int), colorsAvailable: Bool) {
@@ -38,28 +43,56 @@ public final class BoardApp {
 
     /// Reads what is new (a part of it while catching up; at most every `reloadInterval` after,
     /// unless `force`) and folds it in: the data, the progress and each damaged place as a message.
-    public func poll(force: Bool = false) {
-        let now = Date()
+    /// `now` is the time the poll counts as (the clock; tests move it on).
+    public func poll(force: Bool = false, now: Date = Date()) {
+        poll(force: force, reportUnfinishedNow: false, now: now)
+    }
+
+    private func poll(force: Bool, reportUnfinishedNow: Bool, now: Date = Date()) {
         guard !caughtUp || force || now >= nextPoll else { return }
         let update = directory.poll(byteBudget: readBudget)
         caughtUp = update.caughtUp
         nextPoll = now.addingTimeInterval(reloadInterval)
+        for run in update.removedRuns { dispatch(.message("run \(run): its event files are gone; it is no longer shown")) }
+        for run in update.restartedRuns { dispatch(.message("run \(run): an event file was replaced by a shorter one; reading the run again")) }
+        noteUnfinished(update.pendingTails, now: now, reportNow: reportUnfinishedNow)
         for problem in update.problems {
             problems += 1
-            // The file's path from the log directory, as the runs are named.
-            let root = directory.root.path + "/"
-            let path = problem.path.hasPrefix(root) ? String(problem.path.dropFirst(root.count)) : problem.path
-            dispatch(.message("damaged: \(path) at byte \(problem.offset): \(problem.message)"))
+            dispatch(.message("damaged: \(relative(problem.path)) at byte \(problem.offset): \(problem.message)"))
         }
-        if update.records > 0 || !update.newRuns.isEmpty { dispatch(.data(conversion.data(directory))) }
+        if update.records > 0 || !update.newRuns.isEmpty || !update.removedRuns.isEmpty || !update.restartedRuns.isEmpty {
+            dispatch(.data(conversion.data(directory)))
+        }
         var progress = state.progress
         (progress.bytesRead, progress.unreadBytes, progress.problems) = (update.bytesRead, update.unreadBytes, problems)
+        progress.unfinishedFiles = unfinished.values.filter(\.reported).count
         if progress != state.progress { dispatch(.progress(progress)) }
     }
 
-    /// Reads everything there is now (for a single frame).
+    /// Reads everything there is now (for a single frame); a file ending mid-record is reported at once.
     public func readAll() {
-        repeat { poll(force: true) } while !caughtUp
+        repeat { poll(force: true, reportUnfinishedNow: true) } while !caughtUp
+    }
+
+    /// Keeps track of files that end in an unfinished record; one that stays so (at the same
+    /// place) for `unfinishedAfter`, or at once when `reportNow`, is reported once.
+    private func noteUnfinished(_ tails: [String: (offset: Int, bytes: Int)], now: Date, reportNow: Bool) {
+        for file in unfinished.keys where tails[file] == nil { unfinished[file] = nil }
+        for (file, tail) in tails.sorted(by: { $0.key < $1.key }) {
+            var entry: (offset: Int, since: Date, reported: Bool) = unfinished[file].flatMap { $0.offset == tail.offset ? $0 : nil }
+                ?? (offset: tail.offset, since: now, reported: false)
+            if !entry.reported && (reportNow || now.timeIntervalSince(entry.since) >= unfinishedAfter) {
+                entry.reported = true
+                dispatch(.message("unfinished: \(relative(file)) ends in \(tail.bytes) bytes of a record that starts at byte \(tail.offset): cut off, or its writer stopped mid-record (waiting for the rest)"))
+            }
+            unfinished[file] = entry
+        }
+    }
+
+    /// A file's path from the log directory, as the runs are named.
+    private func relative(_ path: String) -> String {
+        let root = directory.root.path + "/"
+        return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
     }
 
     /// Starts in `tab` with a filter, a smoothing weight and an x axis (the command line's).

@@ -56,7 +56,7 @@ struct BoardCommand: ParsableCommand {
         guard reloadInterval.isFinite, reloadInterval >= 0.05, reloadInterval <= 3600 else {
             throw ValidationError("--reload-interval \(reloadInterval): give seconds from 0.05 to 3600")
         }
-        if let filter, BoardState.pattern(filter) == nil { throw ValidationError("--filter '\(filter)' is not a regular expression") }
+        if let filter, !filter.isEmpty, BoardState.pattern(filter) == nil { throw ValidationError("--filter '\(filter)' is not a regular expression") }
         _ = try Self.limits(samplesPerPlugin)
         if let printFrame { _ = try Self.size(printFrame) }
     }
@@ -86,6 +86,9 @@ struct BoardCommand: ParsableCommand {
         guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), (1...1000).contains(width), (1...1000).contains(height) else {
             throw ValidationError("--print-frame '\(text)': give WIDTHxHEIGHT, e.g. 120x40")
         }
+        guard width >= DashboardView.minimumWidth, height >= DashboardView.minimumHeight else {
+            throw ValidationError("--print-frame \(text): the board needs at least \(DashboardView.minimumWidth)x\(DashboardView.minimumHeight)")
+        }
         return (width, height)
     }
 
@@ -95,11 +98,15 @@ struct BoardCommand: ParsableCommand {
         let catalog = ThemeCatalog(executable: URL(fileURLWithPath: CommandLine.arguments[0]))
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         if let printFrame {
+            // Plain text has no colours: images take the ASCII ramp, as with NO_COLOR.
             let size = try Self.size(printFrame)
-            let app = makeApp(directory, catalog: catalog, theme: noColor ? "mono" : (theme ?? ThemeCatalog.defaultName), size: size, colors: !noColor)
+            let app = makeApp(directory, catalog: catalog, theme: "mono", size: size, colors: false)
             app.readAll()
             print(app.frame().text)
             return
+        }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandLineError(description: "tensortop board needs a terminal (standard input and output); to print one screen as text, use --print-frame 120x40")
         }
         // Check --record's destination before taking over the terminal, so nothing is lost at the end.
         let recordURL = record.map { URL(fileURLWithPath: $0) }

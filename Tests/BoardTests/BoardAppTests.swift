@@ -107,4 +107,42 @@ struct BoardAppTests {
         let bad = BoardConversion.picture(EncodedImage(width: 2, height: 2, bytes: Data([1, 2, 3])), step: 3, wallTime: 0, source: "x")
         #expect(bad.image == nil && bad.problem == "not a PNG image TensorTop can read")
     }
+
+    @Test func aReplacedShorterFileRereadsItsRunAndAVanishedRunIsDropped() throws {
+        let logs = try Self.folder()
+        let source = try Data(contentsOf: Self.eventFile("run-a"))
+        let run = logs.appendingPathComponent("run-a")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        let file = run.appendingPathComponent("events.out.tfevents.1.test")
+        try source.write(to: file)
+        let app = try Self.app(logs)
+        app.readAll()
+        #expect(app.state.data.scalars["lr"]?.first?.items.count == 20)
+        // Replaced by its first records only: the old points must not stay mixed in.
+        try source.prefix(source.count / 4).write(to: file)
+        app.readAll()
+        let shortened = app.state.data.scalars["lr"]?.first?.items.count ?? 0
+        #expect(shortened > 0 && shortened < 20, "\(shortened) lr points after the file was cut to a quarter")
+        #expect(app.state.messages.contains("run run-a: an event file was replaced by a shorter one; reading the run again"))
+        try FileManager.default.removeItem(at: run)
+        app.poll(force: true)
+        #expect(app.state.data.runs.isEmpty)
+        #expect(app.state.messages.contains("run run-a: its event files are gone; it is no longer shown"))
+    }
+
+    @Test func aFileEndingMidRecordIsReportedWhenPrintedAndAfterAWhileWhenFollowed() throws {
+        let printed = try Self.app(Self.fixtures.appendingPathComponent("truncated"))
+        printed.readAll()
+        #expect(printed.state.messages.contains { $0.hasPrefix("unfinished: ") && $0.contains(" ends in ") && $0.contains("cut off") },
+                "\(printed.state.messages)")
+        #expect(printed.frame().text.contains("1 file ends mid-record (m)"))
+        let followed = try Self.app(Self.fixtures.appendingPathComponent("truncated"))
+        let start = Date()
+        followed.poll(force: true, now: start)
+        #expect(!followed.state.messages.contains { $0.hasPrefix("unfinished: ") }, "a writer may still finish the record")
+        followed.poll(force: true, now: start.addingTimeInterval(followed.unfinishedAfter + 1))
+        #expect(followed.state.messages.filter { $0.hasPrefix("unfinished: ") }.count == 1)
+        followed.poll(force: true, now: start.addingTimeInterval(followed.unfinishedAfter + 2))
+        #expect(followed.state.messages.filter { $0.hasPrefix("unfinished: ") }.count == 1, "reported once")
+    }
 }

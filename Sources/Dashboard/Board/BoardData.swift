@@ -92,6 +92,9 @@ public struct BoardProgress: Sendable, Equatable {
     public var unreadBytes = 0
     /// Damaged places found so far (each one is in the message log).
     public var problems = 0
+    /// Files that end in an unfinished record and have not grown for a while (cut off, or a
+    /// writer that stopped mid-record; each one is in the message log).
+    public var unfinishedFiles = 0
     /// Whether the folder is read again for new runs and records.
     public var following = true
 

@@ -76,8 +76,11 @@ private func handleBoardKey(_ key: Key, _ state: inout BoardState) -> [BoardEffe
 }
 
 /// A key while the filter is typed: characters and backspace edit it (the cards follow as it
-/// is typed), enter keeps it, esc goes back to the filter before.
+/// is typed, staying on the last valid expression), enter keeps it, esc goes back to the filter before.
 private func typeFilter(_ key: Key, draft: String, _ state: inout BoardState) {
+    defer {
+        if let typed = state.filterDraft, typed.isEmpty || BoardState.pattern(typed) != nil { state.lastValidDraft = typed }
+    }
     switch key {
     case .character(let c):
         state.filterDraft = draft + String(c)
@@ -85,6 +88,7 @@ private func typeFilter(_ key: Key, draft: String, _ state: inout BoardState) {
         state.filterDraft = String(draft.dropLast())
     case .escape:
         state.filterDraft = nil
+        state.lastValidDraft = nil
         state.message = state.filter.isEmpty ? "no filter" : "filter /\(state.filter)/ kept"
     case .enter:
         guard draft.isEmpty || BoardState.pattern(draft) != nil else {
@@ -92,6 +96,7 @@ private func typeFilter(_ key: Key, draft: String, _ state: inout BoardState) {
             return
         }
         state.filterDraft = nil
+        state.lastValidDraft = nil
         state.filter = draft
         state.selection = [:]
         let count = state.cards(state.tab).count
@@ -123,6 +128,7 @@ private func apply(_ intent: BoardIntent, _ state: inout BoardState) -> [BoardEf
         }
     case .startFilter:
         state.filterDraft = state.filter
+        state.lastValidDraft = state.filter
     case .smoothing(let delta):
         // Steps of 0.05 from 0 to 0.99 (TensorBoard's slider ends there), free of drift.
         state.smoothing = min(0.99, max(0, ((state.smoothing + delta) * 100).rounded() / 100))

@@ -97,9 +97,12 @@ public struct BoardState: Sendable, Equatable {
         imageMode = colorsAvailable ? .blocks : .ascii
     }
 
-    /// The filter in effect: the one being typed when it is a valid expression, else the last applied.
+    /// The last valid filter typed while typing (the cards stay on it through an unfinished expression).
+    var lastValidDraft: String?
+
+    /// The filter in effect: while typing, the last valid expression typed, else the one applied.
     var activeFilter: String {
-        if let draft = filterDraft, Self.pattern(draft) != nil { return draft }
+        if filterDraft != nil { return lastValidDraft ?? filter }
         return filter
     }
 

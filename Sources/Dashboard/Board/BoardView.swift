@@ -81,7 +81,7 @@ public enum BoardView {
             text = state.progress.unreadBytes > 0 ? "reading the event files…"
                 : "no event files in \(state.progress.folder) yet (events.out.tfevents.*): waiting for a run to write some; q quits"
         } else if !state.activeFilter.isEmpty {
-            text = "no \(noun) tag matches /\(state.activeFilter)/ (esc clears the filter)"
+            text = "no \(noun) tag matches /\(state.activeFilter)/ " + (state.filterDraft == nil ? "(esc clears the filter)" : "(esc: back to the filter before)")
         } else {
             text = "no \(noun) tags in \(state.data.runs.count) run\(state.data.runs.count == 1 ? "" : "s")"
                 + (state.progress.unreadBytes > 0 ? " yet (still reading)" : "") + "; 1/2/3 switch views"
@@ -113,6 +113,10 @@ public enum BoardView {
         if progress.problems > 0 {
             parts.append(Draw.Part(text: "\(progress.problems) damaged place\(progress.problems == 1 ? "" : "s") skipped (m)", priority: 1,
                                    style: theme[.alarm]))
+        }
+        if progress.unfinishedFiles > 0 {
+            parts.append(Draw.Part(text: "\(progress.unfinishedFiles) file\(progress.unfinishedFiles == 1 ? " ends" : "s end") mid-record (m)",
+                                   priority: 1, style: theme[.warn]))
         }
         if state.tab == .scalars {
             parts.append(Draw.Part(text: "smoothing \(Draw.fixed(state.smoothing, 2))", priority: 3, style: status))

@@ -67,7 +67,8 @@ enum HistogramCard {
             buffer.put(Draw.number(lo, width: 8), x: plot.x, y: axisY, style: theme[.axis])
             let end = Draw.number(hi, width: 8)
             buffer.put(end, x: plot.maxX - end.count, y: axisY, style: theme[.axis])
-            buffer.put("step", x: inner.x, y: axisY, style: theme[.axis])
+            // Steps are the rows' labels; the axis below is the values'.
+            buffer.put("value", x: inner.x, y: axisY, style: theme[.axis])
         case .heat:
             let columns = sample(items.count, plot.width)
             // Each step's column is as wide as the steps shown allow.

@@ -41,9 +41,10 @@ enum ScalarCard {
         }
     }
 
-    /// Milliseconds as a short duration: `0s`, `42s`, `3m05s`, `2h13m`.
+    /// Milliseconds as a short duration: `0s`, `0.9s`, `42s`, `3m05s`, `2h13m`.
     static func duration(_ milliseconds: Int) -> String {
         let seconds = max(0, milliseconds / 1000)
+        if milliseconds > 0 && milliseconds < 10_000 { return "\(Draw.fixed(Double(milliseconds) / 1000, 1))s" }
         if seconds < 60 { return "\(seconds)s" }
         if seconds < 3600 { return String(format: "%dm%02ds", seconds / 60, seconds % 60) }
         return String(format: "%dh%02dm", seconds / 3600, seconds / 60 % 60)

@@ -32,9 +32,16 @@ struct StepChart {
     /// A chart in `inner` from `firstStep` to `lastStep` (one more when they are equal), its y
     /// range spanning `values` (non-finite ones ignored); nil when no value is finite.
     init?(in inner: Rect, firstStep: Int, lastStep: Int, spanning values: [Double], logScale: Bool) {
-        let plotted = values.filter(\.isFinite).map { Self.transform($0, logScale: logScale) }
+        let plotted = values.filter { $0.isFinite && (!logScale || $0 > 0) }.map { Self.transform($0, logScale: logScale) }
         guard var low = plotted.min(), var high = plotted.max() else { return nil }
-        if high - low < 1e-9 { low -= 0.5; high += 0.5 }
+        // A flat series gets a little room around it, relative to its size (a constant learning
+        // rate of 0.001 is not drawn on a −0.5…0.5 axis); only an all-zero one gets ±0.5.
+        let size = max(abs(low), abs(high))
+        if high - low <= size * 1e-6 {
+            let room = size > 0 ? size * 0.05 : 0.5
+            low -= room
+            high += room
+        }
         self.inner = inner
         plot = Rect(x: inner.x + Self.labelWidth, y: inner.y, width: inner.width - Self.labelWidth, height: inner.height - 1)
         self.firstStep = firstStep
@@ -45,8 +52,11 @@ struct StepChart {
         canvas = BrailleCanvas(width: plot.width, height: plot.height)
     }
 
-    /// A value in plotted units: log10 on a log scale (values at or below 0 count as 1e-8).
-    static func transform(_ value: Double, logScale: Bool) -> Double { logScale ? log10(max(value, 1e-8)) : value }
+    /// A value in plotted units: log10 on a log scale (where values at or below 0 have no place:
+    /// `add` leaves them out; here they count as the smallest positive Double).
+    static func transform(_ value: Double, logScale: Bool) -> Double {
+        logScale ? log10(max(value, .leastNonzeroMagnitude)) : value
+    }
 
     /// The dot column of a step.
     func dotX(_ step: Int) -> Int {
@@ -73,7 +83,7 @@ struct StepChart {
     /// consecutive values of the same segment (a non-finite value is skipped, not a break).
     mutating func add(_ points: [Point], layer: Int, joined: Bool) {
         var previous: (x: Int, y: Int, segment: Int)?
-        for point in points where point.value.isFinite {
+        for point in points where point.value.isFinite && (!logScale || point.value > 0) {
             let x = dotX(point.step), y = dotY(point.value)
             if joined, let previous, previous.segment == point.segment {
                 canvas.line(previous.x, previous.y, x, y, layer: layer)

@@ -26,6 +26,8 @@ public final class EventFileReader {
         public var pendingBytes = 0
         /// Bytes left unread because the call's `maxBytes` was reached.
         public var unreadBytes = 0
+        /// The file had become shorter than what was read: it was replaced, and reading started again at 0.
+        public var restarted = false
     }
 
     public let path: String
@@ -64,6 +66,7 @@ public final class EventFileReader {
         if size < offset {
             // The file was replaced by a shorter one: start again.
             offset = 0
+            batch.restarted = true
         }
         // Chunks no larger than the budget (a record longer than a chunk grows it, below).
         let chunk = Swift.min(chunkBytes, Swift.max(TFRecordScanner.headerCount, maxBytes))

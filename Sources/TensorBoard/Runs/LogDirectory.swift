@@ -62,12 +62,18 @@ public final class LogDirectory {
         public var problems: [EventFileProblem] = []
         /// Files whose end is an unfinished record (waiting for the writer).
         public var pendingFiles: [String] = []
+        /// Where those unfinished records start and how many bytes of them there are, by file.
+        public var pendingTails: [String: (offset: Int, bytes: Int)] = [:]
+        /// Runs whose folder no longer has event files (dropped), and runs read again from the
+        /// start because one of their files was replaced by a shorter one.
+        public var removedRuns: [String] = []
+        public var restartedRuns: [String] = []
         /// Bytes not read yet because the poll's budget ran out: the next poll goes on.
         public var unreadBytes = 0
         /// Bytes of event files read so far, in all polls (whole records and skipped damage).
         public var bytesRead = 0
         /// Whether everything written so far has been read (no budget left anything over).
-        public var caughtUp: Bool { unreadBytes == 0 }
+        public var caughtUp: Bool { unreadBytes == 0 && restartedRuns.isEmpty }
     }
 
     /// A log directory at `path`.
@@ -93,7 +99,17 @@ public final class LogDirectory {
     public func poll(byteBudget: Int = .max) -> Update {
         var update = Update()
         var budget = byteBudget
-        for (run, files) in eventFiles() {
+        let found = eventFiles()
+        // Runs whose files are gone are dropped with their readers.
+        let present = Set(found.map(\.run))
+        for run in runs.keys.sorted() where !present.contains(run) {
+            runs[run] = nil
+            update.removedRuns.append(run)
+        }
+        let presentFiles = Set(found.flatMap(\.files))
+        for file in readers.keys where !presentFiles.contains(file) { readers[file] = nil }
+        var restarted: Set<String> = []
+        for (run, files) in found {
             if runs[run] == nil {
                 runs[run] = BoardRun(name: run)
                 update.newRuns.append(run)
@@ -121,7 +137,11 @@ public final class LogDirectory {
                     update.records += count
                     update.problems += batch.problems
                     update.unreadBytes += batch.unreadBytes
-                    if batch.pendingBytes > 0 { update.pendingFiles.append(file) }
+                    if batch.pendingBytes > 0 {
+                        update.pendingFiles.append(file)
+                        update.pendingTails[file] = (reader.offset, batch.pendingBytes)
+                    }
+                    if batch.restarted { restarted.insert(run) }
                 } catch {
                     let reason = "cannot be read: \(error.localizedDescription)"
                     if unreadable[file] != reason {
@@ -131,6 +151,13 @@ public final class LogDirectory {
                 }
                 budget -= max(0, reader.offset - before)
             }
+        }
+        // A replaced file's old records are mixed with its new ones: the run is read again from
+        // the start (its data goes now; the next poll reads every file of it anew).
+        for run in restarted.sorted() {
+            runs[run] = BoardRun(name: run)
+            for file in found.first(where: { $0.run == run })?.files ?? [] { readers[file] = nil }
+            update.restartedRuns.append(run)
         }
         update.bytesRead = readers.values.reduce(0) { $0 + $1.offset }
         return update
