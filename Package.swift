@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "TensorBoard", dependencies: ["Telemetry", "CChecksums", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Proto/events.proto"]),
         .target(name: "CursesTerminal", dependencies: ["Dashboard", "CNcursesw", "CTerminalGuard"]),
-        .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "NN", "FileWriting", "Recording", "TensorBoard", "Datasets"]),
+        .target(name: "App", dependencies: ["Dashboard", "Telemetry", "Training", "NN", "FileWriting", "Recording", "TensorBoard", "Datasets", "AutogradLab"]),
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(name: "Attach", dependencies: ["Telemetry", "Tensors"]),
         // The autograd stepper's engine side: typed expressions over named leaves, evaluated and stepped back through.

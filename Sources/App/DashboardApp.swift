@@ -1,3 +1,4 @@
+import AutogradLab
 import Dashboard
 import FileWriting
 import Foundation
@@ -23,6 +24,8 @@ public final class DashboardApp {
     public var checkpointFolder = "checkpoints"
     /// Where preferences persist; nil keeps them for this session only (demos, tests).
     public var preferencesFile: PreferencesFile?
+    /// The autograd stepper page's program, evaluated, and its backward under way.
+    private var autogradSession: AutogradSession?
 
     public init(source: any TelemetrySource, catalog: ThemeCatalog, initialTheme: String, size: (width: Int, height: Int), colorsAvailable: Bool) {
         self.source = source
@@ -102,7 +105,34 @@ public final class DashboardApp {
             return [.message(writeFrame())]
         case .savePreferences(let preferences):
             return savePreferences(preferences).map { [.message($0)] } ?? []
+        case .autograd(let command):
+            return autograd(command)
         }
+    }
+
+    /// Carries out a stepper page command on the session; returns its new view (or why a typed program cannot be evaluated).
+    private func autograd(_ command: AutogradCommand) -> [Action] {
+        switch command {
+        case .preset(let index):
+            let presets = AutogradSession.presets
+            autogradSession = try? AutogradSession(presets[((index % presets.count) + presets.count) % presets.count])
+        case .program(let text):
+            do {
+                autogradSession = try AutogradSession(text)
+            } catch {
+                return [.autogradProblem(error.description)]
+            }
+        case .begin(let seed, let retainGraph):
+            guard let session = autogradSession, !session.seeds.isEmpty else { return [] }
+            session.begin(session.seeds[min(seed, session.seeds.count - 1)], retainGraph: retainGraph)
+        case .step:
+            guard let session = autogradSession else { return [] }
+            if !session.isStepping { return [.message("no backward under way: b calls backward")] }
+            session.step()
+        case .finish:
+            autogradSession?.finish()
+        }
+        return autogradSession.map { [.autograd($0.view)] } ?? []
     }
 
     /// Reads the preferences file (when there is one) and applies it: smoothing, log scale,

@@ -45,21 +45,32 @@ public final class AutogradSession {
         return seeds
     }
 
+    /// The notebook's autograd examples and a small neuron, for the stepper's ←/→.
+    public static let presets = [
+        "x = ones(2); y = 2 * x[0] ** 3 + 2 * x[1] ** 2",
+        "x = arange(0, 6.0); y = 2 * x ** 2",
+        "w = [[0.5, -1], [2, 0.25]]; x = [1, 2]; b = [0.1, -0.3]; h = relu(w @ x + b); y = sum(h)",
+    ]
+
+    /// How a seed is written in the call: nothing, `torch.ones_like(y)`, or the leaf's name.
+    public func argument(_ seed: Seed) -> String {
+        switch seed {
+        case .implicit: ""
+        case .onesLike: "torch.ones_like(\(evaluation.outputName))"
+        case .leaf(let name): name
+        }
+    }
+
     /// Starts `backward(seed, retain_graph:)` without running a node yet; PyTorch's error (the
     /// graph already freed, a gradient of the wrong shape) is kept for the view and nothing changes.
     public func begin(_ seed: Seed, retainGraph: Bool) {
         let output = evaluation.output
-        let gradient: Tensor?
-        var argument: String
-        switch seed {
-        case .implicit:
-            (gradient, argument) = (nil, "")
-        case .onesLike:
-            (gradient, argument) = (Tensor.onesLike(output), "torch.ones_like(\(evaluation.outputName))")
-        case .leaf(let name):
-            gradient = evaluation.values[name]?.detach()
-            argument = name
+        let gradient: Tensor? = switch seed {
+        case .implicit: nil
+        case .onesLike: Tensor.onesLike(output)
+        case .leaf(let name): evaluation.values[name]?.detach()
         }
+        var argument = self.argument(seed)
         if retainGraph { argument += (argument.isEmpty ? "" : ", ") + "retain_graph=True" }
         call = "\(evaluation.outputName).backward(\(argument))"
         ran = []
@@ -139,6 +150,6 @@ public final class AutogradSession {
         walk(evaluation.output, prefix: "", childPrefix: "")
         return AutogradView(program: text, rows: rows, call: call, stepsDone: stepper?.steps.count ?? 0,
                             nodeCount: rows.filter { !$0.isLeaf && $0.repeatOf == nil }.count, backwardsFinished: finished,
-                            lastStep: lastStep, error: error)
+                            lastStep: lastStep, error: error, seeds: seeds.map(argument))
     }
 }

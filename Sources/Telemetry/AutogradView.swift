@@ -55,10 +55,13 @@ public struct AutogradView: Sendable, Equatable, Codable {
     public var lastStep: String?
     /// PyTorch's error from the last call, if it failed (then `.grad` is unchanged).
     public var error: String?
+    /// The gradients backward can be given here, as the call writes them (`` for none,
+    /// `torch.ones_like(y)`, `x`).
+    public var seeds: [String] = []
 
     public init(program: String, rows: [Row], call: String? = nil, stepsDone: Int = 0, nodeCount: Int = 0, backwardsFinished: Int = 0,
-                lastStep: String? = nil, error: String? = nil) {
+                lastStep: String? = nil, error: String? = nil, seeds: [String] = []) {
         (self.program, self.rows, self.call, self.stepsDone, self.nodeCount) = (program, rows, call, stepsDone, nodeCount)
-        (self.backwardsFinished, self.lastStep, self.error) = (backwardsFinished, lastStep, error)
+        (self.backwardsFinished, self.lastStep, self.error, self.seeds) = (backwardsFinished, lastStep, error, seeds)
     }
 }

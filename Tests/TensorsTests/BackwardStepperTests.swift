@@ -65,3 +65,29 @@ struct BackwardStepperTests {
         #expect(leaf.grad?.scalars == [5, 6])
     }
 }
+
+/// Matrix products with a vector are one node each, named as PyTorch names them (checked with
+/// PyTorch 2.x: `(w@x).grad_fn` is MvBackward0, `(x@x)` DotBackward0, `(x@w)` SqueezeBackward4).
+struct VectorProductNodeTests {
+    @Test func matrixTimesVectorIsMvBackward0WithTheOuterAndTransposedProducts() throws {
+        let w = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6], requiresGrad: true)
+        let x = Tensor([1, -1, 2] as [Float], requiresGrad: true)
+        let y = w.matmul(x)
+        #expect(y.gradFn?.name == "MvBackward0" && y.scalars == [5, 11])
+        try y.backward(Tensor([1, 10] as [Float]))
+        #expect(w.grad?.scalars == [1, -1, 2, 10, -10, 20])
+        #expect(x.grad?.scalars == [41, 52, 63])
+    }
+
+    @Test func vectorDotVectorIsDotBackward0AndVectorTimesMatrixEndsInSqueezeBackward4() throws {
+        let a = Tensor([1, 2] as [Float], requiresGrad: true), b = Tensor([3, 4] as [Float], requiresGrad: true)
+        let dot = a.matmul(b)
+        #expect(dot.gradFn?.name == "DotBackward0" && dot.item() == 11)
+        try dot.backward()
+        #expect(a.grad?.scalars == [3, 4] && b.grad?.scalars == [1, 2])
+        let m = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4], requiresGrad: true)
+        let row = a.matmul(m)
+        #expect(row.gradFn?.name == "SqueezeBackward4" && row.shape == [2] && row.scalars == [7, 10])
+        #expect(row.gradFn?.inputTensors.first??.gradFn?.name == "MmBackward0")
+    }
+}

@@ -69,6 +69,8 @@ public enum Page: Sendable, Equatable {
     case history
     /// 4: a convolutional net's filters and feature maps for one batch image.
     case features
+    /// 5: the autograd stepper: a small graph's backward, node by node.
+    case autograd
 }
 
 /// How much of the loss curve the chart shows (`z` cycles).
@@ -176,6 +178,8 @@ public struct DashboardState: Sendable, Equatable {
     /// Recently pressed keys, shown in an overlay when recording with --keys.
     public var shownKeys: [String] = []
     public var showKeys = false
+    /// The autograd stepper page's graph and choices.
+    public var autograd = AutogradPageState()
 
     public init(width: Int, height: Int, themeName: String = "dark", themeNames: [String] = ["dark"], colorsAvailable: Bool = true) {
         self.width = width

@@ -32,6 +32,8 @@ public enum Intent: Sendable, Equatable {
     /// The init menu's target this many on.
     case menuTarget(Int)
     case menuApply
+    /// A key of the autograd stepper page.
+    case autograd(AutogradIntent)
 
     /// What the source must be able to do for this to mean anything.
     public var needs: SourceCapabilities {
@@ -52,6 +54,8 @@ public enum Intent: Sendable, Equatable {
 /// Where a binding applies: on the pages, or in one of the menus.
 public enum InputScope: Sendable, Equatable {
     case page, initMenu, loadMenu
+    /// The autograd stepper page's own keys (the page keys apply there too, after these).
+    case autograd
 }
 
 /// A status-bar hint: the keys as written there, a word, and (beyond the binding's own
@@ -134,8 +138,9 @@ public enum InputTable {
         line("l", "load a checkpoint from a list", hint: KeyHint("l", "load"), importance: 4, (char("l"), .openLoadMenu)),
         line("tab", "move the focus between panels", hint: KeyHint("tab", "focus"), importance: 4, ([.tab], .focus(1)), ([.backTab], .focus(-1))),
         line("↑ ↓", "select the parameter", importance: 4, ([.down, .right], .moveParameter(1)), ([.up, .left], .moveParameter(-1))),
-        line("1/2/3/4", "main page / confusion matrix / run history / feature maps", hint: KeyHint("1–4", "pages"), importance: 5,
-             (char("1"), .page(.main)), (char("2"), .page(.confusion)), (char("3"), .page(.history)), (char("4"), .page(.features))),
+        line("1/2/3/4/5", "main page / confusion matrix / run history / feature maps / autograd stepper", hint: KeyHint("1–5", "pages"),
+             importance: 5, (char("1"), .page(.main)), (char("2"), .page(.confusion)), (char("3"), .page(.history)),
+             (char("4"), .page(.features)), (char("5"), .page(.autograd))),
         line("a", "images as ▀ blocks or ASCII", hint: KeyHint("a", "ascii"), importance: 6, (char("a"), .toggleImageMode)),
         line("[ / ]", "less / more smoothing of the loss", importance: 6, (char("["), .smoothing(-0.05)), (char("]"), .smoothing(0.05))),
         line("g", "log-scale loss axis", importance: 6, (char("g"), .toggleLogScale)),
@@ -145,6 +150,23 @@ public enum InputTable {
         line("m", "the message log (every message in full)", hint: KeyHint("m", "messages"), importance: 5, (char("m"), .showMessages)),
         line("?", "this help", hint: KeyHint("?", "help"), importance: 0, (char("?"), .showHelp)),
         line("q", "quit", hint: KeyHint("q", "quit"), importance: 0, (char("q"), .quit)),
+
+        line("b", "call backward on the output (again): with the gradient and retain_graph shown", hint: KeyHint("b", "backward"),
+             importance: 0, scope: .autograd, (char("b"), .autograd(.begin))),
+        line("n", "one backward step: the next node runs", hint: KeyHint("n", "step"), importance: 0, scope: .autograd,
+             (char("n"), .autograd(.step))),
+        line("enter", "run the rest of this backward", hint: KeyHint("enter", "all"), importance: 1, scope: .autograd,
+             ([.enter], .autograd(.finish))),
+        line("r", "retain_graph on / off for the next backward", hint: KeyHint("r", "retain"), importance: 1, scope: .autograd,
+             (char("r"), .autograd(.toggleRetain))),
+        line("g", "the gradient backward is given: none, torch.ones_like(y), a leaf", hint: KeyHint("g", "gradient"), importance: 2,
+             scope: .autograd, (char("g"), .autograd(.nextSeed))),
+        line("← / →", "the notebook's examples and a small neuron", hint: KeyHint("←/→", "example"), importance: 1, scope: .autograd,
+             ([.left], .autograd(.preset(-1))), ([.right], .autograd(.preset(1)))),
+        line("e", "type a program: x = ones(2); y = 2*x[0]^3 + 2*x[1]^2 (enter evaluates, esc cancels)", hint: KeyHint("e", "edit"),
+             importance: 1, scope: .autograd, (char("e"), .autograd(.type))),
+        line("↑ ↓", "scroll the graph", importance: 3, scope: .autograd, ([.up], .autograd(.scroll(-1))), ([.down], .autograd(.scroll(1))),
+             ([.pageUp], .autograd(.scroll(-10))), ([.pageDown], .autograd(.scroll(10)))),
 
         line("enter", "re-initialise", hint: KeyHint("enter", "applies"), importance: 0, scope: .initMenu, ([.enter], .menuApply)),
         line("esc", "close the menu", hint: KeyHint("esc", "cancels"), importance: 0, scope: .initMenu,

@@ -26,6 +26,10 @@ public enum Action: Sendable, Equatable {
     /// one (dispatch `.capabilities` first). The theme is only kept (for the next save): the app
     /// picks the starting theme (`--theme`, else the preference, else the default).
     case applyPreferences(Preferences, warning: String? = nil)
+    /// The stepper session's graph as it stands now.
+    case autograd(AutogradView)
+    /// A typed program that cannot be evaluated: why (the draft stays for fixing).
+    case autogradProblem(String)
 }
 
 /// What the app must do for the state: talk to the source, switch theme, list files, quit.
@@ -41,6 +45,8 @@ public enum Effect: Sendable, Equatable {
     /// A preference changed: write them all (the preferences file).
     case savePreferences(Preferences)
     case quit
+    /// Something for the autograd stepper's session.
+    case autograd(AutogradCommand)
 }
 
 /// The one place the dashboard's state changes (bubbletea's update): returns the side effects as values.
@@ -113,6 +119,20 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         return handle(key, &state)
     case .mouse(let event):
         return handle(event, &state)
+    case .autograd(let view):
+        if state.autograd.view?.program != view.program {
+            // Another program: the choices start again.
+            state.autograd.scroll = 0
+            state.autograd.seed = 0
+            state.autograd.draft = nil
+        }
+        if state.autograd.draft == view.program { state.autograd.draft = nil }
+        state.autograd.view = view
+        state.autograd.seed = min(state.autograd.seed, max(0, view.seeds.count - 1))
+        return []
+    case .autogradProblem(let text):
+        state.message = "cannot evaluate: \(text)"
+        return []
     case .applyPreferences(let preferences, let warning):
         state.preferences = preferences
         if let warning { state.message = warning }
@@ -131,8 +151,12 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
     }
     // Too small a terminal shows no panels: keys would act unseen, so only q (quit) works.
     guard Layout(state) != nil else { return key == .character("q") ? [.quit] : [] }
+    if state.page == .autograd, let draft = state.autograd.draft { return typeProgram(key, draft: draft, &state) }
     let scope: InputScope = state.initMenu != nil ? .initMenu : state.loadMenu != nil ? .loadMenu : .page
-    let lookup = InputTable.lookup(key, in: scope, capabilities: state.capabilities)
+    var lookup = InputTable.lookup(key, in: scope, capabilities: state.capabilities)
+    if scope == .page, state.page == .autograd, case .intent(let intent) = InputTable.lookup(key, in: .autograd, capabilities: state.capabilities) {
+        lookup = .intent(intent)
+    }
     if state.stopArmed {
         // The key after X answers the question: X stops, any other key only cancels.
         state.stopArmed = false
@@ -175,7 +199,10 @@ private func perform(_ intent: Intent, _ state: inout DashboardState) -> [Effect
     case .openLoadMenu: return [.listCheckpoints]
     case .showHelp: state.showHelp = true
     case .showMessages: state.showMessages = true
-    case .page(let page): state.page = page
+    case .page(let page):
+        state.page = page
+        if page == .autograd && state.autograd.view == nil { return [.autograd(.preset(state.autograd.preset))] }
+    case .autograd(let intent): return performAutograd(intent, &state)
     case .toggleImageMode: state.imageMode = state.imageMode == .blocks ? .ascii : .blocks
     case .toggleLogScale:
         state.logScale.toggle()
@@ -295,4 +322,38 @@ func menuChoices(_ published: [InitChoice]) -> [InitChoice] {
     var choices = published.filter { $0 != notebook }
     choices.insert(notebook, at: min(1, choices.count))
     return choices
+}
+
+/// A key on the stepper page: what it asks of the session, or of the page's choices.
+private func performAutograd(_ intent: AutogradIntent, _ state: inout DashboardState) -> [Effect] {
+    var page = state.autograd
+    defer { state.autograd = page }
+    switch intent {
+    case .step: return [.autograd(.step)]
+    case .finish: return [.autograd(.finish)]
+    case .begin: return [.autograd(.begin(seed: page.seed, retainGraph: page.retainGraph))]
+    case .toggleRetain: page.retainGraph.toggle()
+    case .nextSeed:
+        let count = max(1, page.view?.seeds.count ?? 1)
+        page.seed = (page.seed + 1) % count
+    case .preset(let change):
+        page.preset += change
+        return [.autograd(.preset(page.preset))]
+    case .type: page.draft = ""
+    case .scroll(let change): page.scroll = max(0, min(max(0, (page.view?.rows.count ?? 1) - 1), page.scroll + change))
+    }
+    return []
+}
+
+/// A key while a program is typed: characters and backspace edit it, enter evaluates it (the
+/// draft stays until the session takes it), esc cancels.
+private func typeProgram(_ key: Key, draft: String, _ state: inout DashboardState) -> [Effect] {
+    switch key {
+    case .character(let c): state.autograd.draft = draft + String(c)
+    case .backspace: state.autograd.draft = String(draft.dropLast())
+    case .escape: state.autograd.draft = nil
+    case .enter: return [.autograd(.program(draft))]
+    default: break
+    }
+    return []
 }

@@ -30,6 +30,8 @@ public enum DashboardView {
             HistoryView.render(HistoryView.input(state), in: screen, theme: theme, into: &buffer)
         case .features:
             FeatureMapsView.render(FeatureMapsView.input(state), in: screen, theme: theme, into: &buffer)
+        case .autograd:
+            AutogradPageView.render(state.autograd, in: screen, theme: theme, into: &buffer)
         }
         StatusBar.render(state, in: layout.status, theme: theme, into: &buffer)
         if let menu = state.initMenu { Overlays.initMenu(menu, state, in: screen, theme: theme, into: &buffer) }

@@ -102,7 +102,14 @@ enum StatusBar {
     /// The second line: the last message if there is one (cut, with a pointer to the message
     /// log, when it is too long), else the keys.
     static func keys(_ state: DashboardState, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
-        keys(message: state.message, hints: InputTable.hints(capabilities: state.capabilities), in: rect, theme: theme, into: &buffer)
+        var hints = InputTable.hints(capabilities: state.capabilities)
+        if state.page == .autograd {
+            // The page's own keys first, then the pages, help and quit.
+            hints = InputTable.hints(in: .autograd, capabilities: state.capabilities)
+                + hints.filter { $0.importance == 0 || $0.hint.text == "pages" }.map { ($0.hint, $0.importance + 1) }
+        }
+        let typing = state.page == .autograd && state.autograd.draft != nil ? "type the program: enter evaluates it, esc cancels" : nil
+        keys(message: typing ?? state.message, hints: hints, in: rect, theme: theme, into: &buffer)
     }
 
     /// The second line of `rect`: `message` if there is one (cut, with a pointer to the message

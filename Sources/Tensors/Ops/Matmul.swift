@@ -145,11 +145,24 @@ extension Tensor {
             }
         case (1, 1):
             usageCheck(shape[0] == other.shape[0], "inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
-            return (self * other).sum()
+            // One node, as PyTorch's: the same products as before, recorded as `DotBackward0`.
+            let out = noGrad { (self * other).sum() }
+            return Tensor.record(out, name: "DotBackward0", inputs: [self, other]) { g in [g * other, g * self] }
         case (1, _):
-            return try! unsqueeze(0).matmul(other).squeeze(dim: -2)
+            // As PyTorch: unsqueeze, mm, then an in-place squeeze (`SqueezeBackward4`).
+            let product = try! unsqueeze(0).matmul(other)
+            return product.squeezed(keeping: Array(0..<product.rank).filter { $0 != product.rank - 2 }, name: "SqueezeBackward4")
         case (_, 1):
-            return try! matmul(other.unsqueeze(1)).squeeze(dim: -1)
+            // One node, as PyTorch's `MvBackward0`: the matrix's gradient is g ⊗ v, the vector's Mᵀ·g,
+            // the same products the unsqueeze–mm–squeeze route made.
+            let column = try! other.unsqueeze(1)
+            let out = noGrad { try! matmul(column).squeeze(dim: -1) }
+            let (needMatrix, needVector) = (requiresGrad, other.requiresGrad)
+            return Tensor.record(out, name: "MvBackward0", inputs: [self, other]) { g in
+                let gColumn = try! g.unsqueeze(1)
+                return [needMatrix ? Tensor.product(gColumn, transposed: false, column, transposed: true) : nil,
+                        needVector ? try! Tensor.product(self, transposed: true, gColumn, transposed: false).squeeze(dim: -1) : nil]
+            }
         case (3, 2):
             usageCheck(shape[2] == other.shape[0], "mat1 and mat2 shapes cannot be multiplied (\(shape[0] * shape[1])x\(shape[2]) and \(other.shape[0])x\(other.shape[1]))")
             return reshape([shape[0] * shape[1], shape[2]]).matmul(other).reshape([shape[0], shape[1], other.shape[1]])

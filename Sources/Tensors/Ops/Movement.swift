@@ -68,7 +68,7 @@ extension Tensor {
         return squeezed(keeping: shape.indices.filter { $0 != d }, name: "SqueezeBackward1")
     }
 
-    private func squeezed(keeping keep: [Int], name: String) -> Tensor {
+    func squeezed(keeping keep: [Int], name: String) -> Tensor {
         let out = Tensor(storage: storage, dtype: dtype, shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: offset)
         let inputShape = shape
         return Tensor.record(out, name: name, inputs: [self]) { g in [g.reshape(inputShape)] }
