@@ -80,6 +80,8 @@ import TestSupport
         (["board", "--filter", "loss(", "."], "--filter 'loss(' is not a regular expression"),
         (["board", "--print-frame", "big", "."], "--print-frame 'big': give WIDTHxHEIGHT"),
         (["board", "--reload-interval", "0", "."], "--reload-interval 0.0: give seconds from 0.05 to 3600"),
+        (["board", "--print-frame", "60x20", "."], "--print-frame 60x20: the board needs at least 80x24"),
+        (["board", "."], "tensortop board needs a terminal (standard input and output); to print one screen as text, use --print-frame 120x40"),
     ])
     func badArgumentsAreRefusedWithWhatToDo(arguments: [String], message: String) throws {
         let result = try Binary.run(arguments)
