@@ -56,3 +56,21 @@ import Testing
         #expect(times == [0.5, 0.5, 0.5, 0.5, 2, 2, Asciicast.latestTime])
     }
 }
+
+/// Wide characters would take two cells each and push a line out of place.
+struct WideCharacterTests {
+    @Test func wideCharactersShowAsOneCellStandInsAndNarrowOnesStay() {
+        #expect(VisibleText.escaping("weird/ünïcödé 名前 ✓") == "weird/ünïcödé \u{FFFD}\u{FFFD} ✓")
+        #expect(VisibleText.escaping("손실 ＡＢ 🚀") == "\u{FFFD}\u{FFFD} \u{FFFD}\u{FFFD} \u{FFFD}")
+        #expect(VisibleText.escaping("loss/train ▀▁█ ⠿ ━ │") == "loss/train ▀▁█ ⠿ ━ │")
+    }
+
+    @Test func aBoardTagWithWideCharactersKeepsItsCardInsideTheScreen() {
+        var state = BoardState(folder: "runs", width: 80, height: 24)
+        _ = reduceBoard(&state, .data(BoardData(runs: ["a"], scalars: ["weird/ünïcödé 名前 ✓": [BoardSeries(run: "a", items: [
+            BoardPoint(step: 0, wallTime: 0, value: 1), BoardPoint(step: 1, wallTime: 1, value: 2)])]])))
+        let buffer = BoardView.render(state, theme: .monochrome)
+        #expect(buffer.lines.allSatisfy { $0.count == 80 })
+        #expect(buffer.text.contains("┌─ weird/ünïcödé \u{FFFD}\u{FFFD} ✓ "))
+    }
+}
