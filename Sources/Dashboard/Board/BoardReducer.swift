@@ -59,6 +59,10 @@ public func reduceBoard(_ state: inout BoardState, _ action: BoardAction) -> [Bo
 
 /// A key: typed into the filter while one is being typed, else through the key table.
 private func handleBoardKey(_ key: Key, _ state: inout BoardState) -> [BoardEffect] {
+    if state.showMessages, let back = Overlays.messageLogScrolled(state.messagesBack, by: key, messages: state.messages, width: state.width) {
+        state.messagesBack = back
+        return []
+    }
     if state.showHelp || state.showMessages {
         if key == .character("q") { return [.quit] }
         state.showHelp = false
@@ -156,6 +160,7 @@ private func apply(_ intent: BoardIntent, _ state: inout BoardState) -> [BoardEf
         state.showHelp = true
     case .showMessages:
         state.showMessages = true
+        state.messagesBack = 0
     case .writeFrame:
         return [.writeFrame]
     }

@@ -80,6 +80,8 @@ public struct BoardState: Sendable, Equatable {
     public var height: Int
     public var showHelp = false
     public var showMessages = false
+    /// How many lines the message log is scrolled up from its newest (↑↓ while it is open).
+    public var messagesBack = 0
     /// The last message, shown in the status bar; every one is kept in `messages`.
     public var message: String? { didSet { log.keep(message) } }
     private var log = MessageLog()

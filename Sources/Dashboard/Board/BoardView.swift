@@ -31,7 +31,7 @@ public enum BoardView {
             let lines = BoardKeys.offered(in: state.tab).map { Overlays.HelpLine(label: $0.label, help: $0.help, importance: $0.importance) }
             Overlays.help(lines, in: screen, theme: theme, into: &buffer)
         }
-        if state.showMessages { Overlays.messageLog(state.messages, in: screen, theme: theme, into: &buffer) }
+        if state.showMessages { Overlays.messageLog(state.messages, back: state.messagesBack, in: screen, theme: theme, into: &buffer) }
         return buffer
     }
 

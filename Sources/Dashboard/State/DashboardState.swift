@@ -162,6 +162,8 @@ public struct DashboardState: Sendable, Equatable {
     /// How many messages the log keeps.
     public static let messageLogLength = MessageLog.length
     public var showMessages = false
+    /// How many lines the message log is scrolled up from its newest (↑↓ while it is open).
+    public var messagesBack = 0
     /// Set by `n` until a snapshot shows the step done, which clears the "running 1 step" message.
     public var stepping = false
     public var width: Int

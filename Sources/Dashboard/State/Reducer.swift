@@ -143,6 +143,10 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
 
 /// A key through the input table: what it means where the user is, if the source can do it.
 private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
+    if state.showMessages, let back = Overlays.messageLogScrolled(state.messagesBack, by: key, messages: state.messages, width: state.width) {
+        state.messagesBack = back
+        return []
+    }
     if state.showHelp || state.showMessages {
         if key == .character("q") { return [.quit] }
         state.showHelp = false
@@ -198,7 +202,9 @@ private func perform(_ intent: Intent, _ state: inout DashboardState) -> [Effect
     case .openInitMenu: state.initMenu = InitMenu(choices: menuChoices(state.snapshot?.initChoices ?? []), target: 0)
     case .openLoadMenu: return [.listCheckpoints]
     case .showHelp: state.showHelp = true
-    case .showMessages: state.showMessages = true
+    case .showMessages:
+        state.showMessages = true
+        state.messagesBack = 0
     case .page(let page):
         state.page = page
         if page == .autograd && state.autograd.view == nil { return [.autograd(.preset(state.autograd.preset))] }

@@ -116,14 +116,39 @@ enum Overlays {
         buffer.put(text, x: max(screen.x, screen.maxX - text.count - 1), y: screen.maxY - 1, style: theme[.statusKey])
     }
 
-    /// Every message so far, wrapped to the box's width, the newest at the bottom.
-    static func messageLog(_ messages: [String], in screen: Rect, theme: Theme, into buffer: inout Buffer) {
+    /// Every message so far, wrapped to the box's width, the newest at the bottom; `back` lines
+    /// scrolled up from there (kept within the log).
+    static func messageLog(_ messages: [String], back: Int = 0, in screen: Rect, theme: Theme, into buffer: inout Buffer) {
         let width = max(20, screen.width - 6)
         // Inside the frame a cell of room on either side: the text is four narrower than the box.
         let lines = messages.isEmpty ? ["no messages yet"] : messages.flatMap { wrap("• " + $0, width: width - 4, indent: "  ") }
-        let inner = panel("Messages, oldest first (any key closes)", width: width, height: lines.count + 2, in: screen, theme: theme, into: &buffer)
-        for (row, line) in lines.suffix(inner.height).enumerated() {
+        let inner = panel("Messages, oldest first (↑↓ pgup/pgdn home scroll, any other key closes)", width: width, height: lines.count + 2,
+                          in: screen, theme: theme, into: &buffer)
+        let shownBack = min(max(0, back), max(0, lines.count - inner.height))
+        let end = lines.count - shownBack
+        for (row, line) in lines[max(0, end - inner.height)..<end].enumerated() {
             buffer.put(line, x: inner.x + 1, y: inner.y + row, style: theme[.overlay], clip: inner)
+        }
+    }
+
+    /// The message log's new scroll position after `key` on a screen `width` wide (kept within
+    /// its wrapped lines), nil for a key that closes it.
+    static func messageLogScrolled(_ back: Int, by key: Key, messages: [String], width: Int) -> Int? {
+        guard let step = messageLogScroll(key) else { return nil }
+        let lines = messages.reduce(0) { $0 + wrap("• " + $1, width: max(20, width - 6) - 4, indent: "  ").count }
+        return max(0, min(back + step, lines - 1))
+    }
+
+    /// How far a key scrolls the message log back (up), nil for a key that closes it.
+    static func messageLogScroll(_ key: Key) -> Int? {
+        switch key {
+        case .up: 1
+        case .down: -1
+        case .pageUp: 10
+        case .pageDown: -10
+        case .home: 100_000
+        case .end: -100_000
+        default: nil
         }
     }
 

@@ -60,3 +60,33 @@ struct BoardScreenTests {
         #expect(text.contains("• damaged: run-a/events.out.tfevents.1 at byte 120: bad CRC; skipped 40 bytes"), "\(text)")
     }
 }
+
+/// The message log scrolls (↑↓ pgup/pgdn home end) so the first of many messages can be read.
+struct MessageLogScrollTests {
+    @Test func theOldestOfManyMessagesCanBeScrolledToAndAnyOtherKeyCloses() {
+        var state = BoardSample.state(width: 80, height: 24)
+        for i in 1...60 { _ = reduceBoard(&state, .message("damaged: run-\(i)/events at byte \(i * 100): bad CRC")) }
+        _ = reduceBoard(&state, .key(.character("m")))
+        var text = BoardView.render(state, theme: .monochrome).text
+        #expect(text.contains("run-60/") && !text.contains("run-1/"))
+        _ = reduceBoard(&state, .key(.home))
+        text = BoardView.render(state, theme: .monochrome).text
+        #expect(text.contains("• damaged: run-1/events at byte 100: bad CRC") && !text.contains("run-60/"), "\(text)")
+        _ = reduceBoard(&state, .key(.end))
+        #expect(state.messagesBack == 0)
+        _ = reduceBoard(&state, .key(.up))
+        #expect(state.messagesBack == 1 && state.showMessages)
+        _ = reduceBoard(&state, .key(.character("x")))
+        #expect(!state.showMessages && state.xAxis == .step, "the closing key does nothing else")
+    }
+
+    @Test func theDashboardsMessageLogScrollsToo() {
+        var state = DashboardState(width: 80, height: 24)
+        for i in 1...60 { state.message = "message \(i)" }
+        _ = reduce(&state, .key(.character("m")))
+        _ = reduce(&state, .key(.home))
+        #expect(DashboardView.render(state, theme: .monochrome).text.contains("• message 1 "), "the first message, not message 10 or later")
+        _ = reduce(&state, .key(.escape))
+        #expect(!state.showMessages)
+    }
+}
