@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["Tensors", "NN", "Optim", "Datasets", "Checkpoints", "Telemetry"]),
         .target(name: "Attach", dependencies: ["Telemetry", "Tensors"]),
         // The autograd stepper's engine side: typed expressions over named leaves, evaluated and stepped back through.
-        .target(name: "AutogradLab", dependencies: ["Tensors", "Telemetry"]),
+        .target(name: "AutogradLab", dependencies: ["Tensors", "NN", "Telemetry"]),
         .target(
             name: "Datasets",
             dependencies: ["Tensors", "FileWriting", "CGzip", "CPNG", .product(name: "Crypto", package: "swift-crypto")]),

@@ -107,6 +107,12 @@ public final class DashboardApp {
             return savePreferences(preferences).map { [.message($0)] } ?? []
         case .autograd(let command):
             return autograd(command)
+        case .reductions(let request):
+            do {
+                return [.reductions(try ReductionLab.explore(request.batch, sequence: request.sequence, settings: request.settings))]
+            } catch {
+                return [.reductionProblem(error.description)]
+            }
         }
     }
 

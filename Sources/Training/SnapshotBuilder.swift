@@ -61,7 +61,7 @@ enum SnapshotBuilder {
         return tensor.withFloats { Array(UnsafeBufferPointer(start: $0, count: units * size)) }
     }
 
-    /// The batch's first images with labels, predictions, confidences and per-sample losses.
+    /// The batch's first images with labels, predictions, confidences, per-sample losses and logits.
     ///
     /// `images` is `[B, C, H, W]` (or `[B, H, W]`, one channel) with values in [0, 1].
     static func preview(images: Tensor, labels: Tensor, logits: Tensor, count: Int) -> BatchPreview {
@@ -91,7 +91,8 @@ enum SnapshotBuilder {
             confidences.append(Double(row[best]))
         }
         return BatchPreview(channels: shape[0], width: shape[2], height: shape[1], pixels: pixels, labels: target.int64Scalars.map(Int.init),
-                            predictions: predictions, confidences: confidences, losses: losses.scalars.map(Double.init))
+                            predictions: predictions, confidences: confidences, losses: losses.scalars.map(Double.init),
+                            logits: head.contiguous().scalars)
     }
 
     /// One image's `[C, H, W]` in a batch `[B, C, H, W]` or `[B, H, W]`; `[1, 1, N]` for flat rows.

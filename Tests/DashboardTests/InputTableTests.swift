@@ -13,15 +13,15 @@ import Testing
 
     @Test func aLiveTrainerOffersTodaysHints() {
         #expect(hintTexts(.liveTrainer) == ["␣ pause", "n step", "+/- lr", "i init", "r reset", "s save", "l load", "tab focus",
-                                            "1–5 pages", "a ascii", "t theme", "m messages", "? help", "q quit"])
+                                            "1–6 pages", "a ascii", "t theme", "m messages", "? help", "q quit"])
     }
 
     @Test func aReplayOffersNoKeyThatNeedsATrainer() {
-        #expect(hintTexts(Self.replay) == ["␣ play", "←/→ seek", "</> speed", "tab focus", "1–5 pages", "a ascii", "t theme",
+        #expect(hintTexts(Self.replay) == ["␣ play", "←/→ seek", "</> speed", "tab focus", "1–6 pages", "a ascii", "t theme",
                                            "m messages", "? help", "q quit"])
         let help = InputTable.offered(in: .page, capabilities: Self.replay).map(\.label)
         for label in ["n", "+ / -", "i", "r", "s", "l"] { #expect(!help.contains(label)) }
-        for label in ["space", "← / →", "home/end", "pgup/dn", "< / >", "z", "1/2/3/4/5"] { #expect(help.contains(label)) }
+        for label in ["space", "← / →", "home/end", "pgup/dn", "< / >", "z", "1–6"] { #expect(help.contains(label)) }
         let live = InputTable.offered(in: .page, capabilities: .liveTrainer).map(\.label)
         for label in ["← / →", "home/end", "pgup/dn"] { #expect(!live.contains(label)) }
     }

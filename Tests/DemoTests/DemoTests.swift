@@ -45,7 +45,10 @@ import TestSupport
         #expect(error?.description.hasPrefix("t.tt:2: unknown command 'jump'") == true)
     }
 
-    @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"), arguments: ["tour", "init-methods", "learning-rates", "cnn", "autograd"])
+    /// The demos that come with tensortop (demos/NAME.tt), each with golden frames.
+    static let bundledDemos = ["tour", "init-methods", "learning-rates", "cnn", "autograd", "reductions"]
+
+    @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"), arguments: bundledDemos)
     func bundledDemoMatchesItsGoldenFrames(name: String) throws {
         let script = try DemoScript(contentsOf: Self.demos.appendingPathComponent("\(name).tt"))
         var options = DemoRunner.Options()
@@ -95,7 +98,7 @@ import TestSupport
     /// debug run above gives them too. OPENBLAS_VERBOSE=2 shows the kernel really changed.
     @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"),
           .enabled(if: releaseBuilt, "needs the release binary (make test builds it: swift build -c release --product tensortop)"),
-          arguments: ["tour", "init-methods", "learning-rates", "cnn", "autograd"])
+          arguments: bundledDemos)
     func releaseBinaryGivesTheGoldenFramesOnEveryCPUKernelAndThreadCount(name: String) throws {
         let golden = try Self.textFiles(in: Self.demos.appendingPathComponent("golden/\(name)"))
         #expect(!golden.isEmpty)

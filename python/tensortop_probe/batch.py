@@ -1,6 +1,7 @@
 """The batch preview: a few input images with their labels, predictions and confidences."""
 import base64
 import ctypes
+import sys
 
 import torch
 import torch.nn.functional as F
@@ -31,13 +32,14 @@ def _class_indices(targets, count):
 class PendingBatch:
     """A batch preview whose pixels and numbers are still tensors; `to_json()` makes the BatchPreview."""
 
-    def __init__(self, shape, pixels, labels, predictions, confidences, losses):
+    def __init__(self, shape, pixels, labels, predictions, confidences, losses, logits=None):
         self.shape = shape
         self.pixels = pixels
         self.labels = labels
         self.predictions = predictions
         self.confidences = confidences
         self.losses = losses
+        self.logits = logits
 
     def to_json(self):
         """The BatchPreview JSON object (pixels as base64 bytes)."""
@@ -51,6 +53,10 @@ class PendingBatch:
                    "predictions": self.predictions.tolist() if self.predictions is not None else [],
                    "confidences": [number(v) for v in self.confidences.tolist()] if self.confidences is not None else [],
                    "losses": [number(v) for v in self.losses.tolist()] if self.losses is not None else []}
+        if self.logits is not None and sys.byteorder == "little":
+            # The raw scores as base64 little-endian float32, for the dashboard's reduction explorer.
+            scores = self.logits.to("cpu").contiguous()
+            preview["logits"] = base64.b64encode(ctypes.string_at(scores.data_ptr(), scores.numel() * 4)).decode("ascii")
         return preview
 
 
@@ -60,7 +66,7 @@ def batch_preview(inputs, targets=None, outputs=None):
     Pixels are scaled to 0–255 from the batch's min and max (the shown images' when the batch
     holds NaN or infinities). Labels come from `targets` when they
     are class indices (-1 otherwise); predictions, confidences and per-sample losses from `outputs`
-    when they are N×K class scores.
+    when they are N×K class scores (sent too, as `logits`).
     """
     shape = image_shape(inputs)
     if shape is None:
@@ -76,9 +82,10 @@ def batch_preview(inputs, targets=None, outputs=None):
         scale = 255.0 / torch.clamp(high - low, min=1e-12)
         pixels = ((images - low) * scale).round_().clamp_(0, 255).to(torch.uint8)
         labels = _class_indices(targets, count)
-        predictions = confidences = losses = None
+        predictions = confidences = losses = logits = None
         if isinstance(outputs, torch.Tensor) and outputs.dim() == 2 and outputs.shape[0] >= count and outputs.shape[1] >= 2:
             scores = outputs[:count].detach().float()
+            logits = scores
             probabilities = torch.softmax(scores, dim=1)
             confidences, predictions = probabilities.max(dim=1)
             if labels is not None:
@@ -86,4 +93,4 @@ def batch_preview(inputs, targets=None, outputs=None):
                 safe = torch.where(known, labels, torch.zeros_like(labels)).long()
                 losses = torch.where(known, F.cross_entropy(scores, safe, reduction="none"),
                                      torch.full_like(confidences, float("nan")))
-        return PendingBatch(shape, pixels, labels, predictions, confidences, losses)
+        return PendingBatch(shape, pixels, labels, predictions, confidences, losses, logits)

@@ -83,6 +83,14 @@ class AttachTests(MessageChecks, unittest.TestCase):
         self.assertTrue(all(0 < c <= 1 for c in batch["confidences"]))
         import base64
         self.assertEqual(len(base64.b64decode(batch["pixels"])), 16 * 64)
+        # The raw scores (float32 little-endian) for the reduction explorer: their argmax is the prediction.
+        import struct
+        raw = base64.b64decode(batch["logits"])
+        classes = len(raw) // (16 * 4)
+        self.assertEqual(len(raw), 16 * classes * 4)
+        scores = struct.unpack("<%df" % (16 * classes), raw)
+        rows = [scores[i * classes:(i + 1) * classes] for i in range(16)]
+        self.assertEqual([row.index(max(row)) for row in rows], batch["predictions"])
         self.assertIn("kaiming_uniform_", [c["name"] for c in snapshot["initChoices"]])
         self.assertFalse(self.dashboard.problems)  # among them: a bare NaN in JSON
 

@@ -71,6 +71,17 @@ public enum Page: Sendable, Equatable {
     case features
     /// 5: the autograd stepper: a small graph's backward, node by node.
     case autograd
+    /// 6: the reduction explorer: the batch's per-sample cross-entropy and what it reduces to.
+    case reductions
+
+    /// The page's own keys, looked up before the page keys; nil when it has none.
+    public var keyScope: InputScope? {
+        switch self {
+        case .autograd: .autograd
+        case .reductions: .reductions
+        default: nil
+        }
+    }
 }
 
 /// How much of the loss curve the chart shows (`z` cycles).
@@ -182,6 +193,8 @@ public struct DashboardState: Sendable, Equatable {
     public var showKeys = false
     /// The autograd stepper page's graph and choices.
     public var autograd = AutogradPageState()
+    /// The reduction explorer's toggles and values.
+    public var reductions = ReductionPageState()
 
     public init(width: Int, height: Int, themeName: String = "dark", themeNames: [String] = ["dark"], colorsAvailable: Bool = true) {
         self.width = width

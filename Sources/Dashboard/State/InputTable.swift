@@ -34,6 +34,8 @@ public enum Intent: Sendable, Equatable {
     case menuApply
     /// A key of the autograd stepper page.
     case autograd(AutogradIntent)
+    /// A key of the reduction explorer page.
+    case reductions(ReductionIntent)
 
     /// What the source must be able to do for this to mean anything.
     public var needs: SourceCapabilities {
@@ -56,6 +58,8 @@ public enum InputScope: Sendable, Equatable {
     case page, initMenu, loadMenu
     /// The autograd stepper page's own keys (the page keys apply there too, after these).
     case autograd
+    /// The reduction explorer page's own keys (the page keys apply there too, after these).
+    case reductions
 }
 
 /// A status-bar hint: the keys as written there, a word, and (beyond the binding's own
@@ -138,9 +142,9 @@ public enum InputTable {
         line("l", "load a checkpoint from a list", hint: KeyHint("l", "load"), importance: 4, (char("l"), .openLoadMenu)),
         line("tab", "move the focus between panels", hint: KeyHint("tab", "focus"), importance: 4, ([.tab], .focus(1)), ([.backTab], .focus(-1))),
         line("↑ ↓", "select the parameter", importance: 4, ([.down, .right], .moveParameter(1)), ([.up, .left], .moveParameter(-1))),
-        line("1/2/3/4/5", "main page / confusion matrix / run history / feature maps / autograd stepper", hint: KeyHint("1–5", "pages"),
-             importance: 5, (char("1"), .page(.main)), (char("2"), .page(.confusion)), (char("3"), .page(.history)),
-             (char("4"), .page(.features)), (char("5"), .page(.autograd))),
+        line("1–6", "pages: main / confusion / history / feature maps / autograd / reductions",
+             hint: KeyHint("1–6", "pages"), importance: 5, (char("1"), .page(.main)), (char("2"), .page(.confusion)),
+             (char("3"), .page(.history)), (char("4"), .page(.features)), (char("5"), .page(.autograd)), (char("6"), .page(.reductions))),
         line("a", "images as ▀ blocks or ASCII", hint: KeyHint("a", "ascii"), importance: 6, (char("a"), .toggleImageMode)),
         line("[ / ]", "less / more smoothing of the loss", importance: 6, (char("["), .smoothing(-0.05)), (char("]"), .smoothing(0.05))),
         line("g", "log-scale loss axis", importance: 6, (char("g"), .toggleLogScale)),
@@ -167,6 +171,22 @@ public enum InputTable {
              importance: 1, scope: .autograd, (char("e"), .autograd(.type))),
         line("↑ ↓", "scroll the graph", importance: 3, scope: .autograd, ([.up], .autograd(.scroll(-1))), ([.down], .autograd(.scroll(1))),
              ([.pageUp], .autograd(.scroll(-10))), ([.pageDown], .autograd(.scroll(10)))),
+
+        line("← / →", "select the sample whose logits' gradient is shown", hint: KeyHint("←/→", "sample"), importance: 0,
+             scope: .reductions, ([.left], .reductions(.select(-1))), ([.right], .reductions(.select(1))),
+             ([.home], .reductions(.select(Int.min))), ([.end], .reductions(.select(Int.max)))),
+        line("w", "weight: the selected sample's class counts twice (w again on that class: no weight)", hint: KeyHint("w", "weight"),
+             importance: 0, scope: .reductions, (char("w"), .reductions(.weight))),
+        line("i", "ignore_index: the selected sample's class (i again on that class: the default -100)", hint: KeyHint("i", "ignore"),
+             importance: 0, scope: .reductions, (char("i"), .reductions(.ignore))),
+        line("s", "label_smoothing: 0, 0.1, 0.2, 0.5", hint: KeyHint("s", "smoothing"), importance: 0, scope: .reductions,
+             (char("s"), .reductions(.smoothing))),
+        line("p", "targets as class probabilities (one-hot) or class indices", hint: KeyHint("p", "probs"), importance: 1,
+             scope: .reductions, (char("p"), .reductions(.probabilities))),
+        line("r", "the gradient shown: of the mean or of the sum", hint: KeyHint("r", "mean/sum"), importance: 1, scope: .reductions,
+             (char("r"), .reductions(.gradientOf))),
+        line("x", "every option back to PyTorch's defaults", hint: KeyHint("x", "defaults"), importance: 2, scope: .reductions,
+             (char("x"), .reductions(.defaults))),
 
         line("enter", "re-initialise", hint: KeyHint("enter", "applies"), importance: 0, scope: .initMenu, ([.enter], .menuApply)),
         line("esc", "close the menu", hint: KeyHint("esc", "cancels"), importance: 0, scope: .initMenu,

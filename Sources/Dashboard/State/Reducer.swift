@@ -30,6 +30,10 @@ public enum Action: Sendable, Equatable {
     case autograd(AutogradView)
     /// A typed program that cannot be evaluated: why (the draft stays for fixing).
     case autogradProblem(String)
+    /// The reduction explorer's values for the current batch.
+    case reductions(ReductionView)
+    /// Why the reduction explorer cannot show the current batch.
+    case reductionProblem(String)
 }
 
 /// What the app must do for the state: talk to the source, switch theme, list files, quit.
@@ -47,6 +51,8 @@ public enum Effect: Sendable, Equatable {
     case quit
     /// Something for the autograd stepper's session.
     case autograd(AutogradCommand)
+    /// The reduction explorer's values for a batch, computed by the engine.
+    case reductions(ReductionRequest)
 }
 
 /// The one place the dashboard's state changes (bubbletea's update): returns the side effects as values.
@@ -60,7 +66,7 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
             state.stepping = false
         }
         if let count = state.snapshot?.parameters.count, count > 0 { state.selectedParameter = min(state.selectedParameter, count - 1) }
-        return []
+        return state.page == .reductions ? reductionRequest(state) : []
     case .losses(let points):
         state.losses.append(contentsOf: points)
         return []
@@ -133,6 +139,15 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
     case .autogradProblem(let text):
         state.message = "cannot evaluate: \(text)"
         return []
+    case .reductions(let view):
+        state.reductions.view = view
+        state.reductions.settings = view.settings
+        state.reductions.problem = nil
+        return []
+    case .reductionProblem(let text):
+        state.reductions.view = nil
+        state.reductions.problem = text
+        return []
     case .applyPreferences(let preferences, let warning):
         state.preferences = preferences
         if let warning { state.message = warning }
@@ -158,7 +173,8 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
     if state.page == .autograd, let draft = state.autograd.draft { return typeProgram(key, draft: draft, &state) }
     let scope: InputScope = state.initMenu != nil ? .initMenu : state.loadMenu != nil ? .loadMenu : .page
     var lookup = InputTable.lookup(key, in: scope, capabilities: state.capabilities)
-    if scope == .page, state.page == .autograd, case .intent(let intent) = InputTable.lookup(key, in: .autograd, capabilities: state.capabilities) {
+    if scope == .page, let pageScope = state.page.keyScope,
+       case .intent(let intent) = InputTable.lookup(key, in: pageScope, capabilities: state.capabilities) {
         lookup = .intent(intent)
     }
     if state.stopArmed {
@@ -208,7 +224,9 @@ private func perform(_ intent: Intent, _ state: inout DashboardState) -> [Effect
     case .page(let page):
         state.page = page
         if page == .autograd && state.autograd.view == nil { return [.autograd(.preset(state.autograd.preset))] }
+        if page == .reductions { return reductionRequest(state) }
     case .autograd(let intent): return performAutograd(intent, &state)
+    case .reductions(let intent): return performReductions(intent, &state)
     case .toggleImageMode: state.imageMode = state.imageMode == .blocks ? .ascii : .blocks
     case .toggleLogScale:
         state.logScale.toggle()

@@ -33,11 +33,22 @@ enum BatchView {
         /// The classes' names by index (a missing one shows as its number).
         var classNames: [String] = []
         var mode: ImageMode = .blocks
+        /// The image with the largest loss (marked ▲), if any.
+        var largest: Int?
     }
 
     /// The input for a state.
     static func input(_ state: DashboardState) -> Input {
-        Input(batch: state.snapshot?.batch, classNames: state.snapshot?.classNames ?? [], mode: state.imageMode)
+        Input(batch: state.snapshot?.batch, classNames: state.snapshot?.classNames ?? [], mode: state.imageMode, largest: largestLoss(state))
+    }
+
+    /// The sample with the largest loss: under the reduction explorer's options when its values
+    /// are for this batch, else the plain per-sample losses the source sent (NaN ranks first).
+    static func largestLoss(_ state: DashboardState) -> Int? {
+        guard let snapshot = state.snapshot, let batch = snapshot.batch else { return nil }
+        if let view = state.reductions.view, view.sequence == snapshot.sequence { return view.largest }
+        let rank = { (i: Int) in batch.losses[i].isNaN ? Double.infinity : batch.losses[i] }
+        return batch.losses.indices.max { rank($0) < rank($1) }
     }
 
     /// Whether a preview's bytes are exactly its images (count × C·H·W) with 1 to 4 channels: a
@@ -65,7 +76,12 @@ enum BatchView {
             let guess = batch.predictions.indices.contains(index) ? batch.predictions[index] : -1
             let name = { (c: Int) in names.indices.contains(c) ? names[c] : "\(c)" }
             let width = grid.cellWidth - 1
-            buffer.put(Draw.fit(name(truth), width), x: x0, y: y0 + grid.rows, style: theme[.text])
+            if index == input.largest {
+                buffer.put(Draw.fit(name(truth), width - 2) + " ▲", x: x0, y: y0 + grid.rows, style: theme[.text])
+                buffer.put("▲", x: x0 + width - 1, y: y0 + grid.rows, style: theme[.warn])
+            } else {
+                buffer.put(Draw.fit(name(truth), width), x: x0, y: y0 + grid.rows, style: theme[.text])
+            }
             let confidence = batch.confidences.indices.contains(index) ? batch.confidences[index] : .nan
             let percent = confidence.isFinite ? "\(min(100, max(0, Draw.integer((confidence * 100).rounded()))))%" : "–"
             let verdict = (truth == guess ? "✓" : "✗") + name(guess)

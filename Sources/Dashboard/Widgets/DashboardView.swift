@@ -32,6 +32,8 @@ public enum DashboardView {
             FeatureMapsView.render(FeatureMapsView.input(state), in: screen, theme: theme, into: &buffer)
         case .autograd:
             AutogradPageView.render(state.autograd, in: screen, theme: theme, into: &buffer)
+        case .reductions:
+            ReductionPageView.render(ReductionPageView.input(state), in: screen, theme: theme, into: &buffer)
         }
         StatusBar.render(state, in: layout.status, theme: theme, into: &buffer)
         if let menu = state.initMenu { Overlays.initMenu(menu, state, in: screen, theme: theme, into: &buffer) }

@@ -32,7 +32,7 @@ enum Overlays {
     /// The page keys the source offers, as the input table describes them; on a short screen
     /// the least important lines are left out.
     static func help(_ state: DashboardState, in screen: Rect, theme: Theme, into buffer: inout Buffer) {
-        let pageLines = state.page == .autograd ? InputTable.offered(in: .autograd, capabilities: state.capabilities) : []
+        let pageLines = state.page.keyScope.map { InputTable.offered(in: $0, capabilities: state.capabilities) } ?? []
         let lines = (pageLines + InputTable.offered(in: .page, capabilities: state.capabilities)).map {
             HelpLine(label: $0.label, help: $0.help, importance: $0.importance)
         }

@@ -103,9 +103,9 @@ enum StatusBar {
     /// log, when it is too long), else the keys.
     static func keys(_ state: DashboardState, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
         var hints = InputTable.hints(capabilities: state.capabilities)
-        if state.page == .autograd {
+        if let scope = state.page.keyScope {
             // The page's own keys first, then the pages, help and quit.
-            hints = InputTable.hints(in: .autograd, capabilities: state.capabilities)
+            hints = InputTable.hints(in: scope, capabilities: state.capabilities)
                 + hints.filter { $0.importance == 0 || $0.hint.text == "pages" }.map { ($0.hint, $0.importance + 1) }
         }
         let typing = state.page == .autograd && state.autograd.draft != nil ? "type the program: enter evaluates it, esc cancels" : nil
