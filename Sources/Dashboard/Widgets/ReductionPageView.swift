@@ -147,8 +147,10 @@ enum ReductionPageView {
         let header = Draw.fit("class", 11) + Draw.fit("logit", 6, alignRight: true) + Draw.fit("p", 6, alignRight: true)
             + Draw.fit("target", 7, alignRight: true) + Draw.fit("grad", 8, alignRight: true)
         buffer.put(header, x: inner.x + 1, y: inner.y, style: theme[.dim], clip: inner)
+        let isIgnored = view.ignored.indices.contains(sample) && view.ignored[sample]
         let notes = [
-            "Σ grad = 0: probability only moves between classes",
+            isIgnored ? "ignored (ignore_index): no loss, so no gradient"
+                : "Σ grad = 0: probability only moves between classes",
             settings.gradientOf == .mean ? "∂sum/∂logits is this × \(Draw.number(view.denominator, digits: 5)) (r)"
                 : "∂mean/∂logits is this ÷ \(Draw.number(view.denominator, digits: 5)) (r)",
         ]
