@@ -52,6 +52,17 @@ public class Adam: Optimizer {
 
     public var name: String { decoupledWeightDecay ? "AdamW" : "Adam" }
 
+    public func copy() -> any Optimizer {
+        let twin = decoupledWeightDecay
+            ? AdamW(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad)
+            : Adam(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad)
+        twin.steps = steps
+        twin.expAvg = expAvg.map { $0.clone() }
+        twin.expAvgSq = expAvgSq.map { $0.clone() }
+        twin.maxExpAvgSq = maxExpAvgSq.map { $0.clone() }
+        return twin
+    }
+
     public var hyperparameters: [(name: String, value: String)] {
         [("lr", formatHyperparameter(lr)), ("betas", "(\(formatHyperparameter(betas.0)), \(formatHyperparameter(betas.1)))"),
          ("eps", formatHyperparameter(eps)), ("weight_decay", formatHyperparameter(weightDecay)),

@@ -14,6 +14,9 @@ public protocol Optimizer: TunableHyperparameters {
     var hyperparameters: [(name: String, value: String)] { get }
     /// Applies one update using each parameter's current `grad` (parameters without one are skipped).
     func step()
+    /// An optimizer of the same kind and hyperparameters for the same parameters, with a copy of
+    /// this one's state (its own buffers): a branch of a run trains on from where this one is.
+    func copy() -> any Optimizer
 }
 
 extension Optimizer {

@@ -43,6 +43,14 @@ public final class RMSprop: Optimizer {
 
     public var name: String { "RMSprop" }
 
+    public func copy() -> any Optimizer {
+        let twin = RMSprop(parameters, lr: lr, alpha: alpha, eps: eps, weightDecay: weightDecay, momentum: momentum, centered: centered)
+        twin.squareAvg = squareAvg.map { $0.clone() }
+        twin.gradAvg = gradAvg.map { $0.clone() }
+        twin.momentumBuffers = momentumBuffers.map { $0.clone() }
+        return twin
+    }
+
     public var hyperparameters: [(name: String, value: String)] {
         [("lr", formatHyperparameter(lr)), ("alpha", formatHyperparameter(alpha)), ("eps", formatHyperparameter(eps)),
          ("weight_decay", formatHyperparameter(weightDecay)), ("momentum", formatHyperparameter(momentum)),

@@ -34,6 +34,12 @@ public final class SGD: Optimizer {
 
     public var name: String { "SGD" }
 
+    public func copy() -> any Optimizer {
+        let twin = SGD(parameters, lr: lr, momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
+        twin.momentumBuffers = momentumBuffers.map { $0?.clone() }
+        return twin
+    }
+
     public var hyperparameters: [(name: String, value: String)] {
         [("lr", formatHyperparameter(lr)), ("momentum", formatHyperparameter(momentum)),
          ("dampening", formatHyperparameter(dampening)), ("weight_decay", formatHyperparameter(weightDecay)),

@@ -62,6 +62,11 @@ public enum TrainerCommand: Sendable, Equatable, Codable {
     case requestSnapshot
     /// Finish the current step and end the run.
     case stop
+    /// Branch the run here: a new branch starts from the active one's weights, optimizer state
+    /// and place in the data, with `change`, and trains from now on (the other one waits).
+    case branch(BranchChange)
+    /// Train another branch: the next one after the active (nil), or the one with this index.
+    case switchBranch(Int?)
 
     // The JSON names of unlabelled values (docs/TELEMETRY.md).
     enum StepCodingKeys: String, CodingKey { case _0 = "count" }
@@ -69,6 +74,8 @@ public enum TrainerCommand: Sendable, Equatable, Codable {
     enum SetLearningRateCodingKeys: String, CodingKey { case _0 = "value" }
     enum ScaleLearningRateCodingKeys: String, CodingKey { case _0 = "factor" }
     enum SeekCodingKeys: String, CodingKey { case _0 = "move" }
+    enum BranchCodingKeys: String, CodingKey { case _0 = "change" }
+    enum SwitchBranchCodingKeys: String, CodingKey { case _0 = "index" }
 }
 
 /// What the trainer reports: command acknowledgements and run milestones.

@@ -32,19 +32,36 @@ public struct LossPoint: Sendable, Equatable, Codable {
     public var segment: Int
     /// The learning rate the step used (nil when the source does not say).
     public var learningRate: Double?
-    public init(step: Int, loss: Double, segment: Int, learningRate: Double? = nil) {
+    /// The branch of the run that trained the step: 0 for the run itself (A), 1 for its first
+    /// branch (B), ... (`TrainingSnapshot.branches`).
+    public var branch: Int
+    public init(step: Int, loss: Double, segment: Int, learningRate: Double? = nil, branch: Int = 0) {
         self.step = step
         self.loss = loss
         self.segment = segment
         self.learningRate = learningRate
+        self.branch = branch
     }
 }
 
 extension LossPoint {
+    enum CodingKeys: String, CodingKey { case step, loss, segment, learningRate, branch }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(step: try c.decode(Int.self, forKey: .step), loss: try c.decode(Double.self, forKey: .loss),
-                  segment: try c.value(.segment, or: 0), learningRate: try c.decodeIfPresent(Double.self, forKey: .learningRate))
+                  segment: try c.value(.segment, or: 0), learningRate: try c.decodeIfPresent(Double.self, forKey: .learningRate),
+                  branch: try c.value(.branch, or: 0))
+    }
+
+    /// Writes `branch` only for a branch's points: an unbranched run reads as before.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(step, forKey: .step)
+        try c.encode(loss, forKey: .loss)
+        try c.encode(segment, forKey: .segment)
+        try c.encodeIfPresent(learningRate, forKey: .learningRate)
+        if branch != 0 { try c.encode(branch, forKey: .branch) }
     }
 }
 
@@ -98,6 +115,8 @@ extension EpochResult {
 public struct JournalEntry: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
         case learningRate, hyperparameter, reinitialize, reset, load, save, diverged, pause, resume, warning
+        /// A branch of the run began here (`TrainerCommand.branch`).
+        case branch
     }
     public var step: Int
     public var kind: Kind
@@ -121,6 +140,7 @@ public struct JournalEntry: Sendable, Equatable, Codable {
         case .pause: "P"
         case .resume: ">"
         case .warning: "W"
+        case .branch: "B"
         }
     }
 }

@@ -39,6 +39,10 @@ public struct TrainingSnapshot: Sendable, Equatable, Codable {
     /// Training or evaluation mode, for a model with a layer that behaves differently in each
     /// (batch norm, dropout); nil when the mode changes nothing (or is unknown).
     public var modelMode: ModelMode?
+    /// The run's branches, A first; empty for a run that never branched.
+    public var branches: [BranchSummary]
+    /// The branch this snapshot shows (and that trains): an index into `branches`.
+    public var branch: Int
 
     public init(sequence: Int = 0, state: RunState = .loading, step: Int = 0, epoch: Int = 0, totalEpochs: Int = 0,
                 stepInEpoch: Int = 0, stepsPerEpoch: Int = 0, samplesPerSecond: Double = 0, learningRate: Double = 0,
@@ -47,7 +51,7 @@ public struct TrainingSnapshot: Sendable, Equatable, Codable {
                 parameters: [ParameterSnapshot] = [], batch: BatchPreview? = nil, journal: [JournalEntry] = [],
                 initChoices: [InitChoice] = [], lossCount: Int = 0, seconds: Double = 0,
                 speedLimit: Double? = nil, timeline: TimelinePosition? = nil, buffers: [BufferSnapshot] = [],
-                featureMaps: FeatureMaps? = nil, modelMode: ModelMode? = nil) {
+                featureMaps: FeatureMaps? = nil, modelMode: ModelMode? = nil, branches: [BranchSummary] = [], branch: Int = 0) {
         self.sequence = sequence
         self.state = state
         self.step = step
@@ -76,6 +80,8 @@ public struct TrainingSnapshot: Sendable, Equatable, Codable {
         self.buffers = buffers
         self.featureMaps = featureMaps
         self.modelMode = modelMode
+        self.branches = branches
+        self.branch = branch
     }
 
     /// How many scalars the model's parameters hold.
@@ -111,7 +117,8 @@ extension TrainingSnapshot {
             timeline: try c.decodeIfPresent(TimelinePosition.self, forKey: .timeline),
             buffers: try c.value(.buffers, or: []), featureMaps: try c.decodeIfPresent(FeatureMaps.self, forKey: .featureMaps),
             // A mode this reader does not know (a newer writer's) reads as unknown, not as an error.
-            modelMode: (try? c.decodeIfPresent(String.self, forKey: .modelMode)).flatMap { $0.flatMap(ModelMode.init(rawValue:)) })
+            modelMode: (try? c.decodeIfPresent(String.self, forKey: .modelMode)).flatMap { $0.flatMap(ModelMode.init(rawValue:)) },
+            branches: try c.value(.branches, or: []), branch: try c.value(.branch, or: 0))
     }
 }
 

@@ -34,10 +34,12 @@ public struct SourceCapabilities: OptionSet, Sendable, Hashable, Codable {
     public static let finished = SourceCapabilities(rawValue: 1 << 11)
     /// End the run from the dashboard (X): an attached script's `probe.step` raises `StopTraining`.
     public static let stopRun = SourceCapabilities(rawValue: 1 << 12)
+    /// Branch the run and switch which branch trains (b, B): the in-process trainer.
+    public static let branch = SourceCapabilities(rawValue: 1 << 13)
 
     /// Everything an in-process trainer offers.
     public static let liveTrainer: SourceCapabilities = [.pause, .step, .changeLearningRate, .reinitialize, .reset, .save, .load,
-                                                         .speed, .batchImages, .gradients]
+                                                         .speed, .batchImages, .gradients, .branch]
 
     /// The commands a source needs to accept `command`, or nil when every source accepts it.
     public static func needed(for command: TrainerCommand) -> SourceCapabilities? {
@@ -52,6 +54,7 @@ public struct SourceCapabilities: OptionSet, Sendable, Hashable, Codable {
         case .setSpeed: .speed
         case .seek: .timeline
         case .stop: .stopRun
+        case .branch, .switchBranch: .branch
         case .requestSnapshot: nil
         }
     }

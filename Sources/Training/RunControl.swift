@@ -193,6 +193,20 @@ struct RunControl: Equatable {
         if case .diverged = state { state = .paused }
     }
 
+    /// Another branch of the run trains now: finished if it has done its epochs, else it goes
+    /// on as this one would (a finished or diverged one from paused).
+    mutating func branchSwitched(toFinished: Bool) {
+        stepsToRun = nil
+        if toFinished {
+            state = .finished
+        } else {
+            switch state {
+            case .finished, .diverged: state = .paused
+            default: break
+            }
+        }
+    }
+
     /// The last epoch ended.
     mutating func finished() {
         state = .finished

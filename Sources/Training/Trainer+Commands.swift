@@ -48,6 +48,10 @@ extension Trainer {
             return ""  // nothing to tell a user
         case .stop:
             return control.stop(atStep: step)
+        case .branch(let change):
+            return try branch(change)
+        case .switchBranch(let index):
+            return try switchBranch(to: index)
         }
     }
 
@@ -88,7 +92,7 @@ extension Trainer {
         } catch {
             throw Refusal("reset stopped re-initialising: \(error); the optimizer, epochs and loss curve are unchanged")
         }
-        optimizer = Self.makeOptimizer(config, parameters.map(\.tensor), learningRate: config.learningRate)
+        optimizer = Self.makeOptimizer(optimizerKind, config, parameters.map(\.tensor), learningRate: config.learningRate)
         epochBatches = nil
         epochsDone = 0
         stepInEpoch = 0
@@ -118,7 +122,9 @@ extension Trainer {
             } catch {
                 throw Refusal("cannot create \(folder.path): \(error.localizedDescription)")
             }
-            url = folder.appendingPathComponent(String(format: "step-%06d.safetensors", step))
+            // A branched run's branches share steps: each names its own files.
+            let branchSuffix = branches.count > 1 ? "-" + branches[activeBranch].name : ""
+            url = folder.appendingPathComponent(String(format: "step-%06d", step) + branchSuffix + ".safetensors")
         }
         // safetensors: a whole-model file (architecture + weights); .pth/.pt: a PyTorch state dict.
         if CheckpointFormat(pathExtension: url.pathExtension) == .pytorch {

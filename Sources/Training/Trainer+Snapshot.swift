@@ -45,13 +45,13 @@ extension Trainer {
             epoch: Swift.min(epochsDone + (stepInEpoch > 0 ? 1 : 0), config.epochs), totalEpochs: config.epochs,
             stepInEpoch: stepInEpoch, stepsPerEpoch: loader.count, samplesPerSecond: throughput.samplesPerSecond,
             learningRate: lr, optimizerDescription: optimizer.name + "(" + optimizer.hyperparameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")",
-            optimizerName: optimizer.name, modelDescription: config.model.description, batchSize: config.batchSize,
+            optimizerName: optimizer.name, modelDescription: config.model.description, batchSize: loader.batchSize,
             initDescription: (config.initMethod ?? .pytorchDefault).choice.description,
             classNames: FashionMNIST.classes, imageShape: imageShape, epochResults: epochResults, parameters: parameterSnapshots, batch: preview,
             journal: journal, initChoices: InitMethod.allWithDefaults.map(\.choice),
             lossCount: controller.losses(from: Int.max).next, seconds: Clock.now() - started,
             speedLimit: control.speedLimit, buffers: SnapshotBuilder.buffers(of: model), featureMaps: featureMaps,
-            modelMode: SnapshotBuilder.mode(of: model))
+            modelMode: SnapshotBuilder.mode(of: model), branches: branchSummaries(), branch: activeBranch)
         controller.publish(snapshot)
     }
 }

@@ -26,7 +26,9 @@ final class Trainer {
     /// Steps between parameter backups.
     static let backupInterval = 10
     var optimizer: Optimizer
-    let loader: DataLoader<Subset<FashionMNIST>>
+    /// The optimizer family the active branch trains with (the configured one, unless a branch changed it).
+    var optimizerKind: OptimizerKind
+    var loader: DataLoader<Subset<FashionMNIST>>
     var epochBatches: DataLoader<Subset<FashionMNIST>>.Iterator?
     let initGenerator: Generator
 
@@ -56,6 +58,9 @@ final class Trainer {
     var lossWatch = LossWatch()
     /// The last trained batch, kept for the preview until the next snapshot.
     var lastBatch: (images: Tensor, labels: Tensor, logits: Tensor)?
+    /// The run's branches, A first (just A until `b`), and the one training now.
+    var branches: [Branch] = [Branch(name: BranchSummary.name(0), parent: nil, fromStep: 0, change: "")]
+    var activeBranch = 0
 
     /// Builds everything, then trains until the run ends or is stopped; returns why it ended
     /// (the reason commands sent afterwards are refused with).
@@ -93,16 +98,18 @@ final class Trainer {
         model = config.model.spec.makeModule()
         parameters = model.namedParameters()
         lastFinite = parameters.map { $0.tensor.detach().clone() }
-        optimizer = Self.makeOptimizer(config, parameters.map(\.tensor), learningRate: config.learningRate)
+        optimizerKind = config.optimizer
+        optimizer = Self.makeOptimizer(config.optimizer, config, parameters.map(\.tensor), learningRate: config.learningRate)
         loader = DataLoader(trainData, batchSize: config.batchSize, shuffle: true, generator: Generator(seed: config.seed &+ 1),
                             numWorkers: config.effectiveDataWorkers)
         try applyStartingInitialization(config.initMethod, atStart: true)
         control.loaded(startPaused: config.startPaused)
     }
 
-    static func makeOptimizer(_ config: TrainingConfig, _ parameters: [Tensor], learningRate: Double) -> Optimizer {
+    /// A fresh optimizer of family `kind` with the configured hyperparameters and `learningRate`.
+    static func makeOptimizer(_ kind: OptimizerKind, _ config: TrainingConfig, _ parameters: [Tensor], learningRate: Double) -> Optimizer {
         let lr = Float(learningRate), decay = Float(config.weightDecay)
-        switch config.optimizer {
+        switch kind {
         case .sgd: return SGD(parameters, lr: lr, momentum: Float(config.momentum), weightDecay: decay, nesterov: config.nesterov)
         case .adam: return Adam(parameters, lr: lr, weightDecay: decay)
         case .adamw: return AdamW(parameters, lr: lr, weightDecay: config.weightDecay == 0 ? 1e-2 : decay)
@@ -186,7 +193,7 @@ final class Trainer {
         step += 1
         stepInEpoch += 1
         epochLossSum += value
-        controller.append(LossPoint(step: step, loss: value, segment: segment, learningRate: Double(optimizer.lr)))
+        controller.append(LossPoint(step: step, loss: value, segment: segment, learningRate: Double(optimizer.lr), branch: activeBranch))
         if let warning = lossWatch.observe(value, learningRate: optimizer.lr) {
             journal.append(JournalEntry(step: step, kind: .warning, text: warning))
             controller.report(.warning(warning))

@@ -19,7 +19,7 @@ struct DemoCommand: ParsableCommand {
             plays against a recording instead of training (its keys move the timeline; `steps` is refused).
             """)
 
-    @Argument(help: "A demo script, or the name of a bundled one (tour, init-methods, learning-rates, cnn, autograd, reductions).")
+    @Argument(help: "A demo script, or the name of a bundled one (tour, init-methods, learning-rates, cnn, autograd, reductions, branch).")
     var script: String = "tour"
 
     @Option(name: .long, help: "The screen size.")

@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func aLiveTrainerOffersTodaysHints() {
-        #expect(hintTexts(.liveTrainer) == ["␣ pause", "n step", "+/- lr", "i init", "r reset", "s save", "l load", "tab focus",
+        #expect(hintTexts(.liveTrainer) == ["␣ pause", "n step", "+/- lr", "i init", "r reset", "s save", "l load", "b branch", "tab focus",
                                             "1–6 pages", "a ascii", "t theme", "m messages", "? help", "q quit"])
     }
 

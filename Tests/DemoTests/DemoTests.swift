@@ -46,7 +46,7 @@ import TestSupport
     }
 
     /// The demos that come with tensortop (demos/NAME.tt), each with golden frames.
-    static let bundledDemos = ["tour", "init-methods", "learning-rates", "cnn", "autograd", "reductions"]
+    static let bundledDemos = ["tour", "init-methods", "learning-rates", "cnn", "autograd", "reductions", "branch"]
 
     @Test(.enabled(if: dataInstalled, "needs Fashion-MNIST (make deps installs it)"), arguments: bundledDemos)
     func bundledDemoMatchesItsGoldenFrames(name: String) throws {

@@ -158,3 +158,28 @@ enum RunFormatTestBytes {
         return ~crc
     }
 }
+
+/// A branched run's loss points keep their branch through a recording; an unbranched run's
+/// records have no branch column, and a record without one reads as branch A.
+struct BranchedLossBatchTests {
+    @Test func branchesSurviveARecordAndOldRecordsReadAsA() throws {
+        let points = [LossPoint(step: 10, loss: 1, segment: 0), LossPoint(step: 11, loss: 0.9, segment: 0, branch: 1),
+                      LossPoint(step: 11, loss: 0.95, segment: 0)]
+        let batch = LossBatch(first: 0, points: points)
+        #expect(batch.branches == [0, 1, 0])
+        let decoded = try JSONDecoder().decode(LossBatch.self, from: JSONEncoder().encode(batch))
+        #expect(try decoded.points() == points)
+        let plain = LossBatch(first: 0, points: [points[0], points[2]])
+        let json = String(decoding: try JSONEncoder().encode(plain), as: UTF8.self)
+        #expect(!json.contains("branches"))
+        let old = #"{"first":0,"firstStep":3,"stepDeltas":[1],"losses":[1,2],"segments":[0,0],"learningRates":[]}"#
+        #expect(try JSONDecoder().decode(LossBatch.self, from: Data(old.utf8)).points().map(\.branch) == [0, 0])
+        var hostile = batch
+        hostile.branches = [0, -1, 0]
+        #expect(throws: RecordingProblem.self) { try hostile.points() }
+        hostile.branches = [0]
+        #expect(throws: RecordingProblem.self) { try hostile.points() }
+        #expect(!String(decoding: try JSONEncoder().encode(points[0]), as: UTF8.self).contains("branch"))
+        #expect(String(decoding: try JSONEncoder().encode(points[1]), as: UTF8.self).contains(#""branch":1"#))
+    }
+}

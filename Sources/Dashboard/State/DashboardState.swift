@@ -164,6 +164,8 @@ public struct DashboardState: Sendable, Equatable {
     public var showHelp = false
     public var initMenu: InitMenu?
     public var loadMenu: LoadMenu?
+    /// The branch menu is open (`b`): the next key says what the new branch changes.
+    public var branchMenu = false
     /// The last acknowledgement, refusal or warning, shown in the status bar; every one is
     /// also kept in `messages`.
     public var message: String? { didSet { log.keep(message) } }
@@ -228,4 +230,15 @@ struct MessageLog: Sendable, Equatable {
         entries.append(message)
         if entries.count > Self.length { entries.removeFirst(entries.count - Self.length) }
     }
+}
+
+/// What a new branch changes, as the branch menu offers it (the reducer works out the values).
+public enum BranchMenuChoice: Sendable, Equatable {
+    case sameSettings
+    /// The learning rate times this.
+    case learningRate(Double)
+    /// The optimizer after the current one in SGD, Adam, AdamW.
+    case nextOptimizer
+    /// The batch size times this (at least 1).
+    case batchSize(Double)
 }

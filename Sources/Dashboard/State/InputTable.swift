@@ -36,6 +36,10 @@ public enum Intent: Sendable, Equatable {
     case autograd(AutogradIntent)
     /// A key of the reduction explorer page.
     case reductions(ReductionIntent)
+    /// Open the branch menu (what the new branch changes).
+    case openBranchMenu
+    /// Branch the run with this change (in the branch menu).
+    case branchWith(BranchMenuChoice)
 
     /// What the source must be able to do for this to mean anything.
     public var needs: SourceCapabilities {
@@ -47,6 +51,7 @@ public enum Intent: Sendable, Equatable {
         case .slower, .faster: .speed
         case .openInitMenu: .reinitialize
         case .openLoadMenu: .load
+        case .openBranchMenu, .branchWith: .branch
         case .toggleImageMode: .batchImages
         default: []
         }
@@ -55,7 +60,7 @@ public enum Intent: Sendable, Equatable {
 
 /// Where a binding applies: on the pages, or in one of the menus.
 public enum InputScope: Sendable, Equatable {
-    case page, initMenu, loadMenu
+    case page, initMenu, loadMenu, branchMenu
     /// The autograd stepper page's own keys (the page keys apply there too, after these).
     case autograd
     /// The reduction explorer page's own keys (the page keys apply there too, after these).
@@ -140,6 +145,9 @@ public enum InputTable {
         line("X", "stop the attached run (press it twice)", hint: KeyHint("X", "stop"), importance: 4,
              (char("X"), .stopRun)),
         line("l", "load a checkpoint from a list", hint: KeyHint("l", "load"), importance: 4, (char("l"), .openLoadMenu)),
+        line("b", "branch the run here: a copy trains on with one change (a menu)", hint: KeyHint("b", "branch"),
+             importance: 4, (char("b"), .openBranchMenu)),
+        line("B", "switch the branch that trains (the other waits where it is)", importance: 4, (char("B"), .send(.switchBranch(nil)))),
         line("tab", "move the focus between panels", hint: KeyHint("tab", "focus"), importance: 4, ([.tab], .focus(1)), ([.backTab], .focus(-1))),
         line("↑ ↓", "select the parameter", importance: 4, ([.down, .right], .moveParameter(1)), ([.up, .left], .moveParameter(-1))),
         line("1–6", "pages: main / confusion / history / feature maps / autograd / reductions",
@@ -199,6 +207,17 @@ public enum InputTable {
              ([.escape] + char("l", "q"), .closeMenu)),
         line("↑ ↓", "pick a checkpoint", importance: 1, scope: .loadMenu,
              ([.up], .menuSelect(-1)), ([.down], .menuSelect(1)), ([.pageUp], .menuSelect(-10)), ([.pageDown], .menuSelect(10))),
+
+        line("enter", "the same settings (then change them on the branch alone: + - i)", hint: KeyHint("enter", "same"),
+             importance: 0, scope: .branchMenu, ([.enter], .branchWith(.sameSettings))),
+        line("+ / -", "learning rate ×10 / ÷10", hint: KeyHint("+/-", "lr"), importance: 0, scope: .branchMenu,
+             (char("+", "="), .branchWith(.learningRate(10))), (char("-", "_"), .branchWith(.learningRate(0.1)))),
+        line("o", "the next optimizer (SGD, Adam, AdamW): fresh state, same lr", hint: KeyHint("o", "optimizer"),
+             importance: 0, scope: .branchMenu, (char("o"), .branchWith(.nextOptimizer))),
+        line("k / K", "batch size ×2 / ÷2 from the rest of this epoch", hint: KeyHint("k/K", "batch"), importance: 0, scope: .branchMenu,
+             (char("k"), .branchWith(.batchSize(2))), (char("K"), .branchWith(.batchSize(0.5)))),
+        line("esc", "close the menu", hint: KeyHint("esc", "cancels"), importance: 0, scope: .branchMenu,
+             ([.escape] + char("b", "q"), .closeMenu)),
     ]
 
     /// What a key does in a scope for a source.

@@ -171,7 +171,7 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
     // Too small a terminal shows no panels: keys would act unseen, so only q (quit) works.
     guard Layout(state) != nil else { return key == .character("q") ? [.quit] : [] }
     if state.page == .autograd, let draft = state.autograd.draft { return typeProgram(key, draft: draft, &state) }
-    let scope: InputScope = state.initMenu != nil ? .initMenu : state.loadMenu != nil ? .loadMenu : .page
+    let scope: InputScope = state.initMenu != nil ? .initMenu : state.loadMenu != nil ? .loadMenu : state.branchMenu ? .branchMenu : .page
     var lookup = InputTable.lookup(key, in: scope, capabilities: state.capabilities)
     if scope == .page, let pageScope = state.page.keyScope,
        case .intent(let intent) = InputTable.lookup(key, in: pageScope, capabilities: state.capabilities) {
@@ -251,6 +251,11 @@ private func perform(_ intent: Intent, _ state: inout DashboardState) -> [Effect
     case .closeMenu:
         state.initMenu = nil
         state.loadMenu = nil
+        state.branchMenu = false
+    case .openBranchMenu: state.branchMenu = true
+    case .branchWith(let choice):
+        state.branchMenu = false
+        return [.send(.branch(branchChange(choice, state.snapshot)))]
     case .menuSelect(let change): moveMenuSelection(by: change, &state)
     case .menuTarget(let change):
         guard var menu = state.initMenu else { return [] }
@@ -380,4 +385,19 @@ private func typeProgram(_ key: Key, draft: String, _ state: inout DashboardStat
     default: break
     }
     return []
+}
+
+/// The change a branch-menu choice makes from what the snapshot shows.
+func branchChange(_ choice: BranchMenuChoice, _ snapshot: TrainingSnapshot?) -> BranchChange {
+    switch choice {
+    case .sameSettings: return .none
+    case .learningRate(let factor): return .scaleLearningRate(factor)
+    case .nextOptimizer:
+        let names = ["SGD", "Adam", "AdamW"]
+        let current = names.firstIndex(of: snapshot?.optimizerName ?? "") ?? names.count - 1
+        return .optimizer(names[(current + 1) % names.count].lowercased())
+    case .batchSize(let factor):
+        let size = Double(max(1, snapshot?.batchSize ?? 1)) * factor
+        return .batchSize(size >= Double(Int.max) ? Int.max : max(1, Int(size)))
+    }
 }

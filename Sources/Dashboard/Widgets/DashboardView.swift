@@ -38,6 +38,7 @@ public enum DashboardView {
         StatusBar.render(state, in: layout.status, theme: theme, into: &buffer)
         if let menu = state.initMenu { Overlays.initMenu(menu, state, in: screen, theme: theme, into: &buffer) }
         if let menu = state.loadMenu { Overlays.loadMenu(menu, state, in: screen, theme: theme, into: &buffer) }
+        if state.branchMenu { Overlays.branchMenu(state, in: screen, theme: theme, into: &buffer) }
         if state.showHelp { Overlays.help(state, in: screen, theme: theme, into: &buffer) }
         if state.showMessages { Overlays.messageLog(state.messages, back: state.messagesBack, in: screen, theme: theme, into: &buffer) }
         if state.showKeys { Overlays.keys(state.shownKeys, in: screen, theme: theme, into: &buffer) }

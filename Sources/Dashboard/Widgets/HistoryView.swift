@@ -15,7 +15,7 @@ enum HistoryView {
 
     /// The input for a state: the same moment the loss chart shows.
     static func input(_ state: DashboardState) -> Input {
-        Input(epochs: state.snapshot?.epochResults ?? [], losses: LossChart.pointsShown(state), journal: state.snapshot?.journal ?? [])
+        Input(epochs: state.snapshot?.epochResults ?? [], losses: LossChart.activeBranchPoints(state), journal: state.snapshot?.journal ?? [])
     }
 
     /// One chart of the page: its title, the points of its line and how it says there are none.

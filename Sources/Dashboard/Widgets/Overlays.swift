@@ -109,6 +109,21 @@ enum Overlays {
         }
     }
 
+    /// The branch menu: where the branch starts, then each change with its key.
+    static func branchMenu(_ state: DashboardState, in screen: Rect, theme: Theme, into buffer: inout Buffer) {
+        let choices = InputTable.offered(in: .branchMenu, capabilities: state.capabilities).filter { $0.label != "esc" }
+        let snapshot = state.snapshot
+        let from = snapshot.flatMap { $0.branches.indices.contains($0.branch) ? $0.branches[$0.branch].name : nil } ?? "A"
+        let title = "Branch \(from) at step \(snapshot?.step ?? 0) (esc cancels)"
+        let inner = panel(title, width: 76, height: choices.count + 4, in: screen, theme: theme, into: &buffer)
+        let now = snapshot.map { "now: \($0.optimizerName) lr \(Draw.number($0.learningRate)), batch size \($0.batchSize)" } ?? "now: no snapshot yet"
+        buffer.put(now, x: inner.x + 1, y: inner.y, style: theme[.accent], clip: inner)
+        for (i, line) in choices.enumerated() where inner.y + 2 + i < inner.maxY {
+            buffer.put(Draw.fit(line.label, 7), x: inner.x + 1, y: inner.y + 2 + i, style: theme[.statusKey])
+            buffer.put(Draw.fit(line.help, inner.width - 10), x: inner.x + 9, y: inner.y + 2 + i, style: theme[.overlay])
+        }
+    }
+
     /// Recently pressed keys, on the panels' bottom border (where they hide no title or number).
     static func keys(_ keys: [String], in screen: Rect, theme: Theme, into buffer: inout Buffer) {
         guard !keys.isEmpty else { return }

@@ -29,6 +29,10 @@ enum StatusBar {
         if let mode = s.modelMode { parts.append(Draw.Part(text: "\(mode) mode", priority: 3, style: status)) }
         // A source that does not know the run's length (an attached script) reports 0 epochs.
         let epochs = s.totalEpochs > 0 ? "epoch \(max(s.epoch, 1))/\(s.totalEpochs)" : "epoch \(max(s.epoch, 1))"
+        // A branched run: which branch these figures are (B switches).
+        if s.branches.indices.contains(s.branch) {
+            parts.append(Draw.Part(text: "branch \(s.branches[s.branch].name) of \(s.branches.count)", priority: 0, style: status.bolded))
+        }
         parts += [Draw.Part(text: epochs, priority: 0, style: status),
                   Draw.Part(text: bar, priority: 2, style: status),
                   Draw.Part(text: "step \(s.step)", priority: 1, style: status)]

@@ -54,6 +54,22 @@ public final class DataLoader<Source: BatchSource>: Sequence {
         return Iterator(dataset: dataset, batches: batches, workers: numWorkers, prefetch: numWorkers * prefetchFactor)
     }
 
+    /// The same loader with another batch size and a copy of the shuffle's generator in its
+    /// present state: later epochs draw the orders this one would (a branch of a run).
+    public func branched(batchSize: Int) -> DataLoader {
+        DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, generator: generator?.copy() ?? defaultGenerator.copy(),
+                   dropLast: dropLast, numWorkers: numWorkers, prefetchFactor: prefetchFactor)
+    }
+
+    /// The rest of an epoch: `indices` (in order) in batches of this loader's size.
+    public func makeIterator(continuing indices: [Int]) -> Iterator {
+        let batches = stride(from: 0, to: indices.count, by: batchSize).compactMap { start -> [Int]? in
+            let end = start + Swift.min(batchSize, indices.count - start)
+            return dropLast && end - start < batchSize ? nil : Array(indices[start..<end])
+        }
+        return Iterator(dataset: dataset, batches: batches, workers: numWorkers, prefetch: numWorkers * prefetchFactor)
+    }
+
     /// One epoch's batches, in order.
     public final class Iterator: IteratorProtocol {
         private let dataset: Source
@@ -74,6 +90,9 @@ public final class DataLoader<Source: BatchSource>: Sequence {
 
         /// The sample indices of every batch of this epoch.
         public var batchIndices: [[Int]] { batches }
+
+        /// The sample indices of the batches not yet handed out, in order.
+        public var remainingIndices: [Int] { batches[Swift.min(position, batches.count)...].flatMap { $0 } }
 
         /// The next batch as plain values, or nil at the end of the epoch; throws if the dataset fails.
         public func nextBatchData() throws -> BatchData? {

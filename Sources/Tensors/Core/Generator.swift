@@ -41,6 +41,14 @@ public final class Generator {
         return self
     }
 
+    /// A generator in this one's state: both go on with the same sequence, independently.
+    public func copy() -> Generator {
+        let twin = Generator(seed: initialSeed)
+        twin.state = state
+        twin.spareNormal = spareNormal
+        return twin
+    }
+
     /// The next 64 random bits.
     @inline(__always)
     public func nextUInt64() -> UInt64 {

@@ -1,0 +1,122 @@
+import Foundation
+import Telemetry
+import Testing
+@testable import Training
+
+/// Branching a run (`b`): a branch starts from the parent's weights, optimizer state and place in
+/// the data; switching (`B`) puts each back exactly where it was.
+@Suite(.serialized) struct BranchingTests {
+    /// A paused run at `step`, stepped there with `n`.
+    private func pausedRun(_ config: TrainingConfig, at step: Int) throws -> TrainerController {
+        var config = config
+        config.startPaused = true
+        let controller = try TrainerController.start(config)
+        #expect(controller.acknowledge(.step(step))?.applied == true)
+        #expect(controller.snapshot { $0.state == .paused && $0.step == step } != nil)
+        return controller
+    }
+
+    /// Steps the active branch `n` times and waits until it is paused at `step`.
+    private func step(_ controller: TrainerController, _ n: Int, to step: Int, branch: Int) {
+        #expect(controller.acknowledge(.step(n))?.applied == true)
+        #expect(controller.snapshot { $0.state == .paused && $0.step == step && $0.branch == branch } != nil)
+    }
+
+    /// A branch's losses after `step`, by step.
+    private func losses(_ controller: TrainerController, branch: Int, after step: Int) -> [Int: Double] {
+        Dictionary(controller.losses(from: 0).points.filter { $0.branch == branch && $0.step > step }.map { ($0.step, $0.loss) },
+                   uniquingKeysWith: { _, last in last })
+    }
+
+    @Test func aBranchWithTheSameSettingsAndItsParentGoOnStepForStepAlike() throws {
+        let controller = try pausedRun(SyntheticData.config(epochs: 3), at: 5)
+        let said = controller.acknowledge(.branch(.none))
+        #expect(said?.applied == true)
+        #expect(said?.text.hasPrefix("branch B from A at step 5: same settings") == true)
+        // Past the end of the first epoch (20 steps): the next epoch's order is the same for both.
+        step(controller, 25, to: 30, branch: 1)
+        #expect(controller.acknowledge(.switchBranch(nil))?.text.hasPrefix("branch A trains now (step 5)") == true)
+        step(controller, 25, to: 30, branch: 0)
+        let a = losses(controller, branch: 0, after: 5), b = losses(controller, branch: 1, after: 5)
+        #expect(a.count >= 24)
+        #expect(a == b)
+        let snapshot = try #require(controller.latestSnapshot())
+        #expect(snapshot.branches.map(\.name) == ["A", "B"])
+        #expect(snapshot.branches[1].parent == 0 && snapshot.branches[1].fromStep == 5)
+        #expect(snapshot.branches.map(\.step) == [30, 30])
+        #expect(snapshot.journal.contains { $0.kind == .branch && $0.step == 5 })
+        controller.send(.stop)
+        controller.join()
+    }
+
+    @Test func aLearningRateBranchLeavesItsParentAsIfItNeverBranched() throws {
+        let config = SyntheticData.config(epochs: 3, seed: 3)
+        let reference = try pausedRun(config, at: 5)
+        step(reference, 10, to: 15, branch: 0)
+        let unbranched = losses(reference, branch: 0, after: 5)
+        reference.send(.stop)
+        reference.join()
+
+        let controller = try pausedRun(config, at: 5)
+        let lr = try #require(controller.latestSnapshot()?.learningRate)
+        #expect(controller.acknowledge(.branch(.scaleLearningRate(10)))?.text.contains("lr 0.001 → 0.01") == true)
+        #expect(controller.snapshot { $0.branch == 1 }?.learningRate == Double(Float(lr) * 10))
+        step(controller, 10, to: 15, branch: 1)
+        #expect(controller.acknowledge(.switchBranch(0))?.applied == true)
+        #expect(controller.snapshot { $0.branch == 0 }?.learningRate == lr)
+        step(controller, 10, to: 15, branch: 0)
+        #expect(losses(controller, branch: 0, after: 5) == unbranched)
+        #expect(losses(controller, branch: 1, after: 5) != unbranched)
+        controller.send(.stop)
+        controller.join()
+    }
+
+    @Test func anOptimizerOrBatchSizeBranchTrainsWithIt() throws {
+        let controller = try pausedRun(SyntheticData.config(epochs: 3), at: 5)
+        #expect(controller.acknowledge(.branch(.optimizer("sgd")))?.text.contains("Adam → SGD (fresh state)") == true)
+        #expect(controller.snapshot { $0.branch == 1 }?.optimizerName == "SGD")
+        // From B: the rest of the epoch (640 − 5·32 = 480 samples) in batches of 64 ends it 8 steps on.
+        #expect(controller.acknowledge(.branch(.batchSize(64)))?.text.contains("batch size 32 → 64") == true)
+        let c = try #require(controller.snapshot { $0.branch == 2 })
+        #expect(c.batchSize == 64 && c.optimizerName == "SGD" && c.branches[2].parent == 1)
+        _ = controller.acknowledge(.step(12))
+        let finished = controller.snapshot { $0.state == .paused && $0.epochResults.count == 1 }
+        #expect(finished?.epochResults.first?.step == 13)
+        // The epoch's samples: A's 160 before the branch, then B's and C's 480.
+        #expect(finished?.epochResults.first?.samples == 640)
+        controller.send(.stop)
+        controller.join()
+    }
+
+    @Test func impossibleBranchesAndSwitchesAreRefusedAndChangeNothing() throws {
+        let controller = try pausedRun(SyntheticData.config(epochs: 2), at: 2)
+        #expect(controller.acknowledge(.switchBranch(nil))?.text == "the run has no branch yet: b branches it here")
+        #expect(controller.acknowledge(.branch(.optimizer("lbfgs")))?.text.contains("unknown optimizer 'lbfgs'") == true)
+        #expect(controller.acknowledge(.branch(.batchSize(0)))?.text == "the batch size must be at least 1, got 0")
+        #expect(controller.acknowledge(.branch(.scaleLearningRate(-1)))?.applied == false)
+        #expect(controller.latestSnapshot()?.branches == [])
+        for _ in 1..<8 { #expect(controller.acknowledge(.branch(.none))?.applied == true) }
+        #expect(controller.acknowledge(.branch(.none))?.text.contains("the most it keeps") == true)
+        #expect(controller.acknowledge(.switchBranch(9))?.text.contains("there is no branch 9") == true)
+        #expect(controller.acknowledge(.switchBranch(7))?.text == "branch H trains already")
+        controller.send(.stop)
+        controller.join()
+    }
+
+    @Test func aFinishedBranchStaysFinishedAndItsSiblingGoesOn() throws {
+        var config = SyntheticData.config(epochs: 1)
+        config.keepAliveWhenFinished = true
+        let controller = try pausedRun(config, at: 10)
+        #expect(controller.acknowledge(.branch(.none))?.applied == true)
+        _ = controller.acknowledge(.resume)
+        #expect(controller.snapshot { $0.state == .finished && $0.branch == 1 } != nil)
+        #expect(controller.acknowledge(.branch(.none))?.text.contains("has finished its 1 epochs") == true)
+        #expect(controller.acknowledge(.switchBranch(nil))?.applied == true)
+        let a = controller.snapshot { $0.branch == 0 }
+        #expect(a?.state == .paused && a?.step == 10)
+        #expect(controller.acknowledge(.switchBranch(nil))?.applied == true)
+        #expect(controller.snapshot { $0.branch == 1 }?.state == .finished)
+        controller.send(.stop)
+        controller.join()
+    }
+}
