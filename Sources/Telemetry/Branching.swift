@@ -8,6 +8,8 @@ public enum BranchChange: Sendable, Equatable, Codable {
     case optimizer(String)
     /// Another batch size, from the rest of the same epoch's samples on.
     case batchSize(Int)
+    /// The weights of a saved checkpoint (a fresh optimizer state: a checkpoint holds none).
+    case checkpoint(path: String)
 
     // The JSON names of unlabelled values (docs/TELEMETRY.md).
     enum ScaleLearningRateCodingKeys: String, CodingKey { case _0 = "factor" }

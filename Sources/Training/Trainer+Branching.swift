@@ -1,3 +1,5 @@
+import Checkpoints
+import Foundation
 import Datasets
 import NN
 import Optim
@@ -69,10 +71,16 @@ extension Trainer {
         case .batchSize(let size):
             guard size > 0 else { throw Refusal("the batch size must be at least 1, got \(size)") }
             newKind = nil
+        case .checkpoint: newKind = nil
         }
         let parentIndex = activeBranch, parentName = branches[parentIndex].name, at = step
         // The parent waits with copies of everything; the trainer's own fields go on as the branch.
-        branches[parentIndex].waiting = stash(copying: true)
+        let parent = stash(copying: true)
+        if case .checkpoint(let path) = change {
+            // A load that fails changes nothing (strict, checked before any tensor is written).
+            try model.loadStateDict(from: URL(fileURLWithPath: path))
+        }
+        branches[parentIndex].waiting = parent
         let oldLR = Double(optimizer.lr)
         var text: String
         switch change {
@@ -93,6 +101,10 @@ extension Trainer {
             loader = loader.branched(batchSize: size)
             epochBatches = rest.map { loader.makeIterator(continuing: $0) }
             text = "batch size \(old) → \(size)"
+        case .checkpoint(let path):
+            optimizer = Self.makeOptimizer(optimizerKind, config, parameters.map(\.tensor), learningRate: oldLR)
+            let saved = journal.last { $0.kind == .save && $0.text == "saved \(path)" }.map { " (saved at step \($0.step))" } ?? ""
+            text = "weights of \(path)\(saved), fresh \(optimizer.name) state"
         }
         let index = branches.count
         let name = BranchSummary.name(index)

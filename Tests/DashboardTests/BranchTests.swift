@@ -28,6 +28,14 @@ struct BranchTests {
         #expect(reduce(&state, .key(.character("B"))) == [.send(.switchBranch(nil))])
     }
 
+    @Test func theCheckpointListBranchesFromTheChosenFile() {
+        var state = Sample.state(width: 120, height: 40)
+        _ = reduce(&state, .checkpoints(["checkpoints/step-000100.safetensors", "checkpoints/step-000200.safetensors"]))
+        _ = reduce(&state, .key(.down))
+        #expect(reduce(&state, .key(.character("b"))) == [.send(.branch(.checkpoint(path: "checkpoints/step-000200.safetensors")))])
+        #expect(state.loadMenu == nil)
+    }
+
     @Test func theNextOptimizerAndHalfABatchOfOneAreWorkedOutFromTheSnapshot() {
         var snapshot = Sample.snapshot()
         snapshot.optimizerName = "AdamW"

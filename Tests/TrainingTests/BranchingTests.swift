@@ -119,4 +119,23 @@ import Testing
         controller.send(.stop)
         controller.join()
     }
+
+    @Test func aCheckpointBranchStartsFromTheSavedWeights() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tt-branch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let early = folder.appendingPathComponent("early.safetensors").path, again = folder.appendingPathComponent("again.safetensors").path
+        let controller = try pausedRun(SyntheticData.config(epochs: 3), at: 5)
+        #expect(controller.acknowledge(.save(path: early))?.applied == true)
+        step(controller, 5, to: 10, branch: 0)
+        let missing = folder.appendingPathComponent("missing.safetensors").path
+        #expect(controller.acknowledge(.branch(.checkpoint(path: missing)))?.applied == false)
+        #expect(controller.latestSnapshot()?.branches == [], "a failed load makes no branch")
+        let said = try #require(controller.acknowledge(.branch(.checkpoint(path: early))))
+        #expect(said.applied && said.text.contains("weights of \(early) (saved at step 5), fresh Adam state"))
+        #expect(controller.acknowledge(.save(path: again))?.applied == true)
+        #expect(FileManager.default.contents(atPath: again) == FileManager.default.contents(atPath: early))
+        controller.send(.stop)
+        controller.join()
+    }
 }

@@ -40,6 +40,8 @@ public enum Intent: Sendable, Equatable {
     case openBranchMenu
     /// Branch the run with this change (in the branch menu).
     case branchWith(BranchMenuChoice)
+    /// Branch the run with the weights of the checkpoint chosen in the load menu.
+    case branchFromCheckpoint
 
     /// What the source must be able to do for this to mean anything.
     public var needs: SourceCapabilities {
@@ -51,7 +53,7 @@ public enum Intent: Sendable, Equatable {
         case .slower, .faster: .speed
         case .openInitMenu: .reinitialize
         case .openLoadMenu: .load
-        case .openBranchMenu, .branchWith: .branch
+        case .openBranchMenu, .branchWith, .branchFromCheckpoint: .branch
         case .toggleImageMode: .batchImages
         default: []
         }
@@ -203,6 +205,8 @@ public enum InputTable {
         line("← →", "pick a target", importance: 1, scope: .initMenu, ([.left], .menuTarget(-1)), ([.right, .tab], .menuTarget(1))),
 
         line("enter", "load the checkpoint", hint: KeyHint("enter", "loads"), importance: 0, scope: .loadMenu, ([.enter], .menuApply)),
+        line("b", "branch the run with the checkpoint's weights (the run itself goes on unchanged)", hint: KeyHint("b", "branches"),
+             importance: 0, scope: .loadMenu, (char("b"), .branchFromCheckpoint)),
         line("esc", "close the list", hint: KeyHint("esc", "cancels"), importance: 0, scope: .loadMenu,
              ([.escape] + char("l", "q"), .closeMenu)),
         line("↑ ↓", "pick a checkpoint", importance: 1, scope: .loadMenu,

@@ -253,6 +253,11 @@ private func perform(_ intent: Intent, _ state: inout DashboardState) -> [Effect
         state.loadMenu = nil
         state.branchMenu = false
     case .openBranchMenu: state.branchMenu = true
+    case .branchFromCheckpoint:
+        guard let menu = state.loadMenu else { return [] }
+        state.loadMenu = nil
+        guard menu.files.indices.contains(menu.selected) else { return [] }
+        return [.send(.branch(.checkpoint(path: menu.files[menu.selected])))]
     case .branchWith(let choice):
         state.branchMenu = false
         return [.send(.branch(branchChange(choice, state.snapshot)))]
