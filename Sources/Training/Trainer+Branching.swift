@@ -103,7 +103,12 @@ extension Trainer {
             text = "batch size \(old) → \(size)"
         case .checkpoint(let path):
             optimizer = Self.makeOptimizer(optimizerKind, config, parameters.map(\.tensor), learningRate: oldLR)
-            let saved = journal.last { $0.kind == .save && $0.text == "saved \(path)" }.map { " (saved at step \($0.step))" } ?? ""
+            // The journal says `saved /absolute/path`; the list may name it relative to here.
+            let file = URL(fileURLWithPath: path).standardizedFileURL.path
+            let saved = journal.last { entry in
+                entry.kind == .save && entry.text.hasPrefix("saved ")
+                    && URL(fileURLWithPath: String(entry.text.dropFirst(6))).standardizedFileURL.path == file
+            }.map { " (saved at step \($0.step))" } ?? ""
             text = "weights of \(path)\(saved), fresh \(optimizer.name) state"
         }
         let index = branches.count
