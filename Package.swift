@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"], exclude: ["Fixtures/make_fixtures.py"], resources: [.copy("Fixtures/logs")]),
         .testTarget(name: "AttachTests", dependencies: ["Attach", "Telemetry", "Dashboard"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AutogradLabTests", dependencies: ["AutogradLab", "Tensors", "Telemetry"]),
+        .testTarget(name: "AutogradLabTests", dependencies: ["AutogradLab", "NN", "Tensors", "Telemetry"]),
         .testTarget(name: "BoardTests", dependencies: ["App", "Dashboard", "TensorBoard"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Telemetry"], resources: [.copy("Golden")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Telemetry", "NN", "Optim", "Tensors", "Datasets", "Checkpoints"]),

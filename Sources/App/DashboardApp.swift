@@ -3,6 +3,7 @@ import Dashboard
 import FileWriting
 import Foundation
 import Telemetry
+import Tensors
 import Training
 
 /// The dashboard's loop without a terminal: a source's data in, reducer, effects, frames out.
@@ -117,7 +118,13 @@ public final class DashboardApp {
     }
 
     /// Carries out a stepper page command on the session; returns its new view (or why a typed program cannot be evaluated).
+    ///
+    /// With the fixed-order kernels: a model's graph then prints the same digits on every CPU.
     private func autograd(_ command: AutogradCommand) -> [Action] {
+        withDeterministicAlgorithms { autogradSteps(command) }
+    }
+
+    private func autogradSteps(_ command: AutogradCommand) -> [Action] {
         switch command {
         case .preset(let index):
             let presets = AutogradSession.presets
@@ -137,6 +144,16 @@ public final class DashboardApp {
             session.step()
         case .finish:
             autogradSession?.finish()
+        case .model(let batch, let sample, let classNames):
+            let trainer = source.sourceChain.lazy.compactMap { $0 as? TrainerController }.first
+            guard let model = trainer?.modelCopy(timeout: 10) else {
+                return [.message("the model's graph needs the run this dashboard trains (a replay or an attached script lends no model)")]
+            }
+            do {
+                autogradSession = try ModelGraph.session(model: model, batch: batch, sample: sample, classNames: classNames)
+            } catch {
+                return [.autogradProblem(error.description)]
+            }
         }
         return autogradSession.map { [.autograd($0.view)] } ?? []
     }

@@ -24,6 +24,7 @@ final class ScriptedSource: TelemetrySource {
     }
 
     var capabilities: SourceCapabilities { base.capabilities }
+    var wrappedSource: (any TelemetrySource)? { base }
 
     /// Takes the base source's newest snapshot as the one handed out from now on.
     func settle() {

@@ -34,6 +34,12 @@ public final class AutogradSession {
         evaluation = try Program.parse(text).evaluate()
     }
 
+    /// A session over a graph built elsewhere (`ModelGraph`), described by `text`.
+    init(evaluation: Evaluation, text: String) {
+        self.text = text
+        self.evaluation = evaluation
+    }
+
     /// Whether a backward is under way (started and not all of its nodes run).
     public var isStepping: Bool { stepper.map { !$0.isFinished } ?? false }
 

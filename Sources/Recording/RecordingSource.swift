@@ -19,6 +19,7 @@ public final class RecordingSource: TelemetrySource {
     }
 
     public var capabilities: SourceCapabilities { source.capabilities }
+    public var wrappedSource: (any TelemetrySource)? { source }
 
     public func latestSnapshot() -> TrainingSnapshot? {
         let snapshot = source.latestSnapshot()

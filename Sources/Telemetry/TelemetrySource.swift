@@ -36,10 +36,12 @@ public struct SourceCapabilities: OptionSet, Sendable, Hashable, Codable {
     public static let stopRun = SourceCapabilities(rawValue: 1 << 12)
     /// Branch the run and switch which branch trains (b, B): the in-process trainer.
     public static let branch = SourceCapabilities(rawValue: 1 << 13)
+    /// Lend a copy of the model for the autograd stepper's graph of it (c on page 5): the in-process trainer.
+    public static let modelCopy = SourceCapabilities(rawValue: 1 << 14)
 
     /// Everything an in-process trainer offers.
     public static let liveTrainer: SourceCapabilities = [.pause, .step, .changeLearningRate, .reinitialize, .reset, .save, .load,
-                                                         .speed, .batchImages, .gradients, .branch]
+                                                         .speed, .batchImages, .gradients, .branch, .modelCopy]
 
     /// The commands a source needs to accept `command`, or nil when every source accepts it.
     public static func needed(for command: TrainerCommand) -> SourceCapabilities? {
@@ -68,6 +70,9 @@ public struct SourceCapabilities: OptionSet, Sendable, Hashable, Codable {
 public protocol TelemetrySource: AnyObject, Sendable {
     /// What this source can do now (may change, e.g. `.finished` when a followed file ends).
     var capabilities: SourceCapabilities { get }
+    /// The source this one passes through (a recorder, a logger, a demo's wrapper); nil for
+    /// one that is itself where the data comes from.
+    var wrappedSource: (any TelemetrySource)? { get }
     /// The newest snapshot, if any.
     func latestSnapshot() -> TrainingSnapshot?
     /// Loss points from `cursor` on, and the cursor to pass next time.
@@ -92,6 +97,15 @@ public struct SourceTimeout: Error, CustomStringConvertible {
 }
 
 extension TelemetrySource {
+    public var wrappedSource: (any TelemetrySource)? { nil }
+
+    /// This source and every one it wraps, outermost first.
+    public var sourceChain: [any TelemetrySource] {
+        var chain: [any TelemetrySource] = [self]
+        while let inner = chain[chain.count - 1].wrappedSource, chain.count < 64 { chain.append(inner) }
+        return chain
+    }
+
     /// Waits until an event satisfies `done`, handing every event to `observe` first (so a UI
     /// folds in what arrives meanwhile); returns that event, or throws `SourceTimeout`.
     @discardableResult

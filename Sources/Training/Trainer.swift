@@ -123,6 +123,7 @@ final class Trainer {
         while true {
             // Apply the commands, publish a snapshot that shows their effect, then acknowledge:
             // whoever waits for an acknowledgement finds a snapshot at least that new.
+            if controller.takeModelRequest() { controller.deliver(modelCopy()) }
             let commands = controller.takeCommands()
             let acknowledgements = commands.map { handle($0.1, id: $0.0) }
             if !commands.isEmpty || snapshotRequested { publishSnapshot() }

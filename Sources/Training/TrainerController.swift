@@ -1,5 +1,6 @@
 import Datasets
 import Dispatch
+import NN
 import Synchronization
 import Tensors
 import Telemetry
@@ -31,6 +32,10 @@ public final class TrainerController: TelemetrySource {
     private let firstSnapshot = DispatchSemaphore(value: 0)
     private let published = Atomic<Bool>(false)
     private let thread = Mutex<JoinableThread?>(nil)
+    /// A copy of the model asked for (`modelCopy`) and, once the trainer made it, the copy.
+    private let modelRequest = Mutex<(wanted: Bool, copy: ModelCopy?)>((false, nil))
+    /// Signalled when the trainer has answered a model request.
+    private let modelAnswered = DispatchSemaphore(value: 0)
 
     /// Starts training `config` on a new thread (the config is validated first).
     public static func start(_ config: TrainingConfig) throws -> TrainerController {
@@ -88,6 +93,41 @@ public final class TrainerController: TelemetrySource {
             defer { box.commands.removeAll() }
             return box.commands
         }
+    }
+
+    // MARK: A copy of the model
+
+    /// A copy of the model as the trainer has it between two steps (its architecture and
+    /// weights, rebuilt here), for the autograd stepper; nil when the run has ended or the
+    /// trainer does not answer within `timeout` seconds (a step longer than that).
+    public func modelCopy(timeout: Double) -> Module? {
+        guard inbox.withLock({ $0.endedBecause == nil }) else { return nil }
+        modelRequest.withLock { $0 = (true, nil) }
+        wake.signal()
+        let deadline = DispatchTime.now() + timeout
+        while modelAnswered.wait(timeout: deadline) == .success {
+            // A late answer to an earlier request that timed out carries no copy: wait on.
+            if let copy = modelRequest.withLock({ request in defer { request.copy = nil }; return request.copy }) {
+                let model = copy.spec.makeModule()
+                return (try? model.loadStateDict(copy.weights.stateDict())) == nil ? nil : model
+            }
+        }
+        modelRequest.withLock { $0.wanted = false }
+        return nil
+    }
+
+    /// Whether a copy of the model is wanted (trainer side); clears the request.
+    func takeModelRequest() -> Bool {
+        modelRequest.withLock { request in
+            defer { request.wanted = false }
+            return request.wanted
+        }
+    }
+
+    /// Hands over the copy asked for (trainer side).
+    func deliver(_ copy: ModelCopy?) {
+        modelRequest.withLock { $0.copy = copy }
+        modelAnswered.signal()
     }
 
     // MARK: Snapshots

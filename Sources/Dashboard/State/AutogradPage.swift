@@ -30,6 +30,8 @@ public enum AutogradCommand: Sendable, Equatable {
     case step
     /// Run every node left.
     case finish
+    /// The current model's graph on batch image `sample` (a copy of the model from the source).
+    case model(batch: BatchPreview, sample: Int, classNames: [String])
 }
 
 /// What a key on the stepper page asks.
@@ -41,4 +43,6 @@ public enum AutogradIntent: Sendable, Equatable {
     case type
     /// The tree this many rows on.
     case scroll(Int)
+    /// The current model on the batch image selected on page 6.
+    case model
 }

@@ -54,6 +54,7 @@ public enum Intent: Sendable, Equatable {
         case .openInitMenu: .reinitialize
         case .openLoadMenu: .load
         case .openBranchMenu, .branchWith, .branchFromCheckpoint: .branch
+        case .autograd(.model): .modelCopy
         case .toggleImageMode: .batchImages
         default: []
         }
@@ -179,6 +180,8 @@ public enum InputTable {
              ([.left], .autograd(.preset(-1))), ([.right], .autograd(.preset(1)))),
         line("e", "type a program: x = ones(2); y = 2*x[0]^3 + 2*x[1]^2 (enter evaluates, esc cancels)", hint: KeyHint("e", "edit"),
              importance: 1, scope: .autograd, (char("e"), .autograd(.type))),
+        line("c", "the current model on a batch image (the one selected on page 6): loss = F.cross_entropy(model(x), y)",
+             hint: KeyHint("c", "model"), importance: 1, scope: .autograd, (char("c"), .autograd(.model))),
         line("↑ ↓", "scroll the graph", importance: 3, scope: .autograd, ([.up], .autograd(.scroll(-1))), ([.down], .autograd(.scroll(1))),
              ([.pageUp], .autograd(.scroll(-10))), ([.pageDown], .autograd(.scroll(10)))),
 

@@ -375,6 +375,13 @@ private func performAutograd(_ intent: AutogradIntent, _ state: inout DashboardS
         return [.autograd(.preset(page.preset))]
     case .type: page.draft = ""
     case .scroll(let change): page.scroll = max(0, min(max(0, (page.view?.rows.count ?? 1) - 1), page.scroll + change))
+    case .model:
+        guard let snapshot = state.snapshot, let batch = snapshot.batch, batch.count > 0 else {
+            state.message = "no batch yet: the model's graph needs a batch image"
+            return []
+        }
+        let sample = min(max(0, state.reductions.settings.selected), batch.count - 1)
+        return [.autograd(.model(batch: batch, sample: sample, classNames: snapshot.classNames))]
     }
     return []
 }

@@ -32,12 +32,16 @@ enum AutogradPageView {
         buffer.put(line, x: inner.x + 1, y: inner.y + programLines.count, style: theme[.dim], clip: inner)
 
         // The footer: the last step or PyTorch's error.
-        var footer: [(String, Style)] = []
-        if let error = view.error { footer.append(("error: " + error + " (.grad unchanged)", theme[.alarm])) }
-        if let step = view.lastStep { footer.append((step, theme[.text])) }
-        if view.call == nil { footer.append(("b calls backward, n steps through it node by node", theme[.dim])) }
-        let footerLines = footer.flatMap { text, style in Overlays.wrap(text, width: inner.width - 2, indent: "  ").map { ($0, style) } }
-            .prefix(max(1, inner.height / 4))
+        // A step's gradients can be a model's whole layer: at most three lines of them.
+        var footer: [(text: String, style: Style, lines: Int)] = []
+        if let error = view.error { footer.append(("error: " + error + " (.grad unchanged)", theme[.alarm], Int.max)) }
+        if let step = view.lastStep { footer.append((step, theme[.text], 3)) }
+        if view.call == nil { footer.append(("b calls backward, n steps through it node by node", theme[.dim], Int.max)) }
+        let footerLines = footer.flatMap { item in
+            let lines = Overlays.wrap(item.text, width: inner.width - 2, indent: "  ")
+            let kept = lines.count > item.lines ? lines.prefix(item.lines - 1) + [String(lines[item.lines - 1].dropLast()) + "…"] : lines[...]
+            return kept.map { ($0, item.style) }
+        }.prefix(max(1, inner.height / 4))
         let treeTop = inner.y + programLines.count + 2
         let treeRows = max(0, inner.maxY - footerLines.count - 1 - treeTop)
         let first = min(page.scroll, max(0, view.rows.count - treeRows))

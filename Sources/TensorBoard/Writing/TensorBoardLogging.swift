@@ -44,6 +44,7 @@ public final class TensorBoardLogging: TelemetrySource {
     }
 
     public var capabilities: SourceCapabilities { source.capabilities }
+    public var wrappedSource: (any TelemetrySource)? { source }
 
     public func latestSnapshot() -> TrainingSnapshot? {
         let snapshot = source.latestSnapshot()
