@@ -193,15 +193,18 @@ struct RunControl: Equatable {
         if case .diverged = state { state = .paused }
     }
 
-    /// Another branch of the run trains now: finished if it has done its epochs, else it goes
-    /// on as this one would (a finished or diverged one from paused).
-    mutating func branchSwitched(toFinished: Bool) {
+    /// Another branch of the run trains now; `branchState` is the state it stopped in. A finished
+    /// or diverged one stays so; another goes on as this one would, from paused if this one
+    /// was finished, diverged or in the middle of `n` steps.
+    mutating func branchSwitched(to branchState: RunState) {
+        let wasStepping = stepsToRun != nil
         stepsToRun = nil
-        if toFinished {
-            state = .finished
-        } else {
+        switch branchState {
+        case .finished, .diverged: state = branchState
+        default:
             switch state {
             case .finished, .diverged: state = .paused
+            case .running where wasStepping: state = .paused
             default: break
             }
         }

@@ -21,9 +21,13 @@ struct Branch {
 }
 
 /// A waiting branch's share of the trainer: the model's values, the optimizer, the data and the counters.
+///
+/// Every field is the trainer field of the same name (see `Trainer`), as the branch left it.
 struct BranchProgress {
     /// The model's parameters and buffers, in `Trainer.branchTensors` order.
     var values: [Tensor]
+    /// Each parameter's `.grad` (nil where it had none), for the gradient panel.
+    var gradients: [Tensor?]
     var optimizer: Optimizer
     var optimizerKind: OptimizerKind
     var loader: DataLoader<Subset<FashionMNIST>>
@@ -40,7 +44,11 @@ struct BranchProgress {
     var lossWatch: LossWatch
     var throughput: Throughput
     var lastBatch: (images: Tensor, labels: Tensor, logits: Tensor)?
-    var finished: Bool
+    var initRecords: [String: InitRecord]
+    var normHistory: [String: [Double]]
+    var normHistoryStep: [String: Int]
+    /// Finished or diverged stay so; otherwise the branch goes on as the run does (`RunControl.branchSwitched`).
+    var runState: RunState
 }
 
 extension Trainer {
@@ -79,6 +87,9 @@ extension Trainer {
         if case .checkpoint(let path) = change {
             // A load that fails changes nothing (strict, checked before any tensor is written).
             try model.loadStateDict(from: URL(fileURLWithPath: path))
+            // A divergence from here on goes back to these weights, not the parent's.
+            noGrad { for (backup, p) in zip(lastFinite, parameters) { backup.copy_(p.tensor) } }
+            lastFiniteStep = step
         }
         branches[parentIndex].waiting = parent
         let oldLR = Double(optimizer.lr)
@@ -109,7 +120,7 @@ extension Trainer {
                 entry.kind == .save && entry.text.hasPrefix("saved ")
                     && URL(fileURLWithPath: String(entry.text.dropFirst(6))).standardizedFileURL.path == file
             }.map { " (saved at step \($0.step))" } ?? ""
-            text = "weights of \(path)\(saved), fresh \(optimizer.name) state"
+            text = "weights of \(URL(fileURLWithPath: path).lastPathComponent)\(saved), fresh \(optimizer.name) state"
         }
         let index = branches.count
         let name = BranchSummary.name(index)
@@ -120,7 +131,7 @@ extension Trainer {
         let said = "branch \(name) from \(parentName) at step \(at): \(text)"
         journal.append(JournalEntry(step: at, kind: .branch, text: said))
         branches[parentIndex].waiting?.journal.append(JournalEntry(step: at, kind: .branch, text: said))
-        return said + "; B switches back"
+        return said + "; B switches branch"
     }
 
     /// Trains another branch: `index`, or the next one after the active.
@@ -136,7 +147,7 @@ extension Trainer {
         restore(progress)
         branches[target].waiting = nil
         activeBranch = target
-        control.branchSwitched(toFinished: progress.finished)
+        control.branchSwitched(to: progress.runState)
         snapshotRequested = true
         return "branch \(branches[target].name) trains now (step \(step)); B switches again"
     }
@@ -144,16 +155,17 @@ extension Trainer {
     /// The active branch's state; with `copying`, copies of the values and the optimizer that the
     /// trainer goes on changing, else the live objects (the trainer is about to take another's).
     private func stash(copying: Bool) -> BranchProgress {
-        let values = noGrad { branchTensors.map { $0.detach().clone() } }
+        let (values, gradients) = noGrad {
+            (branchTensors.map { $0.detach().clone() }, parameters.map { $0.tensor.grad?.detach().clone() })
+        }
         let data = copying ? loader.branched(batchSize: loader.batchSize) : loader
         let rest = copying ? epochBatches.map { data.makeIterator(continuing: $0.remainingIndices) } : epochBatches
-        var finished = false
-        if case .finished = control.state { finished = true }
         return BranchProgress(
-            values: values, optimizer: copying ? optimizer.copy() : optimizer, optimizerKind: optimizerKind,
+            values: values, gradients: gradients, optimizer: copying ? optimizer.copy() : optimizer, optimizerKind: optimizerKind,
             loader: data, epochBatches: rest, step: step, epochsDone: epochsDone, stepInEpoch: stepInEpoch, segment: segment,
             epochLossSum: epochLossSum, epochSeconds: epochSeconds, epochSamples: epochSamples, epochResults: epochResults,
-            journal: journal, lossWatch: lossWatch, throughput: throughput, lastBatch: lastBatch, finished: finished)
+            journal: journal, lossWatch: lossWatch, throughput: throughput, lastBatch: lastBatch, initRecords: initRecords,
+            normHistory: normHistory, normHistoryStep: normHistoryStep, runState: control.state)
     }
 
     /// Makes `progress` the trainer's state: the model takes its values, the counters its counts.
@@ -162,7 +174,7 @@ extension Trainer {
             for (tensor, value) in zip(branchTensors, progress.values) { tensor.copy_(value) }
             for (backup, p) in zip(lastFinite, parameters) { backup.copy_(p.tensor) }
         }
-        for p in parameters { p.tensor.grad = nil }
+        for (p, gradient) in zip(parameters, progress.gradients) { p.tensor.grad = gradient }
         optimizer = progress.optimizer
         optimizerKind = progress.optimizerKind
         loader = progress.loader
@@ -180,6 +192,9 @@ extension Trainer {
         lossWatch = progress.lossWatch
         throughput = progress.throughput
         lastBatch = progress.lastBatch
+        initRecords = progress.initRecords
+        normHistory = progress.normHistory
+        normHistoryStep = progress.normHistoryStep
     }
 
     /// A learning rate as people write it: `0.01`, not float32's `0.010000001`.

@@ -140,6 +140,9 @@ extension Trainer {
     /// Loads weights strictly; a failed load changes nothing.
     func load(from path: String) throws -> String {
         try model.loadStateDict(from: URL(fileURLWithPath: path))
+        // A divergence from here on goes back to the loaded weights.
+        noGrad { for (backup, p) in zip(lastFinite, parameters) { backup.copy_(p.tensor) } }
+        lastFiniteStep = step
         journal.append(JournalEntry(step: step, kind: .load, text: "loaded \(path)"))
         lossWatch = LossWatch()
         control.weightsReplaced()

@@ -43,7 +43,7 @@ extension Trainer {
         let snapshot = TrainingSnapshot(
             sequence: snapshotSequence, state: control.state, step: step,
             epoch: Swift.min(epochsDone + (stepInEpoch > 0 ? 1 : 0), config.epochs), totalEpochs: config.epochs,
-            stepInEpoch: stepInEpoch, stepsPerEpoch: loader.count, samplesPerSecond: throughput.samplesPerSecond,
+            stepInEpoch: stepInEpoch, stepsPerEpoch: stepsThisEpoch, samplesPerSecond: throughput.samplesPerSecond,
             learningRate: lr, optimizerDescription: optimizer.name + "(" + optimizer.hyperparameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")",
             optimizerName: optimizer.name, modelDescription: config.model.description, batchSize: loader.batchSize,
             initDescription: (config.initMethod ?? .pytorchDefault).choice.description,
@@ -53,5 +53,12 @@ extension Trainer {
             speedLimit: control.speedLimit, buffers: SnapshotBuilder.buffers(of: model), featureMaps: featureMaps,
             modelMode: SnapshotBuilder.mode(of: model), branches: branchSummaries(), branch: activeBranch)
         controller.publish(snapshot)
+    }
+
+    /// The steps of the epoch under way: the loader's count, except on a branch that changed the
+    /// batch size mid-epoch (the steps so far at the old size, then the rest at the new one).
+    var stepsThisEpoch: Int {
+        guard loader.batchSize != config.batchSize, let epochBatches else { return loader.count }
+        return stepInEpoch + epochBatches.remainingBatches
     }
 }

@@ -135,9 +135,49 @@ import Testing
         let roundabout = folder.appendingPathComponent("sub/../early.safetensors").path
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
         let said = try #require(controller.acknowledge(.branch(.checkpoint(path: roundabout))))
-        #expect(said.applied && said.text.contains("weights of \(roundabout) (saved at step 5), fresh Adam state"))
+        #expect(said.applied && said.text.contains("weights of early.safetensors (saved at step 5), fresh Adam state"))
         #expect(controller.acknowledge(.save(path: again))?.applied == true)
         #expect(FileManager.default.contents(atPath: again) == FileManager.default.contents(atPath: early))
+        controller.send(.stop)
+        controller.join()
+    }
+
+    @Test func aDivergedCheckpointBranchGoesBackToTheCheckpointsWeights() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tt-branch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let early = folder.appendingPathComponent("early.safetensors").path, after = folder.appendingPathComponent("after.safetensors").path
+        let controller = try pausedRun(SyntheticData.config(epochs: 3), at: 5)
+        #expect(controller.acknowledge(.save(path: early))?.applied == true)
+        step(controller, 10, to: 15, branch: 0)
+        #expect(controller.acknowledge(.branch(.checkpoint(path: early)))?.text.contains("weights of early.safetensors (saved at step 5)") == true)
+        #expect(controller.acknowledge(.setLearningRate(1e38))?.applied == true)
+        #expect(controller.acknowledge(.step(3))?.applied == true)
+        let diverged = controller.snapshot { if case .diverged = $0.state { return true } else { return false } }
+        #expect(diverged?.journal.last { $0.kind == .diverged }?.text.contains("restored the parameters of step 15") == true)
+        #expect(controller.acknowledge(.save(path: after))?.applied == true)
+        #expect(FileManager.default.contents(atPath: after) == FileManager.default.contents(atPath: early))
+        // The diverged branch stays diverged through a switch there and back.
+        #expect(controller.acknowledge(.switchBranch(0))?.applied == true)
+        #expect(controller.snapshot { $0.branch == 0 }?.state == .paused)
+        #expect(controller.acknowledge(.switchBranch(1))?.applied == true)
+        let back = controller.snapshot { $0.branch == 1 }
+        if case .diverged = back?.state {} else { Issue.record("branch B should still be diverged, is \(String(describing: back?.state))") }
+        controller.send(.stop)
+        controller.join()
+    }
+
+    @Test func eachBranchKeepsItsInitRecordsGradientsAndNormHistory() throws {
+        let controller = try pausedRun(SyntheticData.config(epochs: 3), at: 3)
+        let a = try #require(controller.latestSnapshot())
+        #expect(controller.acknowledge(.branch(.none))?.applied == true)
+        #expect(controller.acknowledge(.reinitialize(parameter: nil, method: InitChoice(name: "normal_", arguments: [.init("std", "1.0")])))?.applied == true)
+        step(controller, 4, to: 7, branch: 1)
+        #expect(controller.acknowledge(.switchBranch(0))?.applied == true)
+        let back = try #require(controller.snapshot { $0.branch == 0 })
+        #expect(back.parameters.map(\.initialization) == a.parameters.map(\.initialization))
+        #expect(back.parameters.map(\.normHistory) == a.parameters.map(\.normHistory))
+        #expect(back.parameters.map(\.gradient) == a.parameters.map(\.gradient))
         controller.send(.stop)
         controller.join()
     }

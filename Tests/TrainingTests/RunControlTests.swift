@@ -147,6 +147,22 @@ import Telemetry
         _ = try control.setSpeed(1e300)
         #expect(control.speedLimit == 1e6)
     }
+
+    @Test func aBranchSwitchDuringStepsPausesAndADivergedBranchStaysDiverged() throws {
+        var control = RunControl()
+        control.loaded(startPaused: true)
+        _ = try control.step(3)
+        control.branchSwitched(to: .paused)
+        #expect(control.state == .paused)
+        control.loaded(startPaused: false)
+        control.branchSwitched(to: .diverged(step: 7))
+        #expect(control.state == .diverged(step: 7))
+        control.branchSwitched(to: .running)
+        #expect(control.state == .paused)
+        control.finished()
+        control.branchSwitched(to: .finished)
+        #expect(control.state == .finished)
+    }
 }
 
 /// The value `body` returns (lets `#expect` check the result of a mutating call).

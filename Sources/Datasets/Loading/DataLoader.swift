@@ -91,6 +91,9 @@ public final class DataLoader<Source: BatchSource>: Sequence {
         /// The sample indices of every batch of this epoch.
         public var batchIndices: [[Int]] { batches }
 
+        /// The number of batches not yet handed out.
+        public var remainingBatches: Int { Swift.max(0, batches.count - position) }
+
         /// The sample indices of the batches not yet handed out, in order.
         public var remainingIndices: [Int] { batches[Swift.min(position, batches.count)...].flatMap { $0 } }
 
