@@ -16,10 +16,12 @@ extension Tensor {
         usageCheck(shape.allSatisfy { $0 >= 0 }, "Trying to create tensor with negative dimension: \(Shape.describe(shape))")
         let n = Shape.count(shape)
         let t: Tensor
-        if dtype.isFloatingPoint {
+        if dtype == .float64 {
+            t = Tensor(doubles: Storage(repeating: value.asWrittenDouble, count: n), shape: shape)
+        } else if dtype.isFloatingPoint {
             t = Tensor(floats: Storage(repeating: value, count: n), shape: shape)
         } else {
-            t = Tensor(integers: Storage(repeating: Int64(value), count: n), shape: shape, dtype: dtype)
+            t = Tensor(integers: Storage(repeating: Int64(truncatingOrIndefinite: Double(value)), count: n), shape: shape, dtype: dtype)
         }
         t.requiresGrad = requiresGrad
         return t
@@ -45,7 +47,9 @@ extension Tensor {
         usageCheck((end - start) / step >= 0, "upper bound and larger bound inconsistent with step sign")
         let n = Int(((Double(end) - Double(start)) / Double(step)).rounded(.up))
         let values = (0..<n).map { Float(Double(start) + Double($0) * Double(step)) }
-        let t = dtype.isFloatingPoint
+        let t = dtype == .float64
+            ? Tensor(shape: [n], float64Scalars: (0..<n).map { start.asWrittenDouble + Double($0) * step.asWrittenDouble })
+            : dtype.isFloatingPoint
             ? Tensor(shape: [n], scalars: values)
             : Tensor(shape: [n], int64Scalars: values.map { Int64($0) })
         t.requiresGrad = requiresGrad
