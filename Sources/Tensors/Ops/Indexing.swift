@@ -31,7 +31,7 @@ extension Tensor {
         let out = Tensor(storage: storage, dtype: dtype, shape: s, strides: st, offset: offset + i * strides[d])
         let inputShape = shape
         return Tensor.record(out, name: "SelectBackward0", inputs: [self]) { g in
-            let grad = Tensor.zeros(inputShape)
+            let grad = Tensor.zeros(inputShape, dtype: g.dtype)
             grad.select(d, i).copy_(g)
             return [grad]
         }
@@ -51,7 +51,7 @@ extension Tensor {
         let out = Tensor(storage: storage, dtype: dtype, shape: s, strides: strides, offset: offset + lower * strides[d])
         let inputShape = shape
         return Tensor.record(out, name: "SliceBackward0", inputs: [self]) { g in
-            let grad = Tensor.zeros(inputShape)
+            let grad = Tensor.zeros(inputShape, dtype: g.dtype)
             grad.slice(d, lower..<upper).copy_(g)
             return [grad]
         }
@@ -76,7 +76,8 @@ extension Tensor {
         var outShape = first.shape
         outShape[d] = tensors.reduce(0) { $0 + $1.shape[d] }
         let isFloat = tensors.contains { $0.dtype.isFloatingPoint }
-        let out = isFloat ? Tensor.zeros(outShape) : Tensor.zeros(outShape, dtype: first.dtype)
+        let isDouble = tensors.contains { $0.dtype == .float64 }
+        let out = Tensor.zeros(outShape, dtype: isDouble ? .float64 : isFloat ? .float32 : first.dtype)
         var start = 0
         var ranges: [Range<Int>] = []
         noGrad {
@@ -88,7 +89,7 @@ extension Tensor {
             }
         }
         return record(out, name: "CatBackward0", inputs: tensors) { g in
-            ranges.map { g.slice(d, $0).contiguous() }
+            zip(ranges, tensors).map { Tensor.gradient(g.slice(d, $0).contiguous(), as: $1.dtype) }
         }
     }
 
