@@ -65,12 +65,16 @@ extension Float64Ops {
         return weight.to(.float64)
     }
 
-    /// Per-row losses [N] reduced: themselves, their sum, or their sum / `denominator`.
+    /// Per-row losses [N] reduced: themselves, their sum, or their sum / `denominator` (nan
+    /// with a zero gradient when `denominator` is 0).
     private static func reduced(_ losses: Tensor, _ reduction: Reduction, denominator: Double) -> Tensor {
         switch reduction {
         case .none: return losses
         case .sum: return losses.sum()
-        case .mean: return losses.sum() / Tensor(float64: denominator)
+        case .mean:
+            // Every target ignored: PyTorch's 0/0 = nan, with a zero gradient (not 0·∞ = nan).
+            guard denominator != 0 else { return scalar(losses.sum(), name: "DivBackward0", slope: 0) { $0 / 0 } }
+            return losses.sum() / Tensor(float64: denominator)
         }
     }
 }
