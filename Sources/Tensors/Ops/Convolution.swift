@@ -326,7 +326,7 @@ extension Tensor {
         let geometry = try ConvolutionGeometry(
             input: input.shape, weight: weight.shape, bias: bias?.shape, stride: stride,
             padding: padding, dilation: dilation, groups: groups)
-        if promotesToFloat64(input, weight) { return Float64Ops.conv2d(input, weight: weight, bias: bias, geometry) }
+        if promotesToFloat64(input, weight, bias ?? input) { return Float64Ops.conv2d(input, weight: weight, bias: bias, geometry) }
         let out = noGrad { convolutionForward(input, weight: weight, bias: bias, geometry) }
         let (needInput, needWeight, needBias) = (input.requiresGrad, weight.requiresGrad, bias?.requiresGrad ?? false)
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
