@@ -27,6 +27,18 @@ import TestSupport
         #expect(model.stateDict().keys == ["1.weight", "1.bias", "3.weight", "3.bias"])
     }
 
+    /// The imported float32 weights and images converted to float64 (`model.double()`) give
+    /// PyTorch's float64 logits within the float64 tolerance.
+    @Test func importedWeightsInFloat64ReproducePyTorchsFloat64Logits() throws {
+        let golden = Fixtures.json("mlp_seed1.json")
+        let model = Self.mlp()
+        try model.loadStateDict(from: Fixtures.url("mlp_seed1.safetensors"))
+        model.double()
+        let logits = noGrad { model(try! Self.firstTestImages().double()) }
+        #expect(logits.dtype == .float64)
+        #expect(Golden.mismatch(logits, golden["logits_float64_from_float32_weights"]) == nil)
+    }
+
     @Test func bothGoldenFilesHoldTheSameTensors() throws {
         let pth = try Checkpoint.read(from: Fixtures.url("mlp_seed1.pth"))
         let safetensors = try Checkpoint.read(from: Fixtures.url("mlp_seed1.safetensors"))

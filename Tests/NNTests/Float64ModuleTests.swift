@@ -1,0 +1,62 @@
+import Testing
+import NN
+import Tensors
+import TestSupport
+
+/// Modules in float64: `double()` / `float()`, the notebook's Linear against PyTorch's float64
+/// values, and `gradcheck` through whole modules (input and every parameter).
+@Suite struct Float64ModuleTests {
+    @Test func doubleConvertsParametersAndFloatingBuffersOnly() {
+        let net = Sequential(Linear(3, 2), BatchNorm1d(2))
+        net.double()
+        #expect(net.parameters().allSatisfy { $0.dtype == .float64 && $0.requiresGrad && $0.isLeaf })
+        #expect(net.namedBuffers().map(\.tensor.dtype) == [.float64, .float64, .int64])
+        net.float()
+        #expect(net.parameters().allSatisfy { $0.dtype == .float32 && $0.requiresGrad })
+        #expect(net.namedBuffers().map(\.tensor.dtype) == [.float32, .float32, .int64])
+    }
+
+    @Test func notebookLinearMatchesPyTorchInFloat64() throws {
+        let golden = Fixtures.golden["d_linear_2_1_float64"]
+        let layer = Linear(2, 1).double()
+        noGrad {
+            layer.weight.copy_(Golden.tensor(golden["weight"]))
+            layer.bias!.copy_(Golden.tensor(golden["bias"]))
+        }
+        let out = layer(Golden.tensor(golden["input"]))
+        #expect(out.description == "tensor([[0.0219]], dtype=torch.float64, grad_fn=<AddmmBackward0>)")
+        #expect(Golden.mismatch(out, golden["output"]) == nil)
+        try out.backward(Tensor.onesLike(out))
+        #expect(Golden.mismatch(try #require(layer.weight.grad), golden["grad_weight"]) == nil)
+        #expect(Golden.mismatch(try #require(layer.bias?.grad), golden["grad_bias"]) == nil)
+    }
+
+    /// `gradcheck` of `module` with respect to `input` and every parameter: the parameters go
+    /// in as gradcheck's inputs and are set back on their modules on every call.
+    func gradcheckModule(_ module: Module, _ input: Tensor) throws -> Bool {
+        let owners = module.modules().flatMap { owner in owner.directParameters().map { (owner, $0.name, $0.tensor) } }
+        return try gradcheck({ values in
+            for (k, (owner, name, _)) in owners.enumerated() { owner.setDirectParameter(name, to: values[k + 1]) }
+            return module(values[0])
+        }, [input] + owners.map(\.2))
+    }
+
+    /// A seeded float64 input that requires a gradient.
+    func input(_ shape: [Int], seed: UInt64) -> Tensor {
+        Tensor.randn(shape, generator: Generator(seed: seed)).double().requiresGrad_()
+    }
+
+    @Test func gradcheckPassesThroughLayers() throws {
+        let generator = Generator(seed: 5)
+        #expect(try gradcheckModule(Linear(4, 3, generator: generator).double(), input([2, 4], seed: 1)))
+        #expect(try gradcheckModule(Sequential(Linear(4, 5, generator: generator), Tanh(), Linear(5, 2, generator: generator)).double(),
+                                    input([3, 4], seed: 2)))
+        let conv = try Conv2d(2, 4, kernelSize: 3, stride: 2, padding: .explicit(Pair2d(1)), paddingMode: .reflect)
+        #expect(try gradcheckModule(conv.double(), input([2, 2, 5, 4], seed: 3)))
+        let norm = BatchNorm2d(3).double()
+        noGrad { norm.weight!.copy_(Tensor(shape: [3], float64Scalars: [0.5, 1.5, -1])) }
+        #expect(try gradcheckModule(norm, input([2, 3, 2, 3], seed: 4)))
+        norm.eval()
+        #expect(try gradcheckModule(norm, input([2, 3, 2, 3], seed: 5)))
+    }
+}
