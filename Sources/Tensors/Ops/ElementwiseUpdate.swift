@@ -10,6 +10,8 @@ extension Tensor {
         _ body: @escaping @Sendable (_ range: Range<Int>, _ values: UnsafeMutablePointer<Float>, _ gradient: UnsafePointer<Float>,
                                      _ state: [UnsafeMutablePointer<Float>]) -> Void
     ) {
+        usageCheck([self, gradient].allSatisfy { $0.dtype == .float32 } && state.allSatisfy { $0.dtype == .float32 },
+                   "elementwise updates (optimizer steps) take float32 tensors, got \(dtype) values, \(gradient.dtype) gradient and \(state.map(\.dtype)) state; convert the model with float()")
         usageCheck(gradient.count == count && state.allSatisfy { $0.count == count },
                    "an elementwise update needs tensors of \(count) elements, got \(gradient.count) and \(state.map(\.count))")
         gradient.withFloats { g in

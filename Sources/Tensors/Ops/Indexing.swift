@@ -111,6 +111,7 @@ extension Tensor {
     /// Picks from `input` where `condition` is true and from `other` elsewhere, with broadcasting (`WhereBackward0`).
     public static func `where`(_ condition: Tensor, _ input: Tensor, _ other: Tensor) -> Tensor {
         let mask = condition.to(.float32)
+        if promotesToFloat64(input, other) { return Float64Ops.select(mask, input, other) }
         let chosen = Kernels.zip(Kernels.zip(mask, input) { $0 != 0 ? $1 : 0 }, Kernels.zip(mask, other) { $0 != 0 ? 0 : $1 }, +)
         let (shapeA, shapeB) = (input.shape, other.shape)
         return record(chosen, name: "WhereBackward0", inputs: [input, other]) { g in
@@ -134,14 +135,23 @@ extension Tensor {
     /// Elementwise `<=` with broadcasting.
     public func le(_ other: Tensor) -> Tensor { compare(other) { $0 <= $1 } }
     /// Elementwise `== value`.
-    public func eq(_ value: Float) -> Tensor { compare(Tensor(value)) { $0 == $1 } }
+    public func eq(_ value: Float) -> Tensor { compare(scalarOperand(value)) { $0 == $1 } }
     /// Elementwise `> value`.
-    public func gt(_ value: Float) -> Tensor { compare(Tensor(value)) { $0 > $1 } }
+    public func gt(_ value: Float) -> Tensor { compare(scalarOperand(value)) { $0 > $1 } }
     /// Elementwise `< value`.
-    public func lt(_ value: Float) -> Tensor { compare(Tensor(value)) { $0 < $1 } }
+    public func lt(_ value: Float) -> Tensor { compare(scalarOperand(value)) { $0 < $1 } }
 
-    private func compare(_ other: Tensor, _ test: (Float, Float) -> Bool) -> Tensor {
-        let result = noGrad { Kernels.zip(self, other) { test($0, $1) ? 1 : 0 } }
+    /// `value` as a 0-d operand beside this tensor: float64 (the double it was written as) beside a float64 tensor.
+    private func scalarOperand(_ value: Float) -> Tensor {
+        dtype == .float64 ? Tensor(float64: value.asWrittenDouble) : Tensor(value)
+    }
+
+    private func compare(_ other: Tensor, _ test: (Double, Double) -> Bool) -> Tensor {
+        let result = noGrad {
+            Tensor.promotesToFloat64(self, other)
+                ? DoubleKernels.zip(self, other) { test($0, $1) ? 1 : 0 }
+                : Kernels.zip(self, other) { test(Double($0), Double($1)) ? 1 : 0 }
+        }
         return result.to(.bool)
     }
 }

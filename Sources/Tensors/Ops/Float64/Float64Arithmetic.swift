@@ -1,4 +1,5 @@
-// float64 arithmetic: + - * / between tensors (with broadcasting and float32 → float64 promotion) and with scalars.
+// float64 arithmetic: + - * / between tensors (with broadcasting and float32 → float64 promotion),
+// with scalars, and `where`.
 
 /// The float64 paths of the ops, which call them when an operand is float64 (see `Tensor.promotesToFloat64`).
 enum Float64Ops {
@@ -62,6 +63,18 @@ enum Float64Ops {
         return Tensor.record(out, name: "MulBackward0", inputs: [x]) { g in
             // d(c/x)/dx = -c/x² = -out/x
             [DoubleKernels.zip(g * out, x) { -$0 / $1 }]
+        }
+    }
+
+    /// `where(mask, input, other)` in float64 (`WhereBackward0`): `input` where the 0/1 `mask`
+    /// is nonzero, `other` elsewhere, all three broadcast; each gradient goes where its side was chosen.
+    static func select(_ mask: Tensor, _ input: Tensor, _ other: Tensor) -> Tensor {
+        let chosen = DoubleKernels.zip(
+            DoubleKernels.zip(mask, input) { $0 != 0 ? $1 : 0 }, DoubleKernels.zip(mask, other) { $0 != 0 ? 0 : $1 }, +)
+        let (inputShape, otherShape, inputType, otherType) = (input.shape, other.shape, input.dtype, other.dtype)
+        return Tensor.record(chosen, name: "WhereBackward0", inputs: [input, other]) { g in
+            [Tensor.gradient(DoubleKernels.zip(g, mask) { $1 != 0 ? $0 : 0 }.sumTo(inputShape), as: inputType),
+             Tensor.gradient(DoubleKernels.zip(g, mask) { $1 != 0 ? 0 : $0 }.sumTo(otherShape), as: otherType)]
         }
     }
 }
