@@ -92,6 +92,23 @@ import TestSupport
         }
     }
 
+    /// A float64 model's state dict is written as F64 (every bit kept) and read back as float64.
+    @Test(arguments: ["d.safetensors", "d.pth"])
+    func float64StateDictsKeepEveryBit(name: String) throws {
+        let url = Fixtures.temporaryDirectory().appendingPathComponent(name)
+        let source = Sequential(Linear(3, 2), BatchNorm1d(2)).double()
+        noGrad { source.parameters()[0].mul_(1.0 / 3) }   // values no float32 holds
+        try source.saveStateDict(to: url)
+        let records = try Checkpoint.read(from: url).records
+        #expect(records.filter { $0.name != "1.num_batches_tracked" }.allSatisfy { $0.type == .f64 })
+        #expect(records.first { $0.name == "0.weight" }?.tensor().dtype == .float64)
+        let target = Sequential(Linear(3, 2), BatchNorm1d(2)).double()
+        try target.loadStateDict(from: url)
+        for (a, b) in zip(source.stateDict().entries.map(\.tensor), target.stateDict().entries.map(\.tensor)) {
+            #expect(a.dtype == b.dtype && a.float64Scalars == b.float64Scalars)
+        }
+    }
+
     @Test func wholeModelFileRebuildsTheArchitecture() throws {
         let url = Fixtures.temporaryDirectory().appendingPathComponent("model.safetensors")
         let model = Sequential(Flatten(), Linear(784, 32), LeakyReLU(negativeSlope: 0.2), Dropout(p: 0.1), Linear(32, 10, bias: false))

@@ -16,6 +16,21 @@ import TestSupport
         #expect(net.namedBuffers().map(\.tensor.dtype) == [.float32, .float32, .int64])
     }
 
+    @Test func initialisersFillFloat64Tensors() throws {
+        let layer = Linear(4, 3).double()
+        layer.resetParameters(generator: Generator(seed: 7))
+        #expect(layer.weight.dtype == .float64 && layer.weight.float64Scalars.allSatisfy { abs($0) <= 0.5 })
+        #expect(Set(layer.weight.float64Scalars).count == 12)
+        let square = Tensor.zeros([3, 3], dtype: .float64)
+        try Init.eye_(square)
+        #expect(square.float64Scalars == [1, 0, 0, 0, 1, 0, 0, 0, 1])
+        try Init.orthogonal_(square, generator: Generator(seed: 8))
+        let product = square.matmul(square.t()).float64Scalars
+        #expect(zip(product, [1.0, 0, 0, 0, 1, 0, 0, 0, 1]).allSatisfy { abs($0 - $1) < 1e-5 })
+        try Init.truncNormal_(square, a: -0.5, b: 0.5, generator: Generator(seed: 9))
+        #expect(square.dtype == .float64 && square.float64Scalars.allSatisfy { abs($0) <= 0.5 })
+    }
+
     @Test func notebookLinearMatchesPyTorchInFloat64() throws {
         let golden = Fixtures.golden["d_linear_2_1_float64"]
         let layer = Linear(2, 1).double()
