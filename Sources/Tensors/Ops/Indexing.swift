@@ -123,34 +123,35 @@ extension Tensor {
     // MARK: Comparisons (not differentiable; results are bool tensors)
 
     /// Elementwise `==` with broadcasting.
-    public func eq(_ other: Tensor) -> Tensor { compare(other) { $0 == $1 } }
+    public func eq(_ other: Tensor) -> Tensor { compare(other, ==, ==) }
     /// Elementwise `!=` with broadcasting.
-    public func ne(_ other: Tensor) -> Tensor { compare(other) { $0 != $1 } }
+    public func ne(_ other: Tensor) -> Tensor { compare(other, !=, !=) }
     /// Elementwise `>` with broadcasting.
-    public func gt(_ other: Tensor) -> Tensor { compare(other) { $0 > $1 } }
+    public func gt(_ other: Tensor) -> Tensor { compare(other, >, >) }
     /// Elementwise `<` with broadcasting.
-    public func lt(_ other: Tensor) -> Tensor { compare(other) { $0 < $1 } }
+    public func lt(_ other: Tensor) -> Tensor { compare(other, <, <) }
     /// Elementwise `>=` with broadcasting.
-    public func ge(_ other: Tensor) -> Tensor { compare(other) { $0 >= $1 } }
+    public func ge(_ other: Tensor) -> Tensor { compare(other, >=, >=) }
     /// Elementwise `<=` with broadcasting.
-    public func le(_ other: Tensor) -> Tensor { compare(other) { $0 <= $1 } }
+    public func le(_ other: Tensor) -> Tensor { compare(other, <=, <=) }
     /// Elementwise `== value`.
-    public func eq(_ value: Float) -> Tensor { compare(scalarOperand(value)) { $0 == $1 } }
+    public func eq(_ value: Float) -> Tensor { compare(scalarOperand(value), ==, ==) }
     /// Elementwise `> value`.
-    public func gt(_ value: Float) -> Tensor { compare(scalarOperand(value)) { $0 > $1 } }
+    public func gt(_ value: Float) -> Tensor { compare(scalarOperand(value), >, >) }
     /// Elementwise `< value`.
-    public func lt(_ value: Float) -> Tensor { compare(scalarOperand(value)) { $0 < $1 } }
+    public func lt(_ value: Float) -> Tensor { compare(scalarOperand(value), <, <) }
 
     /// `value` as a 0-d operand beside this tensor: float64 (the double it was written as) beside a float64 tensor.
     private func scalarOperand(_ value: Float) -> Tensor {
         dtype == .float64 ? Tensor(float64: value.asWrittenDouble) : Tensor(value)
     }
 
-    private func compare(_ other: Tensor, _ test: (Double, Double) -> Bool) -> Tensor {
+    /// `test` on every broadcast pair of elements as a bool tensor; `wideTest` in float64 when either side is float64.
+    private func compare(_ other: Tensor, _ test: (Float, Float) -> Bool, _ wideTest: (Double, Double) -> Bool) -> Tensor {
         let result = noGrad {
             Tensor.promotesToFloat64(self, other)
-                ? DoubleKernels.zip(self, other) { test($0, $1) ? 1 : 0 }
-                : Kernels.zip(self, other) { test(Double($0), Double($1)) ? 1 : 0 }
+                ? DoubleKernels.zip(self, other) { wideTest($0, $1) ? 1 : 0 }
+                : Kernels.zip(self, other) { test($0, $1) ? 1 : 0 }
         }
         return result.to(.bool)
     }
