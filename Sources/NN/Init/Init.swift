@@ -204,9 +204,10 @@ public enum Init {
         fanIn > 0 ? 1 / Double(fanIn).squareRoot() : 0
     }
 
-    /// Rewrites `tensor`'s elements (row-major, as doubles) through `body` and stores them back
-    /// in its own dtype, so the initialisers fill float32 and float64 tensors alike (a float32
-    /// element is rounded once, as writing `Float(value)` would). Not recorded by autograd.
+    /// Rewrites `tensor`'s elements (row-major, as doubles) through `body`, in its own dtype.
+    ///
+    /// So the initialisers fill float32 and float64 tensors alike: a float32 element is
+    /// rounded once, as writing `Float(value)` would. Not recorded by autograd.
     static func rewrite(_ tensor: Tensor, _ body: (inout [Double]) -> Void) {
         var values = tensor.float64Scalars
         body(&values)

@@ -37,6 +37,7 @@ public func gradcheck(
 
 /// The steps of `gradcheck`. A Jacobian is stored row-major as [input element][output element].
 enum Gradcheck {
+    /// Checks every input that requires a gradient against every output; throws on the first failure.
     static func run(
         _ function: ([Tensor]) throws -> [Tensor], _ inputs: [Tensor], eps: Double, tolerance: (atol: Double, rtol: Double)
     ) throws {
@@ -93,8 +94,9 @@ enum Gradcheck {
         return jacobians
     }
 
-    /// The analytical Jacobian of `output` with respect to each of `inputs[checked]`: backward
-    /// with each one-hot gradient in turn (zero where `output` does not depend on the inputs).
+    /// The analytical Jacobian of `output` with respect to each of `inputs[checked]`.
+    ///
+    /// Backward with each one-hot gradient in turn; zero where `output` does not depend on the inputs.
     static func analyticalJacobians(_ output: Tensor, _ inputs: [Tensor], _ checked: [Int]) throws -> [[Double]] {
         let n = output.count
         var jacobians = checked.map { [Double](repeating: 0, count: inputs[$0].count * n) }
@@ -115,8 +117,9 @@ enum Gradcheck {
         return jacobians
     }
 
-    /// Throws PyTorch's mismatch error, with the worst element, unless every element of the two
-    /// Jacobians (of `shape` [input elements, output elements]) is close (`torch.allclose`).
+    /// Throws PyTorch's mismatch error, with the worst element, unless the two Jacobians are close.
+    ///
+    /// Both are [input elements, output elements] (`shape`); close is `torch.allclose`'s test.
     static func compare(
         _ analytical: [Double], _ numerical: [Double], outputIndex: Int, inputIndex: Int, shape: [Int],
         tolerance: (atol: Double, rtol: Double)

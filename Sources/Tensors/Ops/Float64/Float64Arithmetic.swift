@@ -66,8 +66,10 @@ enum Float64Ops {
         }
     }
 
-    /// `where(mask, input, other)` in float64 (`WhereBackward0`): `input` where the 0/1 `mask`
-    /// is nonzero, `other` elsewhere, all three broadcast; each gradient goes where its side was chosen.
+    /// `where(mask, input, other)` in float64 (`WhereBackward0`).
+    ///
+    /// `input` where the 0/1 `mask` is nonzero, `other` elsewhere, all three broadcast; each
+    /// gradient goes where its side was chosen.
     static func select(_ mask: Tensor, _ input: Tensor, _ other: Tensor) -> Tensor {
         let chosen = DoubleKernels.zip(
             DoubleKernels.zip(mask, input) { $0 != 0 ? $1 : 0 }, DoubleKernels.zip(mask, other) { $0 != 0 ? 0 : $1 }, +)

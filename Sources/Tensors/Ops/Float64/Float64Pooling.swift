@@ -2,9 +2,10 @@
 // it, average pooling sums a plane gather of it.
 
 extension Float64Ops {
-    /// The maxima of every window of `x` in float64 and their int64 indices `h·W + w` (`name`
-    /// is PyTorch's node), by the float32 op's rule: a larger value or a NaN takes over, so
-    /// ties go to the first maximum in scan order and the last NaN wins; the gradient goes to the argmax.
+    /// Max pooling in float64: every window's maximum and its int64 index `h·W + w` (recorded as `name`).
+    ///
+    /// The float32 op's rule: a larger value or a NaN takes over, so ties go to the first
+    /// maximum in scan order and the last NaN wins; the gradient goes to the argmax.
     static func windowMaxima(_ x: Tensor, _ g: PoolGeometry, name: String) -> (values: Tensor, indices: Tensor) {
         let (sources, size) = g.windows()
         let cells = g.planes * g.outPlane
@@ -35,9 +36,11 @@ extension Float64Ops {
         return (out, Tensor(shape: g.outputShape, int64Scalars: indices))
     }
 
-    /// Every window's sum over the input elements it covers, divided by `divisors` (one per
-    /// output cell of a plane; nil: the number of elements covered, as adaptive pooling does),
-    /// recorded as `name`. A window that covers no input element gives 0, as in the float32 op.
+    /// Average pooling in float64: every window's sum over the input it covers, divided (recorded as `name`).
+    ///
+    /// `divisors` has one divisor per output cell of a plane; nil divides by the number of
+    /// elements covered (adaptive pooling). A window that covers no input element gives 0, as
+    /// in the float32 op.
     static func averagePool(_ x: Tensor, _ g: PoolGeometry, divisors: [Double]?, name: String) -> Tensor {
         let (sources, size) = g.windows()
         let divisor = (0..<g.outPlane).map { cell -> Double in
@@ -53,9 +56,10 @@ extension Float64Ops {
 }
 
 extension PoolGeometry {
-    /// Every output cell's window as plane offsets in scan order (see `Float64Ops.windowSources`),
-    /// and the window size: -1 marks positions in the padding, past the input, or past the end
-    /// of an adaptive window shorter than the longest.
+    /// Every output cell's window as plane offsets in scan order, and the window size.
+    ///
+    /// As in `Float64Ops.windowSources`, -1 marks positions in the padding, past the input, or
+    /// past the end of an adaptive window shorter than the longest.
     func windows() -> (sources: [Int], size: Int) {
         guard kH == 0 else {
             return (Float64Ops.windowSources(outH: outH, outW: outW, windowSize: kH * kW, inH: inH, inW: inW) { oh, ow, k in
