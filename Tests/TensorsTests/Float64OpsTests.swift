@@ -43,4 +43,17 @@ import Tensors
         narrow.bernoulli_(0.3, generator: Generator(seed: 5))
         #expect(wide.float64Scalars == narrow.scalars.map(Double.init))
     }
+
+    @Test func factoriesTakeADtype() {
+        let steps = Tensor.linspace(0, 1, steps: 4, dtype: .float64)
+        #expect(steps.dtype == .float64 && steps.float64Scalars == [0, 1.0 / 3, 1 - 1.0 / 3, 1], "the second half counted from the end, as PyTorch")
+        #expect(Tensor.linspace(-1, 1, steps: 5).scalars == [-1, -0.5, 0, 0.5, 1])
+        let identity = Tensor.eye(2, 3, dtype: .float64, requiresGrad: true)
+        #expect(identity.dtype == .float64 && identity.isLeaf && identity.float64Scalars == [1, 0, 0, 0, 1, 0])
+        let uniform = Tensor.rand([400], generator: Generator(seed: 6), dtype: .float64)
+        #expect(uniform.dtype == .float64 && uniform.float64Scalars.allSatisfy { (0.0..<1.0).contains($0) })
+        let normal = Tensor.randn([400], generator: Generator(seed: 7), dtype: .float64, requiresGrad: true)
+        let single = Tensor.randn([400], generator: Generator(seed: 7))
+        #expect(normal.requiresGrad && zip(normal.float64Scalars, single.scalars).allSatisfy { Float($0) == $1 })
+    }
 }
