@@ -1,5 +1,6 @@
 import Testing
 import NN
+import Optim
 import Tensors
 import TestSupport
 
@@ -73,5 +74,35 @@ import TestSupport
         #expect(try gradcheckModule(norm, input([2, 3, 2, 3], seed: 4)))
         norm.eval()
         #expect(try gradcheckModule(norm, input([2, 3, 2, 3], seed: 5)))
+    }
+
+    /// Each optimizer steps float64 parameters in float64 (state included), following its float32 steps closely.
+    @Test(arguments: ["sgd", "adam", "rmsprop"])
+    func optimizersStepFloat64Parameters(_ name: String) throws {
+        func run(_ dtype: DType) throws -> (weight: Tensor, state: [Tensor]) {
+            let layer = Linear(3, 2, generator: Generator(seed: 11))
+            if dtype == .float64 { layer.double() }
+            let optimizer: Optimizer = switch name {
+            case "sgd": SGD(layer.parameters(), lr: 0.1, momentum: 0.9, weightDecay: 1e-2, nesterov: true)
+            case "adam": Adam(layer.parameters(), lr: 0.05, weightDecay: 1e-2, amsgrad: true)
+            default: RMSprop(layer.parameters(), lr: 0.01, weightDecay: 1e-2, momentum: 0.5, centered: true)
+            }
+            let x = Tensor(shape: [4, 3], float64Scalars: (0..<12).map { Double($0) / 7 - 0.8 }).to(dtype)
+            for _ in 0..<3 {
+                optimizer.zeroGrad()
+                try layer(x).tanh().pow(2).mean().backward()
+                optimizer.step()
+            }
+            let state: [Tensor] = switch optimizer {
+            case let sgd as SGD: sgd.momentumBuffers.compactMap { $0 }
+            case let adam as Adam: adam.expAvg + adam.expAvgSq
+            case let rms as RMSprop: rms.squareAvg + rms.momentumBuffers
+            default: []
+            }
+            return (layer.weight, state)
+        }
+        let (wide, narrow) = (try run(.float64), try run(.float32))
+        #expect(wide.weight.dtype == .float64 && wide.state.allSatisfy { $0.dtype == .float64 } && !wide.state.isEmpty)
+        #expect(zip(wide.weight.float64Scalars, narrow.weight.scalars).allSatisfy { abs($0 - Double($1)) < 1e-5 })
     }
 }

@@ -86,8 +86,9 @@ extension Float {
     /// as this float, read as a double (`Float(0.1)` gives 0.1, not 0.100000001490116).
     ///
     /// Scalar arguments (`x * 0.1`, `leakyRelu(0.01)`, `labelSmoothing: 0.1`) are `Float` in
-    /// this API; PyTorch takes them as Python doubles, so float64 ops widen them this way.
-    var asWrittenDouble: Double {
+    /// this API; PyTorch takes them as Python doubles, so float64 ops (and optimizers updating
+    /// float64 parameters) widen them this way.
+    public var asWrittenDouble: Double {
         guard isFinite else { return Double(self) }
         return Double(description) ?? Double(self)
     }

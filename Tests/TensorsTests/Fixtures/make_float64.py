@@ -8,8 +8,8 @@ the same tests run in both precisions:
   and d_linear_2_1 in float64, shaped like golden-tensors.json (its float32 twin);
 - a "float64" member beside each "float32" one in conv-tensors.json (h_conv2d), golden-pool.json
   (i_pool), and in Tests/NNTests/Fixtures: conv-nn.json (h_conv2d padding modes),
-  batchnorm-nn.json (j_batchnorm) and golden-nn.json (c_cross_entropy variants); golden-nn.json
-  also gets d_linear_2_1_float64.
+  batchnorm-nn.json (j_batchnorm) and golden-nn.json (c_cross_entropy variants, f_optimizers);
+  golden-nn.json also gets d_linear_2_1_float64.
 
 Run from the repository root: python3 Tests/TensorsTests/Fixtures/make_float64.py [../shared/golden]
 """
@@ -72,6 +72,7 @@ with open(f"{nn_dir}/batchnorm-nn.json", "w") as f:
 
 def nn_golden(d):
     add_float64(d["c_cross_entropy"]["variants"], cross_entropy["variants"])
+    add_float64(d["f_optimizers"]["optimizers"], cases["f_optimizers"]["optimizers"])
     d["d_linear_2_1_float64"] = cases["d_linear_2_1"]["float64"]
 
 
