@@ -7,7 +7,7 @@ extension Tensor {
     /// Contiguous float tensors are updated directly; views are gathered, updated and scattered back.
     func mutateFloats(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
         guard case .float(let s) = storage else {
-            usageFailure("in-place float update on a \(dtype) tensor")
+            usageFailure("in-place float32 update (withMutableFloats and friends) on a \(dtype) tensor")
         }
         mutateElements(of: s, body)
     }
