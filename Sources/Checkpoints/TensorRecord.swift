@@ -19,11 +19,14 @@ public struct TensorRecord: Sendable, Equatable {
         self.bytes = bytes
     }
 
-    /// Captures a float32 or int64 tensor's elements.
+    /// Captures a float32, float64, int64 or bool tensor's elements in its own type.
     public init(name: String, tensor: Tensor) {
         self.name = name
         shape = tensor.shape
-        if tensor.dtype.isFloatingPoint {
+        if tensor.dtype == .float64 {
+            type = .f64
+            bytes = tensor.withDoubles { Array(UnsafeRawBufferPointer(start: $0, count: tensor.count * 8)) }
+        } else if tensor.dtype.isFloatingPoint {
             type = .f32
             bytes = tensor.withFloats { Array(UnsafeRawBufferPointer(start: $0, count: tensor.count * 4)) }
         } else {
@@ -56,13 +59,16 @@ public struct TensorRecord: Sendable, Equatable {
         }
     }
 
-    /// The values as a tensor: float types become float32, integer types int64, BOOL bool.
+    /// The values as a tensor: F64 becomes float64, the other float types float32, integer types
+    /// int64, BOOL bool. (Loading into a module copies into its tensors' own dtype.)
     public func tensor() -> Tensor {
         switch type {
         case .f32:
             let floats = bytes.withUnsafeBytes { raw in (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
             return Tensor(shape: shape, scalars: floats)
-        case .f64, .f16, .bf16:
+        case .f64:
+            return Tensor(shape: shape, float64Scalars: doubles())
+        case .f16, .bf16:
             return Tensor(shape: shape, scalars: doubles().map { Float($0) })
         case .bool:
             return Tensor(shape: shape, int64Scalars: integers()).to(.bool)

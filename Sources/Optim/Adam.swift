@@ -45,9 +45,9 @@ public class Adam: Optimizer {
         self.amsgrad = amsgrad
         self.decoupledWeightDecay = decoupledWeightDecay
         steps = Array(repeating: 0, count: parameters.count)
-        expAvg = parameters.map { Tensor.zeros($0.shape) }
-        expAvgSq = parameters.map { Tensor.zeros($0.shape) }
-        maxExpAvgSq = parameters.map { Tensor.zeros($0.shape) }
+        expAvg = parameters.map { Tensor.zeros($0.shape, dtype: $0.dtype) }
+        expAvgSq = parameters.map { Tensor.zeros($0.shape, dtype: $0.dtype) }
+        maxExpAvgSq = parameters.map { Tensor.zeros($0.shape, dtype: $0.dtype) }
     }
 
     public var name: String { decoupledWeightDecay ? "AdamW" : "Adam" }
@@ -75,30 +75,53 @@ public class Adam: Optimizer {
     }
 
     public func step() {
-        let (lr, beta1, beta2, eps, decay, amsgrad, decoupled) = (lr, betas.0, betas.1, eps, weightDecay, amsgrad, decoupledWeightDecay)
+        let (amsgrad, decoupled) = (amsgrad, decoupledWeightDecay)
         for (i, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
             steps[i] += 1
             let t = Double(steps[i])
-            let stepSize = Float(Double(lr) / (1 - pow(Double(beta1), t)))
-            let correction2Sqrt = Float((1 - pow(Double(beta2), t)).squareRoot())
-            p.updateElementwise(reading: grad, state: [expAvg[i], expAvgSq[i], maxExpAvgSq[i]]) { range, theta, g, state in
-                let (m, v, vMax) = (state[0], state[1], state[2])
-                for j in range {
-                    var gj = g[j]
-                    if decay != 0 {
-                        if decoupled { theta[j] *= 1 - lr * decay } else { gj += decay * theta[j] }
-                    }
-                    m[j] += (1 - beta1) * (gj - m[j])
-                    v[j] = beta2 * v[j] + (1 - beta2) * gj * gj
-                    var second = v[j]
-                    if amsgrad {
-                        vMax[j] = Swift.max(vMax[j], v[j])
-                        second = vMax[j]
-                    }
-                    theta[j] -= stepSize * m[j] / (second.squareRoot() / correction2Sqrt + eps)
+            let state = [expAvg[i], expAvgSq[i], maxExpAvgSq[i]]
+            if p.dtype == .float64 {
+                let (lr, beta1, beta2) = (lr.asWrittenDouble, betas.0.asWrittenDouble, betas.1.asWrittenDouble)
+                let (eps, decay) = (eps.asWrittenDouble, weightDecay.asWrittenDouble)
+                let stepSize = lr / (1 - pow(beta1, t)), correction2Sqrt = (1 - pow(beta2, t)).squareRoot()
+                p.updateElementwise(reading: grad, state: state) { range, theta, g, state in
+                    Self.update(range, theta, g, state, lr: lr, betas: (beta1, beta2), eps: eps, decay: decay, stepSize: stepSize,
+                                correction2Sqrt: correction2Sqrt, amsgrad: amsgrad, decoupled: decoupled)
+                }
+            } else {
+                let (lr, beta1, beta2, eps, decay) = (lr, betas.0, betas.1, eps, weightDecay)
+                let stepSize = Float(Double(lr) / (1 - pow(Double(beta1), t)))
+                let correction2Sqrt = Float((1 - pow(Double(beta2), t)).squareRoot())
+                p.updateElementwise(reading: grad, state: state) { range, theta, g, state in
+                    Self.update(range, theta, g, state, lr: lr, betas: (beta1, beta2), eps: eps, decay: decay, stepSize: stepSize,
+                                correction2Sqrt: correction2Sqrt, amsgrad: amsgrad, decoupled: decoupled)
                 }
             }
+        }
+    }
+
+    /// Adam's update of the elements in `range`, in Float or Double; `state` is m, v and v̂.
+    @inline(__always)
+    static func update<T: BinaryFloatingPoint>(
+        _ range: Range<Int>, _ theta: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ state: [UnsafeMutablePointer<T>],
+        lr: T, betas: (T, T), eps: T, decay: T, stepSize: T, correction2Sqrt: T, amsgrad: Bool, decoupled: Bool
+    ) {
+        let (m, v, vMax) = (state[0], state[1], state[2])
+        let (beta1, beta2) = betas
+        for j in range {
+            var gj = g[j]
+            if decay != 0 {
+                if decoupled { theta[j] *= 1 - lr * decay } else { gj += decay * theta[j] }
+            }
+            m[j] += (1 - beta1) * (gj - m[j])
+            v[j] = beta2 * v[j] + (1 - beta2) * gj * gj
+            var second = v[j]
+            if amsgrad {
+                vMax[j] = Swift.max(vMax[j], v[j])
+                second = vMax[j]
+            }
+            theta[j] -= stepSize * m[j] / (second.squareRoot() / correction2Sqrt + eps)
         }
     }
 }

@@ -36,9 +36,9 @@ public final class RMSprop: Optimizer {
         self.weightDecay = weightDecay
         self.momentum = momentum
         self.centered = centered
-        squareAvg = parameters.map { Tensor.zeros($0.shape) }
-        gradAvg = parameters.map { Tensor.zeros($0.shape) }
-        momentumBuffers = parameters.map { Tensor.zeros($0.shape) }
+        squareAvg = parameters.map { Tensor.zeros($0.shape, dtype: $0.dtype) }
+        gradAvg = parameters.map { Tensor.zeros($0.shape, dtype: $0.dtype) }
+        momentumBuffers = parameters.map { Tensor.zeros($0.shape, dtype: $0.dtype) }
     }
 
     public var name: String { "RMSprop" }
@@ -64,29 +64,48 @@ public final class RMSprop: Optimizer {
     }
 
     public func step() {
-        let (lr, alpha, eps, decay, mu, centered) = (lr, alpha, eps, weightDecay, momentum, centered)
+        let centered = centered
         for (i, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
-            p.updateElementwise(reading: grad, state: [squareAvg[i], gradAvg[i], momentumBuffers[i]]) { range, theta, g, state in
-                let (s, gAvg, b) = (state[0], state[1], state[2])
-                for j in range {
-                    let gj = g[j] + decay * theta[j]
-                    s[j] = alpha * s[j] + (1 - alpha) * gj * gj
-                    var average: Float
-                    if centered {
-                        gAvg[j] += (1 - alpha) * (gj - gAvg[j])
-                        average = (s[j] - gAvg[j] * gAvg[j]).squareRoot()
-                    } else {
-                        average = s[j].squareRoot()
-                    }
-                    average += eps
-                    if mu > 0 {
-                        b[j] = mu * b[j] + gj / average
-                        theta[j] -= lr * b[j]
-                    } else {
-                        theta[j] -= lr * gj / average
-                    }
+            let state = [squareAvg[i], gradAvg[i], momentumBuffers[i]]
+            if p.dtype == .float64 {
+                let (lr, alpha, eps, decay, mu) = (lr.asWrittenDouble, alpha.asWrittenDouble, eps.asWrittenDouble,
+                                                   weightDecay.asWrittenDouble, momentum.asWrittenDouble)
+                p.updateElementwise(reading: grad, state: state) { range, theta, g, state in
+                    Self.update(range, theta, g, state, lr: lr, alpha: alpha, eps: eps, decay: decay, mu: mu, centered: centered)
                 }
+            } else {
+                let (lr, alpha, eps, decay, mu) = (lr, alpha, eps, weightDecay, momentum)
+                p.updateElementwise(reading: grad, state: state) { range, theta, g, state in
+                    Self.update(range, theta, g, state, lr: lr, alpha: alpha, eps: eps, decay: decay, mu: mu, centered: centered)
+                }
+            }
+        }
+    }
+
+    /// RMSprop's update of the elements in `range`, in Float or Double; `state` is s, ḡ and b.
+    @inline(__always)
+    static func update<T: BinaryFloatingPoint>(
+        _ range: Range<Int>, _ theta: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ state: [UnsafeMutablePointer<T>],
+        lr: T, alpha: T, eps: T, decay: T, mu: T, centered: Bool
+    ) {
+        let (s, gAvg, b) = (state[0], state[1], state[2])
+        for j in range {
+            let gj = g[j] + decay * theta[j]
+            s[j] = alpha * s[j] + (1 - alpha) * gj * gj
+            var average: T
+            if centered {
+                gAvg[j] += (1 - alpha) * (gj - gAvg[j])
+                average = (s[j] - gAvg[j] * gAvg[j]).squareRoot()
+            } else {
+                average = s[j].squareRoot()
+            }
+            average += eps
+            if mu > 0 {
+                b[j] = mu * b[j] + gj / average
+                theta[j] -= lr * b[j]
+            } else {
+                theta[j] -= lr * gj / average
             }
         }
     }

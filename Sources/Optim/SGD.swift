@@ -58,26 +58,40 @@ public final class SGD: Optimizer {
     }
 
     public func step() {
-        let (lr, mu, tau, decay, nesterov) = (lr, momentum, dampening, weightDecay, nesterov)
         for (i, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
-            if mu == 0 {
-                p.updateElementwise(reading: grad, state: []) { range, theta, g, _ in
-                    for j in range { theta[j] -= lr * (g[j] + decay * theta[j]) }
-                }
-                continue
-            }
             let firstStep = momentumBuffers[i] == nil
-            let buffer = momentumBuffers[i] ?? Tensor.zeros(p.shape)
-            momentumBuffers[i] = buffer
-            p.updateElementwise(reading: grad, state: [buffer]) { range, theta, g, state in
-                let b = state[0]
-                for j in range {
-                    let d = g[j] + decay * theta[j]
-                    b[j] = firstStep ? d : mu * b[j] + (1 - tau) * d
-                    theta[j] -= lr * (nesterov ? d + mu * b[j] : b[j])
+            if momentum != 0 && firstStep { momentumBuffers[i] = Tensor.zeros(p.shape, dtype: p.dtype) }
+            let state = momentum != 0 ? [momentumBuffers[i]!] : []
+            let nesterov = nesterov
+            if p.dtype == .float64 {
+                let (lr, mu, tau, decay) = (lr.asWrittenDouble, momentum.asWrittenDouble, dampening.asWrittenDouble, weightDecay.asWrittenDouble)
+                p.updateElementwise(reading: grad, state: state) { range, theta, g, state in
+                    Self.update(range, theta, g, state.first, lr: lr, mu: mu, tau: tau, decay: decay, nesterov: nesterov, firstStep: firstStep)
+                }
+            } else {
+                let (lr, mu, tau, decay) = (lr, momentum, dampening, weightDecay)
+                p.updateElementwise(reading: grad, state: state) { range, theta, g, state in
+                    Self.update(range, theta, g, state.first, lr: lr, mu: mu, tau: tau, decay: decay, nesterov: nesterov, firstStep: firstStep)
                 }
             }
+        }
+    }
+
+    /// SGD's update of the elements in `range`, in Float or Double; `b` is the momentum buffer (nil without momentum).
+    @inline(__always)
+    static func update<T: BinaryFloatingPoint>(
+        _ range: Range<Int>, _ theta: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ b: UnsafeMutablePointer<T>?,
+        lr: T, mu: T, tau: T, decay: T, nesterov: Bool, firstStep: Bool
+    ) {
+        guard let b else {
+            for j in range { theta[j] -= lr * (g[j] + decay * theta[j]) }
+            return
+        }
+        for j in range {
+            let d = g[j] + decay * theta[j]
+            b[j] = firstStep ? d : mu * b[j] + (1 - tau) * d
+            theta[j] -= lr * (nesterov ? d + mu * b[j] : b[j])
         }
     }
 }

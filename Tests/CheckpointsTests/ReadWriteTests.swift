@@ -27,6 +27,18 @@ import TestSupport
         #expect(model.stateDict().keys == ["1.weight", "1.bias", "3.weight", "3.bias"])
     }
 
+    /// The imported float32 weights and images converted to float64 (`model.double()`) give
+    /// PyTorch's float64 logits within the float64 tolerance.
+    @Test func importedWeightsInFloat64ReproducePyTorchsFloat64Logits() throws {
+        let golden = Fixtures.json("mlp_seed1.json")
+        let model = Self.mlp()
+        try model.loadStateDict(from: Fixtures.url("mlp_seed1.safetensors"))
+        model.double()
+        let logits = noGrad { model(try! Self.firstTestImages().double()) }
+        #expect(logits.dtype == .float64)
+        #expect(Golden.mismatch(logits, golden["logits_float64_from_float32_weights"]) == nil)
+    }
+
     @Test func bothGoldenFilesHoldTheSameTensors() throws {
         let pth = try Checkpoint.read(from: Fixtures.url("mlp_seed1.pth"))
         let safetensors = try Checkpoint.read(from: Fixtures.url("mlp_seed1.safetensors"))
@@ -77,6 +89,23 @@ import TestSupport
             let target = Self.mlp()
             try target.loadStateDict(from: url)
             for (a, b) in zip(source.parameters(), target.parameters()) { #expect(a.scalars == b.scalars) }
+        }
+    }
+
+    /// A float64 model's state dict is written as F64 (every bit kept) and read back as float64.
+    @Test(arguments: ["d.safetensors", "d.pth"])
+    func float64StateDictsKeepEveryBit(name: String) throws {
+        let url = Fixtures.temporaryDirectory().appendingPathComponent(name)
+        let source = Sequential(Linear(3, 2), BatchNorm1d(2)).double()
+        noGrad { source.parameters()[0].mul_(1.0 / 3) }   // values no float32 holds
+        try source.saveStateDict(to: url)
+        let records = try Checkpoint.read(from: url).records
+        #expect(records.filter { $0.name != "1.num_batches_tracked" }.allSatisfy { $0.type == .f64 })
+        #expect(records.first { $0.name == "0.weight" }?.tensor().dtype == .float64)
+        let target = Sequential(Linear(3, 2), BatchNorm1d(2)).double()
+        try target.loadStateDict(from: url)
+        for (a, b) in zip(source.stateDict().entries.map(\.tensor), target.stateDict().entries.map(\.tensor)) {
+            #expect(a.dtype == b.dtype && a.float64Scalars == b.float64Scalars)
         }
     }
 

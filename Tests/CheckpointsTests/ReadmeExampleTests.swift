@@ -45,4 +45,26 @@ import Tensors
         let rebuilt = try ModelFile.load(from: folder.appendingPathComponent("whole.safetensors"))
         #expect(rebuilt.description == mlp.description)
     }
+
+    /// README, "float64 and gradcheck".
+    @Test func float64AndGradcheck() throws {
+        let layer = Linear(2, 1).double()
+        noGrad {
+            layer.weight.copy_(Tensor(shape: [1, 2], float64Scalars: [-0.0017, 0.0118]))
+            layer.bias!.zero_()
+        }
+        let out = layer(Tensor([[1.0, 2.0]]).double())
+        #expect(out.description == "tensor([[0.0219]], dtype=torch.float64, grad_fn=<AddmmBackward0>)")
+        #expect(out.doubleItem() == 0.0219)
+
+        let a = Tensor.randn([3, 4], generator: Generator(seed: 0)).double().requiresGrad_()
+        let b = Tensor.randn([4, 2], generator: Generator(seed: 1)).double().requiresGrad_()
+        let passed = try gradcheck({ try $0[0].matmul($0[1]).tanh().logSoftmax(dim: 1) }, [a, b])
+        #expect(passed)
+
+        let error = #expect(throws: GradcheckError.self) {
+            try gradcheck({ $0[0].exp() }, [Tensor.ones([2], requiresGrad: true)])
+        }
+        #expect(error?.description.hasPrefix("Input #0 requires gradient and is not a double precision floating point (it is torch.float32).") == true)
+    }
 }

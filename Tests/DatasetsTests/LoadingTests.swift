@@ -35,6 +35,15 @@ import Tensors
         #expect(dropped.map { $0[0].int64Scalars } == [[0, 1, 2, 3], [4, 5, 6, 7]])
     }
 
+    @Test func float64ColumnsStayFloat64() throws {
+        let values = (0..<6).map { Double($0) / 3 }   // not one of them a float32 value but 0
+        let data = try TensorDataset(Tensor(shape: [3, 2], float64Scalars: values), Tensor(shape: [3], int64Scalars: [0, 1, 2]))
+        #expect(data[1][0].dtype == .float64 && data[1][0].float64Scalars == [values[2], values[3]])
+        let batch = try #require(DataLoader(data, batchSize: 2).makeIterator().next())
+        #expect(batch[0].dtype == .float64 && batch[0].float64Scalars == Array(values[0..<4]))
+        #expect(batch[1].dtype == .int64)
+    }
+
     @Test func collatedBatchPrintsAsAList() throws {
         let loader = DataLoader(try Self.notebookDataset(), batchSize: 4, shuffle: true, generator: Generator(seed: 0))
         let batch = try #require(loader.makeIterator().next())

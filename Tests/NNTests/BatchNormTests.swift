@@ -6,7 +6,8 @@ import TestSupport
 
 /// `BatchNorm1d`/`BatchNorm2d` against PyTorch's `j_batchnorm` case (fixture `batchnorm-nn.json`):
 /// three training steps (output, gradients, running estimates, `num_batches_tracked`), then
-/// evaluation, for momentum 0.1, momentum None (cumulative average), affine=False and 1-d input.
+/// evaluation, for momentum 0.1, momentum None (cumulative average), affine=False and 1-d input,
+/// in float32 and (a layer converted with `double()`) float64.
 @Suite struct BatchNormTests {
     static let cases = Fixtures.load("batchnorm-nn")["cases"]
 
@@ -16,9 +17,10 @@ import TestSupport
         return items
     }
 
-    /// Runs one golden case's three training steps and its evaluation on `layer`.
-    func replay(_ name: String, on layer: BatchNormBase) throws {
-        let golden = Self.cases[name]["float32"]
+    /// Runs one golden case's three training steps and its evaluation on `layer`, in `precision`.
+    func replay(_ name: String, on layer: BatchNormBase, _ precision: Precision) throws {
+        let golden = Self.cases[name][precision.rawValue]
+        if precision == .float64 { layer.double() }
         if layer.affine {
             noGrad {
                 layer.weight!.copy_(Golden.tensor(golden["weight"]))
@@ -29,6 +31,7 @@ import TestSupport
             layer.train()
             let x = Golden.tensor(step["input"], requiresGrad: true)
             let y = layer(x)
+            #expect(y.dtype == precision.dtype)
             #expect(Golden.mismatch(y, step["output"]) == nil, "\(name) step \(s) output: \(Golden.mismatch(y, step["output"]) ?? "")")
             try y.backward(Golden.tensor(step["grad_output"]))
             let checks: [(String, Tensor?)] = [
@@ -50,17 +53,23 @@ import TestSupport
         #expect(layer.stateDict().keys == keys)
     }
 
-    @Test func batchNorm2dMatchesPyTorch() throws { try replay("bn2d", on: BatchNorm2d(3)) }
+    @Test(arguments: Precision.allCases)
+    func batchNorm2dMatchesPyTorch(_ precision: Precision) throws { try replay("bn2d", on: BatchNorm2d(3), precision) }
 
-    @Test func cumulativeAverageWithoutMomentum() throws { try replay("bn2d_cumulative", on: BatchNorm2d(3, momentum: nil)) }
-
-    @Test func withoutAffine() throws {
-        let layer = BatchNorm2d(2, affine: false)
-        #expect(layer.parameters().isEmpty)
-        try replay("bn2d_no_affine", on: layer)
+    @Test(arguments: Precision.allCases)
+    func cumulativeAverageWithoutMomentum(_ precision: Precision) throws {
+        try replay("bn2d_cumulative", on: BatchNorm2d(3, momentum: nil), precision)
     }
 
-    @Test func batchNorm1dMatchesPyTorch() throws { try replay("bn1d", on: BatchNorm1d(4)) }
+    @Test(arguments: Precision.allCases)
+    func withoutAffine(_ precision: Precision) throws {
+        let layer = BatchNorm2d(2, affine: false)
+        #expect(layer.parameters().isEmpty)
+        try replay("bn2d_no_affine", on: layer, precision)
+    }
+
+    @Test(arguments: Precision.allCases)
+    func batchNorm1dMatchesPyTorch(_ precision: Precision) throws { try replay("bn1d", on: BatchNorm1d(4), precision) }
 
     @Test func batchNorm1dNormalisesOverLengthToo() throws {
         // (N, C, L): channel statistics over N and L, so each channel's output has mean 0.

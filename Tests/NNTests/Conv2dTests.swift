@@ -8,17 +8,22 @@ import TestSupport
 @Suite struct Conv2dTests {
     let golden = Fixtures.conv
 
-    /// `nn.Conv2d(2, 3, 3, padding=p, padding_mode=m)` with the golden weights: output and gradients.
-    @Test(arguments: [("zeros", 2), ("reflect", 1), ("replicate", 2), ("circular", 2)])
-    func paddingModesMatchPyTorch(_ mode: String, _ padding: Int) throws {
-        let expected = golden["h_conv2d"]["padding_mode_\(mode)"]["float32"]
-        let conv = try Conv2d(2, 3, kernelSize: 3, padding: .explicit(Pair2d(padding)), paddingMode: try #require(Conv2dPaddingMode(rawValue: mode)))
+    /// `nn.Conv2d(2, 3, 3, padding=p, padding_mode=m)` with the golden weights: output and
+    /// gradients, in float32 and (converted with `double()`) float64.
+    @Test(arguments: [("zeros", 2), ("reflect", 1), ("replicate", 2), ("circular", 2)], Precision.allCases)
+    func paddingModesMatchPyTorch(_ mode: (name: String, padding: Int), _ precision: Precision) throws {
+        let expected = golden["h_conv2d"]["padding_mode_\(mode.name)"][precision.rawValue]
+        let conv = try Conv2d(
+            2, 3, kernelSize: 3, padding: .explicit(Pair2d(mode.padding)),
+            paddingMode: try #require(Conv2dPaddingMode(rawValue: mode.name)))
+        if precision == .float64 { conv.double() }
         noGrad {
             _ = conv.weight.copy_(Golden.tensor(expected["weight"]))
             _ = conv.bias!.copy_(Golden.tensor(expected["bias"]))
         }
         let input = Golden.tensor(expected["input"], requiresGrad: true)
         let out = conv(input)
+        #expect(out.dtype == precision.dtype)
         #expect(Golden.mismatch(out, expected["output"]) == nil, "\(mode): output")
         try out.backward(Golden.tensor(expected["grad_output"]))
         #expect(Golden.mismatch(try #require(input.grad), expected["grad_input"]) == nil, "\(mode): grad_input")

@@ -7,15 +7,16 @@ import TestSupport
 @Suite struct LossTests {
     static let crossEntropyVariants = Fixtures.golden["c_cross_entropy"]["variants"].keys
 
-    @Test(arguments: crossEntropyVariants)
-    func crossEntropyVariant(name: String) throws {
+    /// Every `c_cross_entropy` variant, in float32 and float64.
+    @Test(arguments: crossEntropyVariants, Precision.allCases)
+    func crossEntropyVariant(name: String, precision: Precision) throws {
         let golden = Fixtures.golden["c_cross_entropy"]
         let variant = golden["variants"][name]
         let kwargs = variant["kwargs"]
-        let weight = kwargs.has("weight") ? Tensor(shape: [3], scalars: kwargs["weight"].flattened.map { Float($0) }) : nil
+        let weight = kwargs.has("weight") ? precision.tensor(shape: [3], kwargs["weight"].flattened) : nil
         let target: Tensor
         if variant["target_kind"].string == "probs" {
-            target = Tensor(shape: [4, 3], scalars: golden["prob_targets"].flattened.map { Float($0) })
+            target = precision.tensor(shape: [4, 3], golden["prob_targets"].flattened)
         } else {
             target = Golden.tensor(variant["target"])
         }
@@ -23,9 +24,10 @@ import TestSupport
             let loss = CrossEntropyLoss(
                 weight: weight, ignoreIndex: kwargs.has("ignore_index") ? Int(kwargs["ignore_index"].double!) : -100,
                 reduction: reduction, labelSmoothing: Float(kwargs.has("label_smoothing") ? kwargs["label_smoothing"].double! : 0))
-            let logits = Tensor(shape: [4, 3], scalars: golden["logits"].flattened.map { Float($0) }, requiresGrad: true)
+            let logits = precision.tensor(shape: [4, 3], golden["logits"].flattened, requiresGrad: true)
             let out = loss(logits, target)
-            let expected = variant["float32"][reduction.rawValue]
+            #expect(out.dtype == precision.dtype)
+            let expected = variant[precision.rawValue][reduction.rawValue]
             #expect(Golden.mismatch(out, expected["output"]) == nil, "\(name) \(reduction)")
             try out.backward(reduction == .none ? Tensor.onesLike(out) : nil)
             if expected.has("grad_logits") {

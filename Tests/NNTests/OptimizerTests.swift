@@ -7,12 +7,12 @@ import TestSupport
 @Suite struct OptimizerTests {
     static let problem = Fixtures.golden["f_optimizers"]["problem"]
 
-    /// The problem's parameters and a closure computing its loss.
-    static func makeProblem() -> (w: Tensor, b: Tensor, loss: () -> Tensor) {
-        let w = Tensor(shape: [2, 2], scalars: problem["W0"].flattened.map { Float($0) }, requiresGrad: true)
-        let b = Tensor(shape: [2], scalars: problem["b0"].flattened.map { Float($0) }, requiresGrad: true)
-        let x = Tensor(shape: [3, 2], scalars: problem["X"].flattened.map { Float($0) })
-        let y = Tensor(shape: [3, 2], scalars: problem["Y"].flattened.map { Float($0) })
+    /// The problem's parameters and a closure computing its loss, in `precision`.
+    static func makeProblem(_ precision: Precision = .float32) -> (w: Tensor, b: Tensor, loss: () -> Tensor) {
+        let w = precision.tensor(shape: [2, 2], problem["W0"].flattened, requiresGrad: true)
+        let b = precision.tensor(shape: [2], problem["b0"].flattened, requiresGrad: true)
+        let x = precision.tensor(shape: [3, 2], problem["X"].flattened)
+        let y = precision.tensor(shape: [3, 2], problem["Y"].flattened)
         return (w, b, { (Tensor.linear(x, weight: w, bias: b) - y).pow(2).mean() })
     }
 
@@ -31,12 +31,13 @@ import TestSupport
         return Adam(params, lr: lr, betas: (betas[0], betas[1]), eps: Float(h["eps"].double!), weightDecay: decay, amsgrad: h["amsgrad"].bool!)
     }
 
-    @Test(arguments: Fixtures.golden["f_optimizers"]["optimizers"].keys)
-    func matchesPyTorchForThreeSteps(name: String) throws {
+    /// Three steps of every `f_optimizers` case, in float32 and float64 (float64 parameters, state and update).
+    @Test(arguments: Fixtures.golden["f_optimizers"]["optimizers"].keys, Precision.allCases)
+    func matchesPyTorchForThreeSteps(name: String, precision: Precision) throws {
         let golden = Fixtures.golden["f_optimizers"]["optimizers"][name]
-        let (w, b, loss) = Self.makeProblem()
+        let (w, b, loss) = Self.makeProblem(precision)
         let optimizer = Self.optimizer(name, golden["hyperparameters"], [w, b])
-        guard case .array(let steps) = golden["float32"] else { Issue.record("no steps"); return }
+        guard case .array(let steps) = golden[precision.rawValue] else { Issue.record("no steps"); return }
         for step in steps {
             optimizer.zeroGrad()
             let value = loss()

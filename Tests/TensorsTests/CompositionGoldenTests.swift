@@ -2,9 +2,11 @@ import Testing
 import Tensors
 import TestSupport
 
-/// Seeded random expressions whose values and gradients PyTorch recorded (golden case `b_compositions`).
+/// Seeded random expressions whose values and gradients PyTorch recorded (golden case `b_compositions`),
+/// each in float32 and in float64.
 @Suite struct CompositionGoldenTests {
-    let cases = Fixtures.golden["b_compositions"]
+    /// The composition cases recorded in `precision`.
+    func cases(_ precision: Precision) -> JSONValue { precision.golden["b_compositions"] }
 
     /// The case's inputs as leaves that require gradients.
     func inputs(_ golden: JSONValue) -> [String: Tensor] {
@@ -29,8 +31,9 @@ import TestSupport
         }
     }
 
-    @Test func matmulBiasReluCrossEntropy() throws {
-        let golden = cases["b1_matmul_bias_relu_cross_entropy"]
+    @Test(arguments: Precision.allCases)
+    func matmulBiasReluCrossEntropy(precision: Precision) throws {
+        let golden = cases(precision)["b1_matmul_bias_relu_cross_entropy"]
         let v = inputs(golden)
         let hidden = (v["X"]!.matmul(v["W"]!) + v["b"]!).relu()
         #expect(Golden.mismatch(hidden, golden["intermediate"]["relu_out"]) == nil)
@@ -39,22 +42,25 @@ import TestSupport
         try check(loss, v, golden)
     }
 
-    @Test func tanhSigmoid() throws {
-        let golden = cases["b2_tanh_sigmoid"]
+    @Test(arguments: Precision.allCases)
+    func tanhSigmoid(precision: Precision) throws {
+        let golden = cases(precision)["b2_tanh_sigmoid"]
         let v = inputs(golden)
         let (a, w) = (v["a"]!, v["w"]!)
         try check(a.tanh() * w.sigmoid() + (a * w).sigmoid(), v, golden)
     }
 
-    @Test func expLog() throws {
-        let golden = cases["b3_exp_log"]
+    @Test(arguments: Precision.allCases)
+    func expLog(precision: Precision) throws {
+        let golden = cases(precision)["b3_exp_log"]
         let v = inputs(golden)
         let (a, b) = (v["a"]!, v["b"]!)
         try check((a.exp() + b * b).log() * (-0.5 * b).exp(), v, golden)
     }
 
-    @Test func sumAndMeanOverDims() throws {
-        let golden = cases["b4_sum_mean_over_dims"]
+    @Test(arguments: Precision.allCases)
+    func sumAndMeanOverDims(precision: Precision) throws {
+        let golden = cases(precision)["b4_sum_mean_over_dims"]
         let v = inputs(golden)
         let x = v["x"]!
         let reductions = golden["forward_reductions"]
@@ -77,16 +83,17 @@ import TestSupport
         try check(loss, v, golden)
     }
 
-    @Test func broadcastAddMul() throws {
-        let golden = cases["b5_broadcast_add_mul"]
+    @Test(arguments: Precision.allCases)
+    func broadcastAddMul(precision: Precision) throws {
+        let golden = cases(precision)["b5_broadcast_add_mul"]
         let v = inputs(golden)
         let (a, b, c, d) = (v["a"]!, v["b"]!, v["c"]!, v["d"]!)
         try check((a + b) * c - d * a, v, golden)
     }
 
-    @Test(arguments: ["softmax_dim1", "log_softmax_dim1", "softmax_dim0"])
-    func softmaxHeads(head: String) throws {
-        let golden = cases["b6_softmax_log_softmax"]["heads"][head]
+    @Test(arguments: Precision.allCases, ["softmax_dim1", "log_softmax_dim1", "softmax_dim0"])
+    func softmaxHeads(precision: Precision, head: String) throws {
+        let golden = cases(precision)["b6_softmax_log_softmax"]["heads"][head]
         let v = inputs(golden)
         let x = v["x"]!
         let out = switch head {
@@ -97,9 +104,9 @@ import TestSupport
         try check(out, v, golden)
     }
 
-    @Test(arguments: ["mean", "sum", "none"])
-    func mseLoss(reduction: String) throws {
-        let golden = cases["b7_mse_loss"]["reductions"][reduction]
+    @Test(arguments: Precision.allCases, ["mean", "sum", "none"])
+    func mseLoss(precision: Precision, reduction: String) throws {
+        let golden = cases(precision)["b7_mse_loss"]["reductions"][reduction]
         let v = inputs(golden)
         let squared = (v["pred"]! - v["target"]!).pow(2)
         let out = switch reduction {
@@ -110,8 +117,9 @@ import TestSupport
         try check(out, v, golden)
     }
 
-    @Test func reshapePermuteTransposeMatmul() throws {
-        let golden = cases["b8_reshape_permute_transpose_matmul"]
+    @Test(arguments: Precision.allCases)
+    func reshapePermuteTransposeMatmul(precision: Precision) throws {
+        let golden = cases(precision)["b8_reshape_permute_transpose_matmul"]
         let v = inputs(golden)
         let (x, w, vec) = (v["x"]!, v["W"]!, v["v"]!)
         let y = try x.permute([2, 0, 1]).reshape([4, 6]).matmul(w)
@@ -119,9 +127,9 @@ import TestSupport
         try check(out, v, golden)
     }
 
-    @Test(arguments: ["relu", "clamp_min0", "abs", "max_all", "amax_all", "max_dim0_values", "sqrt_of_x_plus_1", "leaky_relu_0.01"])
-    func kinksAndTies(op: String) throws {
-        let golden = cases["b9_extra_kinks_and_ties"]
+    @Test(arguments: Precision.allCases, ["relu", "clamp_min0", "abs", "max_all", "amax_all", "max_dim0_values", "sqrt_of_x_plus_1", "leaky_relu_0.01"])
+    func kinksAndTies(precision: Precision, op: String) throws {
+        let golden = cases(precision)["b9_extra_kinks_and_ties"]
         let x = Golden.tensor(golden["input"], requiresGrad: true)
         let out: Tensor = switch op {
         case "relu": x.relu()
@@ -138,12 +146,13 @@ import TestSupport
         #expect(Golden.mismatch(x.grad!, expected["grad"]) == nil)
     }
 
-    @Test func fusedCrossEntropyReductions() throws {
-        let golden = Fixtures.golden["c_cross_entropy_plain"]
+    @Test(arguments: Precision.allCases)
+    func fusedCrossEntropyReductions(precision: Precision) throws {
+        let golden = precision.golden["c_cross_entropy_plain"]
         let target = Golden.tensor(golden["plain"]["target"])
         for reduction in Reduction.allCases {
-            let expected = golden["plain"]["float32"][reduction.rawValue]
-            let logits = Tensor(golden["logits"].flattened.map { Float($0) }).reshape([4, 3]).detach().requiresGrad_()
+            let expected = golden["plain"][precision.rawValue][reduction.rawValue]
+            let logits = precision.tensor(shape: [4, 3], golden["logits"].flattened, requiresGrad: true)
             let loss = Tensor.crossEntropy(logits, target, reduction: reduction)
             #expect(Golden.mismatch(loss, expected["output"]) == nil, "\(reduction)")
             try loss.backward(reduction == .none ? Tensor.onesLike(loss) : nil)
@@ -151,13 +160,15 @@ import TestSupport
         }
     }
 
-    @Test func notebookLinearLayer() throws {
-        let golden = Fixtures.golden["d_linear_2_1"]
+    @Test(arguments: Precision.allCases)
+    func notebookLinearLayer(precision: Precision) throws {
+        let golden = precision.golden["d_linear_2_1"]
         let weight = Golden.tensor(golden["weight"], requiresGrad: true)
         let bias = Golden.tensor(golden["bias"], requiresGrad: true)
         let out = Tensor.linear(Golden.tensor(golden["input"]), weight: weight, bias: bias)
         #expect(Golden.mismatch(out, golden["output"]) == nil)
-        #expect(out.description == "tensor([[0.0219]], grad_fn=<AddmmBackward0>)")
+        let dtypeSuffix = precision == .float64 ? ", dtype=torch.float64" : ""
+        #expect(out.description == "tensor([[0.0219]]\(dtypeSuffix), grad_fn=<AddmmBackward0>)")
         try out.backward(Tensor.onesLike(out))
         #expect(Golden.mismatch(weight.grad!, golden["grad_weight"]) == nil)
         #expect(Golden.mismatch(bias.grad!, golden["grad_bias"]) == nil)

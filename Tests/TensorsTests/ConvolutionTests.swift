@@ -19,8 +19,8 @@ import TestSupport
     ]
 
     /// Runs one golden case forward and backward and compares output and every gradient.
-    func checkGolden(_ name: String) throws {
-        let golden = Fixtures.conv["h_conv2d"][name]["float32"]
+    func checkGolden(_ name: String, precision: Precision = .float32) throws {
+        let golden = Fixtures.conv["h_conv2d"][name][precision.rawValue]
         let args = try #require(Self.calls[name])
         let input = Golden.tensor(golden["input"], requiresGrad: true)
         let weight = Golden.tensor(golden["weight"], requiresGrad: true)
@@ -29,6 +29,7 @@ import TestSupport
             input, weight: weight, bias: bias, stride: args.stride, padding: args.padding,
             dilation: args.dilation, groups: args.groups)
         #expect(out.gradFn?.name == "ConvolutionBackward0")
+        #expect(out.dtype == precision.dtype)
         #expect(Golden.mismatch(out, golden["output"]) == nil, "\(name): output")
         try out.backward(Golden.tensor(golden["grad_output"]))
         #expect(Golden.mismatch(try #require(input.grad), golden["grad_input"]) == nil, "\(name): grad_input")
@@ -38,9 +39,10 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["basic", "stride2_pad1", "dilation2", "groups2", "depthwise", "rect_kernel", "same_k5", "valid_1x1", "no_bias"])
-    func matchesPyTorch(_ name: String) throws {
-        try checkGolden(name)
+    @Test(arguments: ["basic", "stride2_pad1", "dilation2", "groups2", "depthwise", "rect_kernel", "same_k5", "valid_1x1", "no_bias"],
+          Precision.allCases)
+    func matchesPyTorch(_ name: String, precision: Precision) throws {
+        try checkGolden(name, precision: precision)
     }
 
     @Test(arguments: ["basic", "groups2", "same_k5", "valid_1x1", "no_bias"])

@@ -5,19 +5,21 @@ import TestSupport
 
 /// PyTorch's max, average and adaptive pooling, forward and backward (golden case `i_pool`).
 @Suite struct PoolingGoldenTests {
-    /// `Fixtures/golden-pool.json`: `i_pool` (float32) and the pooling error of `m_errors`.
+    /// `Fixtures/golden-pool.json`: `i_pool` (float32 and float64) and the pooling error of `m_errors`.
     static let fixture: JSONValue = {
         let url = Bundle.module.url(forResource: "golden-pool", withExtension: "json", subdirectory: "Fixtures")!
         return try! Golden.load(url)
     }()
 
-    /// Runs `op` on the case's input, backward with its `grad_output`, and checks output, gradient and indices.
-    func check(_ name: String, node: String,
+    /// Runs `op` on the case's input in `precision`, backward with its `grad_output`, and checks
+    /// output (dtype included), gradient and indices.
+    func check(_ name: String, node: String, _ precision: Precision,
                _ op: (Tensor) throws -> (values: Tensor, indices: Tensor?)) throws {
-        let golden = Self.fixture["i_pool"][name]["float32"]
+        let golden = Self.fixture["i_pool"][name][precision.rawValue]
         let x = Golden.tensor(golden["input"], requiresGrad: true)
         let (out, indices) = try op(x)
         #expect(out.gradFn?.name == node, "\(name)")
+        #expect(out.dtype == precision.dtype, "\(name)")
         #expect(Golden.mismatch(out, golden["output"]) == nil, "\(name) output: \(Golden.mismatch(out, golden["output"]) ?? "")")
         if let indices {
             #expect(indices.dtype == .int64)
@@ -29,23 +31,26 @@ import TestSupport
         #expect(Golden.mismatch(grad, golden["grad_input"]) == nil, "\(name) grad: \(Golden.mismatch(grad, golden["grad_input"]) ?? "")")
     }
 
-    @Test func maxPool() throws {
+    @Test(arguments: Precision.allCases)
+    func maxPool(_ precision: Precision) throws {
         let node = "MaxPool2DWithIndicesBackward0"
-        try check("max_k2", node: node) { try $0.maxPool2dWithIndices(kernelSize: 2) }
-        try check("max_k3_s2_p1", node: node) { try $0.maxPool2dWithIndices(kernelSize: 3, stride: 2, padding: 1) }
-        try check("max_ceil", node: node) { try $0.maxPool2dWithIndices(kernelSize: 3, stride: 2, ceilMode: true) }
-        try check("max_dilation2", node: node) { try $0.maxPool2dWithIndices(kernelSize: 2, dilation: 2) }
+        try check("max_k2", node: node, precision) { try $0.maxPool2dWithIndices(kernelSize: 2) }
+        try check("max_k3_s2_p1", node: node, precision) { try $0.maxPool2dWithIndices(kernelSize: 3, stride: 2, padding: 1) }
+        try check("max_ceil", node: node, precision) { try $0.maxPool2dWithIndices(kernelSize: 3, stride: 2, ceilMode: true) }
+        try check("max_dilation2", node: node, precision) { try $0.maxPool2dWithIndices(kernelSize: 2, dilation: 2) }
     }
 
-    @Test func maxPoolTiesGoToTheFirstMaximumInScanOrder() throws {
+    @Test(arguments: Precision.allCases)
+    func maxPoolTiesGoToTheFirstMaximumInScanOrder(_ precision: Precision) throws {
         #expect(Self.fixture["i_pool"]["max_ties"]["ties"] == .bool(true))
-        try check("max_ties", node: "MaxPool2DWithIndicesBackward0") {
+        try check("max_ties", node: "MaxPool2DWithIndicesBackward0", precision) {
             try $0.maxPool2dWithIndices(kernelSize: (2, 2), stride: (1, 1))
         }
     }
 
-    @Test func maxPoolWithoutIndicesMatchesToo() throws {
-        try check("max_k2", node: "MaxPool2DWithIndicesBackward0") { (try $0.maxPool2d(kernelSize: 2), nil) }
+    @Test(arguments: Precision.allCases)
+    func maxPoolWithoutIndicesMatchesToo(_ precision: Precision) throws {
+        try check("max_k2", node: "MaxPool2DWithIndicesBackward0", precision) { (try $0.maxPool2d(kernelSize: 2), nil) }
     }
 
     @Test func tiesAndNaNsFollowPyTorchOnTheTwoByTwoPathAndTheGeneralOne() throws {
@@ -63,21 +68,23 @@ import TestSupport
         #expect(indices.int64Scalars == [0, 1, 4, 5, 7, 8, 10, 11, 13, 15])
     }
 
-    @Test func avgPool() throws {
+    @Test(arguments: Precision.allCases)
+    func avgPool(_ precision: Precision) throws {
         let node = "AvgPool2DBackward0"
-        try check("avg_k2", node: node) { (try $0.avgPool2d(kernelSize: 2), nil) }
-        try check("avg_k3_s2_p1", node: node) { (try $0.avgPool2d(kernelSize: 3, stride: 2, padding: 1), nil) }
-        try check("avg_no_pad_count", node: node) {
+        try check("avg_k2", node: node, precision) { (try $0.avgPool2d(kernelSize: 2), nil) }
+        try check("avg_k3_s2_p1", node: node, precision) { (try $0.avgPool2d(kernelSize: 3, stride: 2, padding: 1), nil) }
+        try check("avg_no_pad_count", node: node, precision) {
             (try $0.avgPool2d(kernelSize: 3, stride: 2, padding: 1, countIncludePad: false), nil)
         }
-        try check("avg_ceil", node: node) { (try $0.avgPool2d(kernelSize: 3, stride: 2, ceilMode: true), nil) }
-        try check("avg_divisor", node: node) { (try $0.avgPool2d(kernelSize: 2, divisorOverride: 3), nil) }
+        try check("avg_ceil", node: node, precision) { (try $0.avgPool2d(kernelSize: 3, stride: 2, ceilMode: true), nil) }
+        try check("avg_divisor", node: node, precision) { (try $0.avgPool2d(kernelSize: 2, divisorOverride: 3), nil) }
     }
 
-    @Test func adaptivePools() throws {
-        try check("adaptive_avg_1", node: "MeanBackward1") { (try $0.adaptiveAvgPool2d(1), nil) }
-        try check("adaptive_avg_3x2", node: "AdaptiveAvgPool2DBackward0") { (try $0.adaptiveAvgPool2d((3, 2)), nil) }
-        try check("adaptive_max_3", node: "AdaptiveMaxPool2DBackward0") { try $0.adaptiveMaxPool2dWithIndices(3) }
+    @Test(arguments: Precision.allCases)
+    func adaptivePools(_ precision: Precision) throws {
+        try check("adaptive_avg_1", node: "MeanBackward1", precision) { (try $0.adaptiveAvgPool2d(1), nil) }
+        try check("adaptive_avg_3x2", node: "AdaptiveAvgPool2DBackward0", precision) { (try $0.adaptiveAvgPool2d((3, 2)), nil) }
+        try check("adaptive_max_3", node: "AdaptiveMaxPool2DBackward0", precision) { try $0.adaptiveMaxPool2dWithIndices(3) }
     }
 
     @Test func unbatchedInputKeepsThreeDims() throws {

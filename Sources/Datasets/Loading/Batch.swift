@@ -4,6 +4,7 @@ import Tensors
 public struct BatchColumn: Sendable, Equatable {
     public enum Values: Sendable, Equatable {
         case float([Float])
+        case double([Double])
         case int64([Int64])
     }
 
@@ -19,14 +20,19 @@ public struct BatchColumn: Sendable, Equatable {
     public func tensor() -> Tensor {
         switch values {
         case .float(let v): Tensor(shape: shape, scalars: v)
+        case .double(let v): Tensor(shape: shape, float64Scalars: v)
         case .int64(let v): Tensor(shape: shape, int64Scalars: v)
         }
     }
 
-    /// A tensor's values as a column.
+    /// A tensor's values as a column (float64 ones stay float64).
     public init(_ tensor: Tensor) {
         shape = tensor.shape
-        values = tensor.dtype.isFloatingPoint ? .float(tensor.scalars) : .int64(tensor.int64Scalars)
+        switch tensor.dtype {
+        case .float64: values = .double(tensor.float64Scalars)
+        case .float32: values = .float(tensor.scalars)
+        case .int64, .bool: values = .int64(tensor.int64Scalars)
+        }
     }
 }
 

@@ -50,6 +50,7 @@ public struct TensorDataset: BatchSource, Sequence {
             let shape = [indices.count] + column.shape.dropFirst()
             switch column.values {
             case .float(let v): return BatchColumn(shape: shape, values: .float(Self.gather(v, rowSize, indices)))
+            case .double(let v): return BatchColumn(shape: shape, values: .double(Self.gather(v, rowSize, indices)))
             case .int64(let v): return BatchColumn(shape: shape, values: .int64(Self.gather(v, rowSize, indices)))
             }
         })

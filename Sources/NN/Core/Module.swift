@@ -99,7 +99,7 @@ open class Module: CustomStringConvertible {
 
     /// Visits stored properties from the most derived class up to `Module`, with the leading
     /// underscore of `@Parameter` and `@Buffer` properties removed from labels.
-    private func forEachStoredProperty(_ body: (String, Any) -> Void) {
+    func forEachStoredProperty(_ body: (String, Any) -> Void) {
         var mirror: Mirror? = Mirror(reflecting: self)
         var levels: [Mirror] = []
         while let m = mirror, m.subjectType != Module.self {

@@ -43,11 +43,11 @@ public enum Init {
         func cdf(_ x: Double) -> Double { 0.5 * (1 + erf((x - m) / (s * 2.0.squareRoot()))) }
         // Uniform on [2·cdf(a) − 1, 2·cdf(b) − 1], then erfinv: PyTorch's steps, in double precision.
         let lowEnd = 2 * cdf(low) - 1, highEnd = 2 * cdf(high) - 1
-        tensor.withMutableFloats { values in
+        rewrite(tensor) { values in
             for i in values.indices {
                 let u = lowEnd + (highEnd - lowEnd) * g.nextDouble()
                 let x = m + s * 2.0.squareRoot() * InverseErf.of(u)
-                values[i] = Float(x.isNaN ? low : min(max(x, low), high))
+                values[i] = x.isNaN ? low : min(max(x, low), high)
             }
         }
         return tensor
@@ -70,8 +70,8 @@ public enum Init {
     public static func eye_(_ tensor: Tensor) throws -> Tensor {
         guard tensor.rank == 2 else { throw InitError("Only tensors with 2 dimensions are supported (eye_ got shape \(tensor.shape))") }
         let cols = tensor.shape[1]
-        tensor.withMutableFloats { values in
-            values.update(repeating: 0)
+        rewrite(tensor) { values in
+            values = [Double](repeating: 0, count: values.count)
             for i in 0..<min(tensor.shape[0], cols) { values[i * cols + i] = 1 }
         }
         return tensor
@@ -88,8 +88,8 @@ public enum Init {
         let minDim = min(outPerGroup, shape[1])
         let strides = Shape.contiguousStrides(shape)
         let centre = shape.dropFirst(2).enumerated().reduce(0) { $0 + ($1.element / 2) * strides[$1.offset + 2] }
-        tensor.withMutableFloats { values in
-            values.update(repeating: 0)
+        rewrite(tensor) { values in
+            values = [Double](repeating: 0, count: values.count)
             for group in 0..<groups {
                 for d in 0..<minDim {
                     values[(group * outPerGroup + d) * strides[0] + d * strides[1] + centre] = 1
@@ -159,8 +159,8 @@ public enum Init {
         if tensor.count == 0 { return tensor }
         let rows = tensor.shape[0], cols = tensor.count / rows
         let q = try Orthogonal.matrix(rows: rows, cols: cols, generator: generator ?? defaultGenerator)
-        tensor.withMutableFloats { values in
-            for i in values.indices { values[i] = q[i] * gain }
+        rewrite(tensor) { values in
+            for i in values.indices { values[i] = Double(q[i]) * Double(gain) }
         }
         return tensor
     }
@@ -175,7 +175,7 @@ public enum Init {
         let (rows, cols) = (tensor.shape[0], tensor.shape[1])
         let zerosPerColumn = Int((Double(sparsity) * Double(rows)).rounded(.up))
         tensor.normal_(mean: 0, std: std, generator: g)
-        tensor.withMutableFloats { values in
+        rewrite(tensor) { values in
             for col in 0..<cols {
                 for row in g.permutation(rows).prefix(zerosPerColumn) { values[row * cols + col] = 0 }
             }
@@ -202,5 +202,15 @@ public enum Init {
     /// in double precision; `uniform_` rounds it to Float once, as PyTorch does.
     public static func linearBiasBound(fanIn: Int) -> Double {
         fanIn > 0 ? 1 / Double(fanIn).squareRoot() : 0
+    }
+
+    /// Rewrites `tensor`'s elements (row-major, as doubles) through `body`, in its own dtype.
+    ///
+    /// So the initialisers fill float32 and float64 tensors alike: a float32 element is
+    /// rounded once, as writing `Float(value)` would. Not recorded by autograd.
+    static func rewrite(_ tensor: Tensor, _ body: (inout [Double]) -> Void) {
+        var values = tensor.float64Scalars
+        body(&values)
+        noGrad { _ = tensor.copy_(Tensor(shape: tensor.shape, float64Scalars: values)) }
     }
 }

@@ -48,7 +48,9 @@ extension Tensor {
         if let grad {
             if !grad.hasExclusiveStorage() { grad.data = grad.clone() }
             grad.add_(gradient)
-        } else if gradient.isContiguous, gradient.dtype == .float32, gradient.hasExclusiveStorage() {
+        } else if gradient.dtype != dtype {
+            grad = noGrad { gradient.to(dtype) }
+        } else if gradient.isContiguous, gradient.hasExclusiveStorage() {
             grad = gradient.alias()
         } else {
             grad = gradient.clone()
@@ -82,7 +84,7 @@ struct BackwardPass {
                     "Mismatch in shape: grad_output[0] has a shape of torch.Size(\(Shape.describe(gradient.shape))) and output[0] has a shape of torch.Size(\(Shape.describe(root.shape))).")
             }
             // A private copy: the caller's tensor must never become (or alias) a leaf's grad.
-            seed = noGrad { gradient.dtype == .float32 ? gradient.clone() : gradient.to(.float32) }
+            seed = noGrad { gradient.dtype == root.dtype ? gradient.clone() : gradient.to(root.dtype) }
         } else {
             guard root.count == 1 else { throw TensorError.implicitGradNeedsScalar }
             seed = noGrad { Tensor.onesLike(root) }

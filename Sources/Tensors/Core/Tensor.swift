@@ -1,6 +1,7 @@
-/// The elements behind a tensor: real numbers, or integers (also used for booleans).
+/// The elements behind a tensor: real numbers (float32 or float64), or integers (also used for booleans).
 enum TensorStorage {
     case float(Storage<Float>)
+    case double(Storage<Double>)
     case integer(Storage<Int64>)
 }
 
@@ -132,7 +133,8 @@ public final class Tensor {
         withFloats { Array(UnsafeBufferPointer(start: $0, count: count)) }
     }
 
-    /// The elements in row-major order, as 64-bit integers (floats are truncated toward zero).
+    /// The elements in row-major order, as 64-bit integers (floats are truncated toward zero;
+    /// NaN, infinities and values out of range become `Int64.min`, as PyTorch gives on x86).
     public var int64Scalars: [Int64] {
         withInt64s { Array(UnsafeBufferPointer(start: $0, count: count)) }
     }
@@ -180,6 +182,11 @@ public final class Tensor {
                     Strided.gather(from: s.base + offset, shape: shape, strides: strides, into: out.baseAddress!)
                 }
             }
+        case .double:
+            let doubles = contiguousDoubleStorage()
+            return Storage(count: count) { out in
+                for i in 0..<count { out[i] = Float(doubles.base[i]) }  // NaN, ±inf and overflow round, never trap
+            }
         case .integer(let s):
             let ints = Storage<Int64>(count: count) { out in
                 Strided.gather(from: s.base + offset, shape: shape, strides: strides, into: out.baseAddress!)
@@ -200,7 +207,12 @@ public final class Tensor {
         case .float:
             let floats = contiguousFloatStorage()
             return Storage(count: count) { out in
-                for i in 0..<count { out[i] = Int64(floats.base[i]) }
+                for i in 0..<count { out[i] = Int64(truncatingOrIndefinite: Double(floats.base[i])) }
+            }
+        case .double:
+            let doubles = contiguousDoubleStorage()
+            return Storage(count: count) { out in
+                for i in 0..<count { out[i] = Int64(truncatingOrIndefinite: doubles.base[i]) }
             }
         }
     }
@@ -219,6 +231,7 @@ public final class Tensor {
     var storageOwner: AnyObject {
         switch storage {
         case .float(let s): return s
+        case .double(let s): return s
         case .integer(let s): return s
         }
     }
@@ -230,6 +243,10 @@ public final class Tensor {
         case .float(var s):
             storage = .integer(Storage(repeating: 0, count: 0))
             defer { storage = .float(s) }
+            return isKnownUniquelyReferenced(&s)
+        case .double(var s):
+            storage = .integer(Storage(repeating: 0, count: 0))
+            defer { storage = .double(s) }
             return isKnownUniquelyReferenced(&s)
         case .integer(var s):
             storage = .float(Storage(repeating: 0, count: 0))

@@ -3,6 +3,7 @@
 extension Tensor {
     /// Elementwise sum with broadcasting (`AddBackward0`).
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
+        if promotesToFloat64(lhs, rhs) { return Float64Ops.add(lhs, rhs) }
         let out = Kernels.zip(lhs, rhs, +)
         let (ls, rs) = (lhs.shape, rhs.shape)
         return record(out, name: "AddBackward0", inputs: [lhs, rhs]) { g in
@@ -12,6 +13,7 @@ extension Tensor {
 
     /// Elementwise difference with broadcasting (`SubBackward0`).
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
+        if promotesToFloat64(lhs, rhs) { return Float64Ops.subtract(lhs, rhs) }
         let out = Kernels.zip(lhs, rhs, -)
         let (ls, rs) = (lhs.shape, rhs.shape)
         return record(out, name: "SubBackward0", inputs: [lhs, rhs]) { g in
@@ -21,6 +23,7 @@ extension Tensor {
 
     /// Elementwise product with broadcasting (`MulBackward0`).
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
+        if promotesToFloat64(lhs, rhs) { return Float64Ops.multiply(lhs, rhs) }
         let out = Kernels.zip(lhs, rhs, *)
         let (needL, needR) = (lhs.requiresGrad, rhs.requiresGrad)
         return record(out, name: "MulBackward0", inputs: [lhs, rhs]) { g in
@@ -31,6 +34,7 @@ extension Tensor {
 
     /// Elementwise quotient with broadcasting (`DivBackward0`).
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
+        if promotesToFloat64(lhs, rhs) { return Float64Ops.divide(lhs, rhs) }
         let out = Kernels.zip(lhs, rhs, /)
         let (needL, needR) = (lhs.requiresGrad, rhs.requiresGrad)
         return record(out, name: "DivBackward0", inputs: [lhs, rhs]) { g in
@@ -42,7 +46,8 @@ extension Tensor {
 
     /// Negation (`NegBackward0`).
     public static prefix func - (x: Tensor) -> Tensor {
-        record(Kernels.map(x) { -$0 }, name: "NegBackward0", inputs: [x]) { g in
+        if x.dtype == .float64 { return Float64Ops.negate(x) }
+        return record(Kernels.map(x) { -$0 }, name: "NegBackward0", inputs: [x]) { g in
             [Kernels.map(g) { -$0 }]
         }
     }
@@ -51,7 +56,11 @@ extension Tensor {
 
     /// Adds a scalar to every element (`AddBackward0`).
     public static func + (lhs: Tensor, rhs: Float) -> Tensor {
-        record(Kernels.map(lhs) { $0 + rhs }, name: "AddBackward0", inputs: [lhs]) { g in [g] }
+        if lhs.dtype == .float64 {
+            let c = rhs.asWrittenDouble
+            return Float64Ops.scalar(lhs, name: "AddBackward0", slope: nil) { $0 + c }
+        }
+        return record(Kernels.map(lhs) { $0 + rhs }, name: "AddBackward0", inputs: [lhs]) { g in [g] }
     }
 
     /// Adds a scalar to every element (`AddBackward0`).
@@ -59,19 +68,31 @@ extension Tensor {
 
     /// Subtracts a scalar from every element (`SubBackward0`).
     public static func - (lhs: Tensor, rhs: Float) -> Tensor {
-        record(Kernels.map(lhs) { $0 - rhs }, name: "SubBackward0", inputs: [lhs]) { g in [g] }
+        if lhs.dtype == .float64 {
+            let c = rhs.asWrittenDouble
+            return Float64Ops.scalar(lhs, name: "SubBackward0", slope: nil) { $0 - c }
+        }
+        return record(Kernels.map(lhs) { $0 - rhs }, name: "SubBackward0", inputs: [lhs]) { g in [g] }
     }
 
     /// Subtracts every element from a scalar (`RsubBackward1`).
     public static func - (lhs: Float, rhs: Tensor) -> Tensor {
-        record(Kernels.map(rhs) { lhs - $0 }, name: "RsubBackward1", inputs: [rhs]) { g in
+        if rhs.dtype == .float64 {
+            let c = lhs.asWrittenDouble
+            return Float64Ops.scalar(rhs, name: "RsubBackward1", slope: -1) { c - $0 }
+        }
+        return record(Kernels.map(rhs) { lhs - $0 }, name: "RsubBackward1", inputs: [rhs]) { g in
             [Kernels.map(g) { -$0 }]
         }
     }
 
     /// Multiplies every element by a scalar (`MulBackward0`).
     public static func * (lhs: Tensor, rhs: Float) -> Tensor {
-        record(Kernels.map(lhs) { $0 * rhs }, name: "MulBackward0", inputs: [lhs]) { g in
+        if lhs.dtype == .float64 {
+            let c = rhs.asWrittenDouble
+            return Float64Ops.scalar(lhs, name: "MulBackward0", slope: c) { $0 * c }
+        }
+        return record(Kernels.map(lhs) { $0 * rhs }, name: "MulBackward0", inputs: [lhs]) { g in
             [Kernels.map(g) { $0 * rhs }]
         }
     }
@@ -81,13 +102,18 @@ extension Tensor {
 
     /// Divides every element by a scalar (`DivBackward0`).
     public static func / (lhs: Tensor, rhs: Float) -> Tensor {
-        record(Kernels.map(lhs) { $0 / rhs }, name: "DivBackward0", inputs: [lhs]) { g in
+        if lhs.dtype == .float64 {
+            let c = rhs.asWrittenDouble
+            return Float64Ops.scalar(lhs, name: "DivBackward0", slope: 1 / c) { $0 / c }
+        }
+        return record(Kernels.map(lhs) { $0 / rhs }, name: "DivBackward0", inputs: [lhs]) { g in
             [Kernels.map(g) { $0 / rhs }]
         }
     }
 
     /// Divides a scalar by every element (PyTorch records it as `MulBackward0` of a reciprocal).
     public static func / (lhs: Float, rhs: Tensor) -> Tensor {
+        if rhs.dtype == .float64 { return Float64Ops.divide(lhs.asWrittenDouble, by: rhs) }
         let out = Kernels.map(rhs) { lhs / $0 }
         return record(out, name: "MulBackward0", inputs: [rhs]) { g in
             // d(c/x)/dx = -c/x² = -out/x

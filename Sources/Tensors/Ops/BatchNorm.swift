@@ -16,7 +16,8 @@ extension Tensor {
     /// `1 / num_batches_tracked` as `momentum`.) Outside training the running estimates
     /// normalise instead. `weight` and `bias` (C values each) scale and shift the result.
     ///
-    /// Statistics are accumulated in Double, as PyTorch's CPU kernel does for float32.
+    /// Statistics are accumulated in Double, as PyTorch's CPU kernel does for float32. A float64
+    /// input (which needs float64 estimates, weight and bias) is normalised in float64.
     /// - Throws: PyTorch's message when a per-channel tensor has the wrong length, or when
     ///   training sees one value per channel.
     public static func batchNorm(
@@ -36,6 +37,11 @@ extension Tensor {
         let perChannel = n * inner
         if training && perChannel == 1 {
             throw TensorError("Expected more than 1 value per channel when training, got input size torch.Size(\(Shape.describe(input.shape)))")
+        }
+        if promotesToFloat64(input) || [runningMean, runningVar, weight, bias].contains(where: { $0?.dtype == .float64 }) {
+            return Float64Ops.batchNorm(
+                input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+                batchStatistics: training || runningMean == nil || runningVar == nil, momentum: momentum, eps: eps)
         }
         guard !training, let runningMean, let runningVar else {
             let stats = input.batchStatistics(channels: c, batch: n, inner: inner, eps: eps)

@@ -305,7 +305,7 @@ struct ConvolutionGeometry {
 }
 
 extension Tensor {
-    /// PyTorch's `F.conv2d` on NCHW float32 input (`ConvolutionBackward0`).
+    /// PyTorch's `F.conv2d` on NCHW float32 (or float64) input (`ConvolutionBackward0`).
     ///
     /// `input` is [N, C, H, W] (or [C, H, W], unbatched), `weight` [out, C/groups, kH, kW],
     /// `bias` [out] or nil. Each image's group is lowered to a matrix (im2col) and multiplied
@@ -326,6 +326,7 @@ extension Tensor {
         let geometry = try ConvolutionGeometry(
             input: input.shape, weight: weight.shape, bias: bias?.shape, stride: stride,
             padding: padding, dilation: dilation, groups: groups)
+        if promotesToFloat64(input, weight, bias ?? input) { return Float64Ops.conv2d(input, weight: weight, bias: bias, geometry) }
         let out = noGrad { convolutionForward(input, weight: weight, bias: bias, geometry) }
         let (needInput, needWeight, needBias) = (input.requiresGrad, weight.requiresGrad, bias?.requiresGrad ?? false)
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]

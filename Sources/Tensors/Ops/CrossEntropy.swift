@@ -29,6 +29,11 @@ extension Tensor {
         for (i, label) in labels.enumerated() where label != ignoreIndex {
             usageCheck(label >= 0 && label < classes, "Target \(label) is out of bounds (row \(i), \(classes) classes).")
         }
+        if logits.dtype == .float64 {
+            return Float64Ops.crossEntropy(
+                logits, labels: labels, weight: weight, ignoreIndex: ignoreIndex,
+                labelSmoothing: labelSmoothing.asWrittenDouble, reduction: reduction)
+        }
         let w = weight?.scalars ?? [Float](repeating: 1, count: classes)
         let weightSum = w.reduce(0, +)
         let eps = labelSmoothing
@@ -85,6 +90,10 @@ extension Tensor {
         usageCheck(logits.rank == 2 && target.shape == logits.shape,
                      "class-probability targets must have the input's shape; got input \(Shape.describe(logits.shape)) and target \(Shape.describe(target.shape))")
         let (rows, classes) = (logits.shape[0], logits.shape[1])
+        if logits.dtype == .float64 {
+            return Float64Ops.crossEntropy(
+                logits, probabilities: target, weight: weight, labelSmoothing: labelSmoothing.asWrittenDouble, reduction: reduction)
+        }
         let w = weight?.scalars ?? [Float](repeating: 1, count: classes)
         usageCheck(w.count == classes, "weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(Shape.describe(weight?.shape ?? []))")
         let eps = labelSmoothing
@@ -125,6 +134,12 @@ extension Tensor {
     ) -> Tensor {
         let (rows, classes) = checkClassification(input, target, weight: weight)
         let labels = target.int64Scalars.map(Int.init)
+        if input.dtype == .float64 {
+            for (r, label) in labels.enumerated() where label != ignoreIndex {
+                usageCheck(label >= 0 && label < classes, "Target \(label) is out of bounds (row \(r), \(classes) classes).")
+            }
+            return Float64Ops.nllLoss(input, labels: labels, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
+        }
         let w = weight?.scalars ?? [Float](repeating: 1, count: classes)
         var losses = [Float](repeating: 0, count: rows)
         var denominator: Float = 0

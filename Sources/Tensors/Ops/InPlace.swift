@@ -7,12 +7,27 @@ extension Tensor {
     /// Contiguous float tensors are updated directly; views are gathered, updated and scattered back.
     func mutateFloats(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
         guard case .float(let s) = storage else {
-            usageFailure("in-place float update on a \(dtype) tensor")
+            usageFailure("in-place float32 update (withMutableFloats and friends) on a \(dtype) tensor")
         }
+        mutateElements(of: s, body)
+    }
+
+    /// Rewrites every element of a float64 tensor in place through `body` (row-major order).
+    func mutateDoubles(_ body: (UnsafeMutablePointer<Double>, Int) -> Void) {
+        guard case .double(let s) = storage else {
+            usageFailure("in-place float64 update on a \(dtype) tensor")
+        }
+        mutateElements(of: s, body)
+    }
+
+    /// Hands `body` this tensor's elements in `s` in row-major order: directly when contiguous,
+    /// otherwise gathered into a temporary that is scattered back afterwards.
+    private func mutateElements<Scalar>(of s: Storage<Scalar>, _ body: (UnsafeMutablePointer<Scalar>, Int) -> Void) {
         if isContiguous {
             withExtendedLifetime(s) { body(s.base + offset, count) }
         } else {
-            let temp = contiguousFloatStorage()
+            let temp = Storage<Scalar>(uninitializedCount: count)  // gather writes every element
+            Strided.gather(from: s.base + offset, shape: shape, strides: strides, into: temp.base)
             body(temp.base, count)
             Strided.scatter(temp.base, into: s.base + offset, shape: shape, strides: strides)
         }
@@ -25,6 +40,8 @@ extension Tensor {
         switch storage {
         case .float:
             expanded.withFloats { src in mutateFloats { dst, n in dst.update(from: src, count: n) } }
+        case .double:
+            expanded.withDoubles { src in mutateDoubles { dst, n in dst.update(from: src, count: n) } }
         case .integer(let s):
             expanded.withInt64s { src in
                 if isContiguous {
@@ -40,7 +57,12 @@ extension Tensor {
     /// Sets every element to `value`.
     @discardableResult
     public func fill_(_ value: Float) -> Tensor {
-        if case .integer = storage { return copy_(Tensor(shape: [], int64Scalars: [Int64(value)])) }
+        if case .integer = storage { return copy_(Tensor(shape: [], int64Scalars: [Int64(truncatingOrIndefinite: Double(value))])) }
+        if case .double = storage {
+            let wide = value.asWrittenDouble
+            mutateDoubles { p, n in p.update(repeating: wide, count: n) }
+            return self
+        }
         mutateFloats { p, n in p.update(repeating: value, count: n) }
         return self
     }
@@ -53,6 +75,13 @@ extension Tensor {
     @discardableResult
     public func add_(_ other: Tensor, alpha: Float = 1) -> Tensor {
         let expanded = other.shape == shape ? other : noGrad { other.expand(shape) }
+        if case .double = storage {
+            let wideAlpha = alpha.asWrittenDouble
+            expanded.withDoubles { src in
+                mutateDoubles { dst, n in for i in 0..<n { dst[i] += wideAlpha * src[i] } }
+            }
+            return self
+        }
         expanded.withFloats { src in
             mutateFloats { dst, n in
                 if alpha == 1 {
@@ -68,6 +97,11 @@ extension Tensor {
     /// Multiplies every element by `factor` in place.
     @discardableResult
     public func mul_(_ factor: Float) -> Tensor {
+        if case .double = storage {
+            let wide = factor.asWrittenDouble
+            mutateDoubles { p, n in for i in 0..<n { p[i] *= wide } }
+            return self
+        }
         mutateFloats { p, n in for i in 0..<n { p[i] *= factor } }
         return self
     }

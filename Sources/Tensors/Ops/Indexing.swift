@@ -31,7 +31,7 @@ extension Tensor {
         let out = Tensor(storage: storage, dtype: dtype, shape: s, strides: st, offset: offset + i * strides[d])
         let inputShape = shape
         return Tensor.record(out, name: "SelectBackward0", inputs: [self]) { g in
-            let grad = Tensor.zeros(inputShape)
+            let grad = Tensor.zeros(inputShape, dtype: g.dtype)
             grad.select(d, i).copy_(g)
             return [grad]
         }
@@ -51,7 +51,7 @@ extension Tensor {
         let out = Tensor(storage: storage, dtype: dtype, shape: s, strides: strides, offset: offset + lower * strides[d])
         let inputShape = shape
         return Tensor.record(out, name: "SliceBackward0", inputs: [self]) { g in
-            let grad = Tensor.zeros(inputShape)
+            let grad = Tensor.zeros(inputShape, dtype: g.dtype)
             grad.slice(d, lower..<upper).copy_(g)
             return [grad]
         }
@@ -76,7 +76,8 @@ extension Tensor {
         var outShape = first.shape
         outShape[d] = tensors.reduce(0) { $0 + $1.shape[d] }
         let isFloat = tensors.contains { $0.dtype.isFloatingPoint }
-        let out = isFloat ? Tensor.zeros(outShape) : Tensor.zeros(outShape, dtype: first.dtype)
+        let isDouble = tensors.contains { $0.dtype == .float64 }
+        let out = Tensor.zeros(outShape, dtype: isDouble ? .float64 : isFloat ? .float32 : first.dtype)
         var start = 0
         var ranges: [Range<Int>] = []
         noGrad {
@@ -88,7 +89,7 @@ extension Tensor {
             }
         }
         return record(out, name: "CatBackward0", inputs: tensors) { g in
-            ranges.map { g.slice(d, $0).contiguous() }
+            zip(ranges, tensors).map { Tensor.gradient(g.slice(d, $0).contiguous(), as: $1.dtype) }
         }
     }
 
@@ -110,6 +111,7 @@ extension Tensor {
     /// Picks from `input` where `condition` is true and from `other` elsewhere, with broadcasting (`WhereBackward0`).
     public static func `where`(_ condition: Tensor, _ input: Tensor, _ other: Tensor) -> Tensor {
         let mask = condition.to(.float32)
+        if promotesToFloat64(input, other) { return Float64Ops.select(mask, input, other) }
         let chosen = Kernels.zip(Kernels.zip(mask, input) { $0 != 0 ? $1 : 0 }, Kernels.zip(mask, other) { $0 != 0 ? 0 : $1 }, +)
         let (shapeA, shapeB) = (input.shape, other.shape)
         return record(chosen, name: "WhereBackward0", inputs: [input, other]) { g in
@@ -121,26 +123,36 @@ extension Tensor {
     // MARK: Comparisons (not differentiable; results are bool tensors)
 
     /// Elementwise `==` with broadcasting.
-    public func eq(_ other: Tensor) -> Tensor { compare(other) { $0 == $1 } }
+    public func eq(_ other: Tensor) -> Tensor { compare(other, ==, ==) }
     /// Elementwise `!=` with broadcasting.
-    public func ne(_ other: Tensor) -> Tensor { compare(other) { $0 != $1 } }
+    public func ne(_ other: Tensor) -> Tensor { compare(other, !=, !=) }
     /// Elementwise `>` with broadcasting.
-    public func gt(_ other: Tensor) -> Tensor { compare(other) { $0 > $1 } }
+    public func gt(_ other: Tensor) -> Tensor { compare(other, >, >) }
     /// Elementwise `<` with broadcasting.
-    public func lt(_ other: Tensor) -> Tensor { compare(other) { $0 < $1 } }
+    public func lt(_ other: Tensor) -> Tensor { compare(other, <, <) }
     /// Elementwise `>=` with broadcasting.
-    public func ge(_ other: Tensor) -> Tensor { compare(other) { $0 >= $1 } }
+    public func ge(_ other: Tensor) -> Tensor { compare(other, >=, >=) }
     /// Elementwise `<=` with broadcasting.
-    public func le(_ other: Tensor) -> Tensor { compare(other) { $0 <= $1 } }
+    public func le(_ other: Tensor) -> Tensor { compare(other, <=, <=) }
     /// Elementwise `== value`.
-    public func eq(_ value: Float) -> Tensor { compare(Tensor(value)) { $0 == $1 } }
+    public func eq(_ value: Float) -> Tensor { compare(scalarOperand(value), ==, ==) }
     /// Elementwise `> value`.
-    public func gt(_ value: Float) -> Tensor { compare(Tensor(value)) { $0 > $1 } }
+    public func gt(_ value: Float) -> Tensor { compare(scalarOperand(value), >, >) }
     /// Elementwise `< value`.
-    public func lt(_ value: Float) -> Tensor { compare(Tensor(value)) { $0 < $1 } }
+    public func lt(_ value: Float) -> Tensor { compare(scalarOperand(value), <, <) }
 
-    private func compare(_ other: Tensor, _ test: (Float, Float) -> Bool) -> Tensor {
-        let result = noGrad { Kernels.zip(self, other) { test($0, $1) ? 1 : 0 } }
+    /// `value` as a 0-d operand beside this tensor: float64 (the double it was written as) beside a float64 tensor.
+    private func scalarOperand(_ value: Float) -> Tensor {
+        dtype == .float64 ? Tensor(float64: value.asWrittenDouble) : Tensor(value)
+    }
+
+    /// `test` on every broadcast pair of elements as a bool tensor; `wideTest` in float64 when either side is float64.
+    private func compare(_ other: Tensor, _ test: (Float, Float) -> Bool, _ wideTest: (Double, Double) -> Bool) -> Tensor {
+        let result = noGrad {
+            Tensor.promotesToFloat64(self, other)
+                ? DoubleKernels.zip(self, other) { wideTest($0, $1) ? 1 : 0 }
+                : Kernels.zip(self, other) { test($0, $1) ? 1 : 0 }
+        }
         return result.to(.bool)
     }
 }

@@ -113,6 +113,7 @@ extension Tensor {
 
     /// A new m×n tensor op(a) · op(b).
     static func product(_ a: Tensor, transposed ta: Bool, _ b: Tensor, transposed tb: Bool) -> Tensor {
+        if promotesToFloat64(a, b) { return Float64Ops.product(a, transposed: ta, b, transposed: tb) }
         let m = ta ? a.shape[1] : a.shape[0]
         let n = tb ? b.shape[0] : b.shape[1]
         let out = Storage<Float>(uninitializedCount: m * n)  // beta 0: gemm writes every element
@@ -126,6 +127,9 @@ extension Tensor {
     /// Traps with both shapes when the inner dims differ. Transposed views such as
     /// `w.t()` are handed to BLAS with a transpose flag, never copied.
     public func matmul(_ other: Tensor) -> Tensor {
+        if rank >= 2, other.rank >= 2 {
+            Float64Ops.requireSameFloatType(self, other, style: rank == 3 && other.rank == 3 ? .batchProduct : .matrixProduct)
+        }
         switch (rank, other.rank) {
         case (2, 2):
             usageCheck(
@@ -179,6 +183,7 @@ extension Tensor {
             shape[0] == other.shape[0] && shape[2] == other.shape[1],
             "Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])]; shapes \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
         let (batch, m, n) = (shape[0], shape[1], other.shape[2])
+        if dtype == .float64 { return Float64Ops.batchProduct(self, other) }
         func batched(_ a: Tensor, _ ta: Bool, _ b: Tensor, _ tb: Bool, rows: Int, cols: Int) -> Tensor {
             let out = Storage<Float>(uninitializedCount: batch * rows * cols)  // each gemm (beta 0) writes its block
             for i in 0..<batch {
@@ -200,8 +205,14 @@ extension Tensor {
         usageCheck(a.rank == 2 && b.rank == 2, "addmm expects 2-D matrices, got \(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
         usageCheck(a.shape[1] == b.shape[0], "mat1 and mat2 shapes cannot be multiplied (\(a.shape[0])x\(a.shape[1]) and \(b.shape[0])x\(b.shape[1]))")
         let (m, n) = (a.shape[0], b.shape[1])
-        let out = biasRows(bias, rows: m, cols: n)
-        gemm(a, transposed: false, b, transposed: false, into: out.mutableFloats, beta: 1)
+        Float64Ops.requireSameFloatType(a, b, style: .matrixProduct)
+        let out: Tensor
+        if promotesToFloat64(a, b, bias) {
+            out = noGrad { product(a, transposed: false, b, transposed: false) + bias }
+        } else {
+            out = biasRows(bias, rows: m, cols: n)
+            gemm(a, transposed: false, b, transposed: false, into: out.mutableFloats, beta: 1)
+        }
         let (needBias, needA, needB) = (bias.requiresGrad, a.requiresGrad, b.requiresGrad)
         let biasShape = bias.shape
         return record(out, name: "AddmmBackward0", inputs: [bias, a, b]) { g in
@@ -226,8 +237,11 @@ extension Tensor {
             input.shape[1] == weight.shape[1],
             "mat1 and mat2 shapes cannot be multiplied (\(input.shape[0])x\(input.shape[1]) and \(weight.shape[1])x\(weight.shape[0]))")
         let (m, n) = (input.shape[0], weight.shape[0])
+        Float64Ops.requireSameFloatType(input, weight, style: .matrixProduct)
         let out: Tensor
-        if let bias {
+        if promotesToFloat64(input, weight) {
+            out = noGrad { Float64Ops.affine(input, weight: weight, bias: bias) }
+        } else if let bias {
             out = biasRows(bias, rows: m, cols: n)
             gemm(input, transposed: false, weight, transposed: true, into: out.mutableFloats, beta: 1)
         } else {

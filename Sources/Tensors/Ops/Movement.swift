@@ -170,12 +170,21 @@ extension Tensor {
         }
     }
 
-    /// A copy converted to `dtype` (untracked for integer results).
+    /// A copy converted to `dtype`; self when the dtype is already `dtype`.
+    ///
+    /// Between float32 and float64 the copy is tracked (`ToCopyBackward0`, the gradient converted
+    /// back); integer results are untracked. NaN, infinities and huge values never trap: to float32
+    /// they round (to ±inf), to int64 they become `Int64.min` as on PyTorch's x86 builds.
     public func to(_ newType: DType) -> Tensor {
         if newType == dtype { return self }
+        let sourceType = dtype
         switch newType {
         case .float32:
-            return Tensor(floats: contiguousFloatStorage(), shape: shape)
+            let out = Tensor(floats: contiguousFloatStorage(), shape: shape)
+            return Tensor.record(out, name: "ToCopyBackward0", inputs: [self]) { g in [g.to(sourceType)] }
+        case .float64:
+            let out = Tensor(doubles: contiguousDoubleStorage(), shape: shape)
+            return Tensor.record(out, name: "ToCopyBackward0", inputs: [self]) { g in [g.to(sourceType)] }
         case .int64, .bool:
             let ints = contiguousIntegerStorage()
             if newType == .bool { for i in 0..<ints.count { ints.base[i] = ints.base[i] != 0 ? 1 : 0 } }
@@ -200,6 +209,7 @@ extension Tensor {
     convenience init(floatsOrIntegersOf source: Tensor, shape: [Int]) {
         switch source.storage {
         case .float: self.init(floats: source.contiguousFloatStorage(), shape: shape)
+        case .double: self.init(doubles: source.contiguousDoubleStorage(), shape: shape)
         case .integer: self.init(integers: source.contiguousIntegerStorage(), shape: shape, dtype: source.dtype)
         }
     }

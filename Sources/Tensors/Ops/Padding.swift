@@ -70,6 +70,7 @@ extension Tensor {
         let planes = input.shape.dropLast(2).reduce(1, *)
         let (outH, outW) = (rows.count, columns.count)
         let outShape = Array(input.shape.dropLast(2)) + [outH, outW]
+        if input.dtype == .float64 { return Float64Ops.pad2d(input, rows: rows, columns: columns, width: width, mode: mode) }
         let out = input.withFloats { x in
             Storage<Float>(count: planes * outH * outW) { o in
                 for plane in 0..<planes {

@@ -1,4 +1,5 @@
-// 2-D max, average and adaptive pooling over NCHW (or unbatched CHW) float32 tensors.
+// 2-D max, average and adaptive pooling over NCHW (or unbatched CHW) float32 tensors
+// (float64 ones go to `Float64Ops`, once per op).
 //
 // Every op sees the input as `planes` = N·C independent H×W planes; the planes are shared
 // among the calling thread's compute threads, each plane's windows are scanned in plain loops.
@@ -74,6 +75,7 @@ extension Tensor {
         let g = try poolGeometry(kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding,
                                  dilation: (1, 1), ceilMode: ceilMode)
         let divisors = Tensor.averageDivisors(g, countIncludePad: countIncludePad, divisorOverride: divisorOverride)
+        if dtype == .float64 { return Float64Ops.averagePool(self, g, divisors: divisors.map(Double.init), name: "AvgPool2DBackward0") }
         let out = Storage<Float>(uninitializedCount: g.planes * g.outPlane)  // every window is written
         withFloats { p in
             let (x, y) = (ChunkShared(p), ChunkShared(out.base))
@@ -140,6 +142,8 @@ extension Tensor {
     /// floor(i·In/Out) to ceil((i+1)·In/Out). A nil size keeps the input's.
     public func adaptiveAvgPool2d(_ outputSize: (Int?, Int?)) throws -> Tensor {
         let g = try adaptiveGeometry(outputSize, op: "adaptive_avg_pool2d", colon: "")
+        let name = g.outH == 1 && g.outW == 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0"
+        if dtype == .float64 { return Float64Ops.averagePool(self, g, divisors: nil, name: name) }
         let out = Storage<Float>(uninitializedCount: g.planes * g.outPlane)  // every cell is written
         withFloats { p in
             let (x, y) = (ChunkShared(p), ChunkShared(out.base))
@@ -163,7 +167,6 @@ extension Tensor {
             }
         }
         let inputShape = shape
-        let name = g.outH == 1 && g.outW == 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0"
         return Tensor.record(Tensor(floats: out, shape: g.outputShape), name: name, inputs: [self]) { grad in
             let result = Storage<Float>(repeating: 0, count: g.planes * g.inPlane)
             grad.withFloats { pg in
@@ -221,6 +224,7 @@ extension Tensor {
     /// The maxima of every window (fixed windows, or adaptive ones when `g.kH == 0`), their
     /// indices, and the backward that sends each output's gradient to its argmax.
     private func windowMaxima(_ g: PoolGeometry, name: String) -> (values: Tensor, indices: Tensor) {
+        if dtype == .float64 { return Float64Ops.windowMaxima(self, g, name: name) }
         let n = g.planes * g.outPlane
         let values = Storage<Float>(uninitializedCount: n), indices = Storage<Int64>(uninitializedCount: n)  // all written
         let adaptive = g.kH == 0

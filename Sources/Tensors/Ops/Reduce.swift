@@ -9,6 +9,7 @@ extension Tensor {
             let total = withInt64s { p in (0..<count).reduce(Int64(0)) { $0 + p[$1] } }
             return Tensor(shape: [], int64Scalars: [total])
         }
+        if dtype == .float64 { return Float64Ops.sum(self) }
         let n = count
         let total = withFloats { p in
             var s: Double = 0
@@ -29,11 +30,12 @@ extension Tensor {
     /// The sum along several dims (`SumBackward1`).
     public func sum(dims: [Int], keepdim: Bool = false) throws -> Tensor {
         let normalized = try normalizedDims(dims)
-        return reduceRecorded(normalized, keepdim: keepdim, scale: 1, name: "SumBackward1")
+        return reduceRecorded(normalized, keepdim: keepdim, divisor: 1, name: "SumBackward1")
     }
 
     /// The mean of all elements as a 0-d tensor (`MeanBackward0`).
     public func mean() -> Tensor {
+        if dtype == .float64 { return Float64Ops.mean(self) }
         let n = Float(count)
         let total = noGrad { sum() }.item()
         let inputShape = shape
@@ -51,7 +53,7 @@ extension Tensor {
     public func mean(dims: [Int], keepdim: Bool = false) throws -> Tensor {
         let normalized = try normalizedDims(dims)
         let n = normalized.reduce(1) { $0 * shape[$1] }
-        return reduceRecorded(normalized, keepdim: keepdim, scale: 1 / Float(n), name: "MeanBackward1")
+        return reduceRecorded(normalized, keepdim: keepdim, divisor: n, name: "MeanBackward1")
     }
 
     /// Normalises and de-duplicates dims, throwing PyTorch's error for an out-of-range one.
@@ -65,8 +67,10 @@ extension Tensor {
         return result.sorted()
     }
 
-    /// Sums along `dims` times `scale`, recording the gradient (broadcast back, times `scale`).
-    private func reduceRecorded(_ dims: [Int], keepdim: Bool, scale: Float, name: String) -> Tensor {
+    /// Sums along `dims` divided by `divisor`, recording the gradient (broadcast back, divided by `divisor`).
+    private func reduceRecorded(_ dims: [Int], keepdim: Bool, divisor: Int, name: String) -> Tensor {
+        if dtype == .float64 { return Float64Ops.reduce(self, along: dims, keepdim: keepdim, divisor: divisor, name: name) }
+        let scale = 1 / Float(divisor)
         var out = sumAlong(dims, keepdim: keepdim)
         if scale != 1 { out = Kernels.map(out) { $0 * scale } }
         let inputShape = shape
@@ -87,6 +91,7 @@ extension Tensor {
 
     /// The untracked sum along one dim, keeping it with size 1.
     private func sumAlongOne(_ d: Int) -> Tensor {
+        if dtype == .float64 { return Float64Ops.sumAlongOne(self, d) }
         let (outer, n, inner) = splitAround(d)
         var outShape = shape
         outShape[d] = 1
@@ -120,6 +125,7 @@ extension Tensor {
 
     private func extremum(largest: Bool) -> Tensor {
         usageCheck(count > 0, "max(): Expected reduction dim to be specified for input.numel() == 0.")
+        if dtype == .float64 { return Float64Ops.extremum(self, largest: largest) }
         let n = count
         let best = withFloats { p in
             var b = p[0]
@@ -172,11 +178,12 @@ extension Tensor {
     }
 
     private func extremumAlong0d() -> Tensor {
-        Tensor.record(Kernels.map(self) { $0 }, name: "MaxBackward0", inputs: [self]) { g in [g.clone()] }
+        Tensor.record(Tensor(floatsOrIntegersOf: self, shape: shape), name: "MaxBackward0", inputs: [self]) { g in [g.clone()] }
     }
 
     /// Values and first indices of the extremum along normalised dim `d`.
     func extremumAlong(_ d: Int, keepdim: Bool, largest: Bool) -> (values: Tensor, indices: Tensor) {
+        if dtype == .float64 { return Float64Ops.extremum(self, along: d, keepdim: keepdim, largest: largest) }
         let (outer, n, inner) = splitAround(d)
         var keptShape = shape
         keptShape[d] = 1

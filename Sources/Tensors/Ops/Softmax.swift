@@ -18,6 +18,7 @@ extension Tensor {
     /// Softmax along `dim` (`SoftmaxBackward0`), computed stably by subtracting the maximum.
     public func softmax(dim: Int) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, rank: rank)
+        if dtype == .float64 { return Float64Ops.softmax(self, along: d) }
         let out = normalizedExponentials(along: d, logarithm: false)
         return Tensor.record(out, name: "SoftmaxBackward0", inputs: [self]) { g in
             // dx = y ⊙ (g − Σ(g ⊙ y))
@@ -30,6 +31,7 @@ extension Tensor {
     /// log(softmax) along `dim` (`LogSoftmaxBackward0`), computed stably as x − logsumexp(x).
     public func logSoftmax(dim: Int) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, rank: rank)
+        if dtype == .float64 { return Float64Ops.logSoftmax(self, along: d) }
         let out = normalizedExponentials(along: d, logarithm: true)
         return Tensor.record(out, name: "LogSoftmaxBackward0", inputs: [self]) { g in
             // dx = g − exp(y) · Σ g

@@ -1,5 +1,6 @@
 extension Tensor: CustomStringConvertible {
-    /// PyTorch's printed form, e.g. `tensor([6., 4.])` or `tensor([[0.0219]], grad_fn=<AddmmBackward0>)`.
+    /// PyTorch's printed form, e.g. `tensor([6., 4.])`, `tensor([[0.0219]], grad_fn=<AddmmBackward0>)`
+    /// or `tensor([0.1000], dtype=torch.float64)`.
     public var description: String { formatted(options: PrintOptions()) }
 
     /// PyTorch's printed form with explicit print options.
@@ -13,6 +14,10 @@ extension Tensor: CustomStringConvertible {
             if shape != [0] { suffixes.append("size=(\(shape.map(String.init).joined(separator: ", ")))") }
         } else {
             body = TensorText(tensor: self, options: options).render(indent: indent)
+        }
+        if dtype == .float64 {
+            // PyTorch names the dtype whenever it is not a default one (float32, int64, bool).
+            suffixes.append("dtype=\(dtype)")
         }
         if let gradFn {
             suffixes.append("grad_fn=<\(gradFn.name)>")
@@ -56,7 +61,12 @@ private struct TensorText {
         summarize = tensor.count > options.threshold
         let positions = summarize ? Self.summarizedIndices(shape: shape, edge: options.edgeItems) : Array(0..<tensor.count)
         func read<T>(_ p: UnsafePointer<T>, _ convert: (T) -> Double) -> [Double] { positions.map { convert(p[$0]) } }
-        let shown = tensor.dtype.isFloatingPoint ? tensor.withFloats { read($0, Double.init) } : tensor.withInt64s { read($0, Double.init) }
+        let shown: [Double]
+        switch tensor.dtype {
+        case .float32: shown = tensor.withFloats { read($0, Double.init) }
+        case .float64: shown = tensor.withDoubles { read($0) { $0 } }
+        case .int64, .bool: shown = tensor.withInt64s { read($0, Double.init) }
+        }
         values = Dictionary(uniqueKeysWithValues: zip(positions, shown))
         formatter = TensorFormatter(values: shown, dtype: tensor.dtype, precision: options.precision)
     }
