@@ -42,3 +42,15 @@ public struct BranchSummary: Sendable, Equatable, Codable {
         return index < 26 ? letter : letter + "\(index / 26 + 1)"
     }
 }
+
+/// A branched run's branches, as a snapshot carries them.
+public struct RunBranches: Sendable, Equatable, Codable {
+    /// A first, then the branches in the order they were made.
+    public var branches: [BranchSummary]
+    /// The branch the snapshot shows (and that trains): an index into `branches`.
+    public var shown: Int
+    public init(branches: [BranchSummary], shown: Int) {
+        self.branches = branches
+        self.shown = shown
+    }
+}

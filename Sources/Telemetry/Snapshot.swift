@@ -39,10 +39,18 @@ public struct TrainingSnapshot: Sendable, Equatable, Codable {
     /// Training or evaluation mode, for a model with a layer that behaves differently in each
     /// (batch norm, dropout); nil when the mode changes nothing (or is unknown).
     public var modelMode: ModelMode?
+    /// A branched run's branches and the one shown; nil (and not written) for a run that never branched.
+    public var branching: RunBranches?
     /// The run's branches, A first; empty for a run that never branched.
-    public var branches: [BranchSummary]
+    public var branches: [BranchSummary] {
+        get { branching?.branches ?? [] }
+        set { branching = RunBranches(branches: newValue, shown: branch) }
+    }
     /// The branch this snapshot shows (and that trains): an index into `branches`.
-    public var branch: Int
+    public var branch: Int {
+        get { branching?.shown ?? 0 }
+        set { branching = RunBranches(branches: branches, shown: newValue) }
+    }
 
     public init(sequence: Int = 0, state: RunState = .loading, step: Int = 0, epoch: Int = 0, totalEpochs: Int = 0,
                 stepInEpoch: Int = 0, stepsPerEpoch: Int = 0, samplesPerSecond: Double = 0, learningRate: Double = 0,
@@ -80,8 +88,7 @@ public struct TrainingSnapshot: Sendable, Equatable, Codable {
         self.buffers = buffers
         self.featureMaps = featureMaps
         self.modelMode = modelMode
-        self.branches = branches
-        self.branch = branch
+        branching = branches.isEmpty && branch == 0 ? nil : RunBranches(branches: branches, shown: branch)
     }
 
     /// How many scalars the model's parameters hold.
@@ -118,7 +125,8 @@ extension TrainingSnapshot {
             buffers: try c.value(.buffers, or: []), featureMaps: try c.decodeIfPresent(FeatureMaps.self, forKey: .featureMaps),
             // A mode this reader does not know (a newer writer's) reads as unknown, not as an error.
             modelMode: (try? c.decodeIfPresent(String.self, forKey: .modelMode)).flatMap { $0.flatMap(ModelMode.init(rawValue:)) },
-            branches: try c.value(.branches, or: []), branch: try c.value(.branch, or: 0))
+            branches: [], branch: 0)
+        branching = try c.decodeIfPresent(RunBranches.self, forKey: .branching)
     }
 }
 
