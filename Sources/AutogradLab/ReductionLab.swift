@@ -8,6 +8,8 @@ public enum ReductionProblem: Error, Equatable, CustomStringConvertible {
     case noLogits
     /// A label that is not one of the classes the logits score.
     case labelOutOfRange(sample: Int, label: Int, classes: Int)
+    /// `ignore_index` set together with probability targets, which PyTorch refuses.
+    case ignoreIndexWithProbabilities(ignored: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +17,9 @@ public enum ReductionProblem: Error, Equatable, CustomStringConvertible {
             "this source's batches carry no logits (a recording made before the reduction explorer, or a probe that does not send them)"
         case .labelOutOfRange(let sample, let label, let classes):
             "label \(label) of sample \(sample) is not one of the \(classes) classes the logits score"
+        case .ignoreIndexWithProbabilities(let ignored):
+            "nn.CrossEntropyLoss(ignore_index=\(ignored)) with probability targets: PyTorch stops with \"ignore_index is not "
+                + "supported for floating point target\"; i or p turns one of them off"
         }
     }
 }
@@ -31,6 +36,7 @@ public enum ReductionLab {
             throw .labelOutOfRange(sample: sample, label: label, classes: classes)
         }
         let settings = clamped(requested, rows: rows, classes: classes)
+        if settings.probabilityTargets, let ignored = settings.ignoredClass { throw .ignoreIndexWithProbabilities(ignored: ignored) }
         let weights = (0..<classes).map { $0 == settings.weightedClass ? settings.weightFactor : 1 }
         let loss = { (reduction: Reduction) in
             CrossEntropyLoss(weight: settings.weightedClass == nil ? nil : Tensor(shape: [classes], scalars: weights.map(Float.init)),

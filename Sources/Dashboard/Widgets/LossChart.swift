@@ -124,6 +124,9 @@ enum LossChart {
         chart.drawAxes(ticks: tests.map(\.step), theme: theme, into: &buffer)
     }
 
+    /// Branches beyond these are left off the chart.
+    static let maximumBranchesDrawn = 16
+
     /// `B (lr 0.001 → 0.01 at 60) vs A`: which curve is which, once the run has branched.
     static func branchLegend(_ input: Input) -> String? {
         guard input.branches.indices.contains(input.branch), input.branches.count > 1 else { return nil }
@@ -148,10 +151,17 @@ enum LossChart {
             lastStep[parent] = branches[child].fromStep
             child = parent
         }
-        let shown = input.points.filter { point in lastStep[point.branch].map { point.step <= $0 } ?? false }
-        let others = branches.indices.filter { $0 != input.branch }.map { index in
+        let byBranch = Dictionary(grouping: input.points, by: \.branch)
+        // Root first: each ancestor's points up to where the next one branched off it.
+        var lineage = [input.branch]
+        while let parent = branches[lineage[lineage.count - 1]].parent, lastStep[parent] != nil, !lineage.contains(parent) {
+            lineage.append(parent)
+        }
+        let shown = lineage.reversed().flatMap { index in (byBranch[index] ?? []).filter { $0.step <= lastStep[index]! } }
+        // A recording could name thousands of branches: the chart draws the first few.
+        let others = branches.indices.prefix(Self.maximumBranchesDrawn).filter { $0 != input.branch }.map { index in
             let from = lastStep[index] ?? Int.min
-            return input.points.filter { $0.branch == index && $0.step > from }
+            return (byBranch[index] ?? []).filter { $0.step > from }
         }
         return (shown, others)
     }

@@ -33,7 +33,12 @@ enum Overlays {
     /// the least important lines are left out.
     static func help(_ state: DashboardState, in screen: Rect, theme: Theme, into buffer: inout Buffer) {
         let pageLines = state.page.keyScope.map { InputTable.offered(in: $0, capabilities: state.capabilities) } ?? []
-        let lines = (pageLines + InputTable.offered(in: .page, capabilities: state.capabilities)).map {
+        // A general key the page takes for itself (r, s, ←/→ on page 6) does not do its general thing here.
+        let pageKeys = pageLines.flatMap { $0.actions.flatMap(\.keys) }
+        let general = InputTable.offered(in: .page, capabilities: state.capabilities).filter { binding in
+            !binding.actions.flatMap(\.keys).allSatisfy(pageKeys.contains)
+        }
+        let lines = (pageLines + general).map {
             HelpLine(label: $0.label, help: $0.help, importance: $0.importance)
         }
         help(lines, in: screen, theme: theme, into: &buffer)

@@ -83,17 +83,24 @@ public final class TensorBoardLogging: TelemetrySource {
             let now = Date().timeIntervalSince1970
             let (points, next) = source.losses(from: state.lossCursor)
             state.lossCursor = next
+            // A branched run's branches each get their own curves: `loss/train` for A, `loss/train/B` for B, ...
+            func tag(_ base: String, branch: Int) -> String { branch == 0 ? base : base + "/" + BranchSummary.name(branch) }
             for point in points {
-                writer.append(EventEncoding.scalar(tag: "loss/train", step: Int64(point.step), wallTime: now, value: Float(point.loss)))
+                let step = Int64(point.step)
+                writer.append(EventEncoding.scalar(tag: tag("loss/train", branch: point.branch), step: step, wallTime: now, value: Float(point.loss)))
                 if let rate = point.learningRate {
-                    writer.append(EventEncoding.scalar(tag: "lr", step: Int64(point.step), wallTime: now, value: Float(rate)))
+                    writer.append(EventEncoding.scalar(tag: tag("lr", branch: point.branch), step: step, wallTime: now, value: Float(rate)))
                 }
             }
+            // Epoch results arrive as events, from the branch training then (the snapshot's).
+            let branch = snapshot?.branch ?? 0
             for case .epochFinished(let result) in events {
                 let step = Int64(result.step)
-                writer.append(EventEncoding.scalar(tag: "loss/test", step: step, wallTime: now, value: Float(result.testLoss)))
-                writer.append(EventEncoding.scalar(tag: "accuracy/test", step: step, wallTime: now, value: Float(result.testAccuracy)))
-                writer.append(EventEncoding.scalar(tag: "loss/train_epoch", step: step, wallTime: now, value: Float(result.trainLoss)))
+                writer.append(EventEncoding.scalar(tag: tag("loss/test", branch: branch), step: step, wallTime: now, value: Float(result.testLoss)))
+                writer.append(EventEncoding.scalar(tag: tag("accuracy/test", branch: branch), step: step, wallTime: now,
+                                                   value: Float(result.testAccuracy)))
+                writer.append(EventEncoding.scalar(tag: tag("loss/train_epoch", branch: branch), step: step, wallTime: now,
+                                                   value: Float(result.trainLoss)))
             }
             if let snapshot, snapshot.step > 0,
                state.lastPicturesStep.map({ snapshot.step >= $0 + histogramEvery }) ?? true {
