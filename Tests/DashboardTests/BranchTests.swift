@@ -98,3 +98,21 @@ struct BranchTests {
         #expect(screen.contains("branch B of 3"))
     }
 }
+
+/// `c` on page 5: the current model's graph on the batch image selected on page 6.
+struct ModelGraphKeyTests {
+    @Test func cAsksForTheModelOnTheSelectedImageAndASourceWithoutAModelSaysSo() {
+        var state = Sample.state(width: 120, height: 40)
+        state.page = .autograd
+        state.reductions.settings.selected = 2
+        let snapshot = Sample.snapshot()
+        #expect(reduce(&state, .key(.character("c"))) == [.autograd(.model(batch: snapshot.batch!, sample: 2, classNames: snapshot.classNames))])
+        state.capabilities = SourceCapabilities.liveTrainer.subtracting(.modelCopy)
+        #expect(reduce(&state, .key(.character("c"))).isEmpty)
+        #expect(state.message?.isEmpty == false)
+        var empty = DashboardState(width: 120, height: 40)
+        empty.page = .autograd
+        #expect(reduce(&empty, .key(.character("c"))).isEmpty)
+        #expect(empty.message == "no batch yet: the model's graph needs a batch image")
+    }
+}

@@ -1,4 +1,6 @@
 import Foundation
+import Checkpoints
+import NN
 import Telemetry
 import Testing
 @testable import Training
@@ -180,5 +182,29 @@ import Testing
         #expect(back.parameters.map(\.gradient) == a.parameters.map(\.gradient))
         controller.send(.stop)
         controller.join()
+    }
+}
+
+/// The autograd stepper's copy of the model: the trainer's weights at the moment asked.
+@Suite(.serialized) struct ModelCopyTests {
+    @Test func theCopyHasTheTrainersWeightsAndAnEndedRunLendsNone() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tt-copy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var config = SyntheticData.config(epochs: 2)
+        config.startPaused = true
+        let controller = try TrainerController.start(config)
+        #expect(controller.acknowledge(.step(3))?.applied == true)
+        #expect(controller.snapshot { $0.state == .paused && $0.step == 3 } != nil)
+        let copy = try #require(controller.modelCopy(timeout: 30))
+        let saved = folder.appendingPathComponent("now.pth").path
+        #expect(controller.acknowledge(.save(path: saved))?.applied == true)
+        let fresh = SyntheticData.config().model.spec.makeModule()
+        try fresh.loadStateDict(from: URL(fileURLWithPath: saved))
+        let mine = Dictionary(uniqueKeysWithValues: copy.namedParameters().map { ($0.name, $0.tensor.scalars) })
+        #expect(fresh.namedParameters().allSatisfy { mine[$0.name] == $0.tensor.scalars })
+        controller.send(.stop)
+        controller.join()
+        #expect(controller.modelCopy(timeout: 1) == nil)
     }
 }

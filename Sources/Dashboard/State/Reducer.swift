@@ -173,9 +173,13 @@ private func handle(_ key: Key, _ state: inout DashboardState) -> [Effect] {
     if state.page == .autograd, let draft = state.autograd.draft { return typeProgram(key, draft: draft, &state) }
     let scope: InputScope = state.initMenu != nil ? .initMenu : state.loadMenu != nil ? .loadMenu : state.branchMenu ? .branchMenu : .page
     var lookup = InputTable.lookup(key, in: scope, capabilities: state.capabilities)
-    if scope == .page, let pageScope = state.page.keyScope,
-       case .intent(let intent) = InputTable.lookup(key, in: pageScope, capabilities: state.capabilities) {
-        lookup = .intent(intent)
+    if scope == .page, let pageScope = state.page.keyScope {
+        switch InputTable.lookup(key, in: pageScope, capabilities: state.capabilities) {
+        case .intent(let intent): lookup = .intent(intent)
+        // A page key the source cannot serve says why, unless the key means something else too.
+        case .unavailable(let missing) where lookup == .unbound: lookup = .unavailable(missing: missing)
+        default: break
+        }
     }
     if state.stopArmed {
         // The key after X answers the question: X stops, any other key only cancels.
