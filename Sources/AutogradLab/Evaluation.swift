@@ -69,10 +69,16 @@ extension Program {
             case .tanh: return x.tanh()
             case .sum: return x.sum()
             case .mean: return x.mean()
+            case .double: return x.double()
+            case .float: return x.float()
             }
         case .binary(let op, let left, let right):
             let (a, b) = (try evaluate(left, values), try evaluate(right, values))
             if op == .matmul {
+                guard a.dtype == b.dtype else {
+                    throw ExpressionError("@ takes two tensors of one dtype, not \(a.dtype) and \(b.dtype) (PyTorch refuses the mix too): "
+                                          + "convert both with double(...) or float(...)", at: 0)
+                }
                 guard (1...2).contains(a.rank), (1...2).contains(b.rank) else {
                     throw ExpressionError("@ takes vectors and matrices, not shapes \(shape(a)) and \(shape(b))", at: 0)
                 }

@@ -2,7 +2,8 @@
 /// `2*x[0]^3 + 2*x[1]^2`, `sum(relu(w @ x + b))`, `mean(sigmoid(a) * log(b))`.
 ///
 /// Operators `+ - * /`, `@` (matmul), `^` (a number power, like PyTorch's `**`), unary `-`,
-/// indexing `x[i]`, and the functions `pow(x, n) exp log relu sigmoid tanh sum mean matmul(a, b)`.
+/// indexing `x[i]`, and the functions `pow(x, n) exp log relu sigmoid tanh sum mean matmul(a, b)`
+/// and the conversions `double float`.
 public indirect enum Expression: Equatable, Sendable {
     case number(Float)
     case name(String)
@@ -21,6 +22,8 @@ public indirect enum Expression: Equatable, Sendable {
     /// The one-argument functions.
     public enum Function: String, Sendable, CaseIterable {
         case exp, log, relu, sigmoid, tanh, sum, mean
+        /// `x.double()` / `x.float()`: the value in float64 / float32 (`ToCopyBackward0`).
+        case double, float
     }
 
     /// The names the expression uses, in the order they first appear.

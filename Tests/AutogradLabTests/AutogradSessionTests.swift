@@ -19,6 +19,19 @@ struct AutogradSessionTests {
         #expect(session.seeds == [.implicit])
     }
 
+    @Test func valuesShowInTheirDtypeAndAMixedMatmulIsAMessage() throws {
+        let session = try AutogradSession("x = ones(2); d = double(x) * 3; y = sum(d)")
+        let rows = session.view.rows
+        #expect(rows.map(\.label) == ["SumBackward0", "MulBackward0", "ToCopyBackward0", "x"])
+        #expect(rows[0].value == "tensor(6., dtype=torch.float64)")
+        #expect(rows[3].value == "tensor([1., 1.])")
+        session.begin(.implicit, retainGraph: false)
+        session.finish()
+        #expect(session.view.rows[3].grad == "tensor([3., 3.])", "the float32 leaf's .grad is float32")
+        #expect(throws: ExpressionError.self) { try AutogradSession("x = ones(2); y = double(x) @ x") }
+        #expect(try AutogradSession("x = ones(2); y = double(x) @ double(x)").view.rows[0].value == "tensor(2., dtype=torch.float64)")
+    }
+
     @Test func steppingShowsTheGradientInFlightAndFillsTheLeafsGrad() throws {
         let session = try AutogradSession("x = ones(2); y = 2 * x[0] ** 3 + 2 * x[1] ** 2")
         session.begin(.implicit, retainGraph: false)
