@@ -65,9 +65,7 @@ public enum ReductionLab {
         let epsilon = settings.labelSmoothing
         let targetRow = ignored[row] ? [Double](repeating: 0, count: classes)
             : (0..<classes).map { (1 - epsilon) * ($0 == batch.labels[row] ? 1 : 0) + epsilon / Double(classes) }
-        // A NaN loss ranks above every number: it is the one to look at.
-        let rank = { (i: Int) in losses[i].isNaN ? Double.infinity : losses[i] }
-        let largest = kept.max { rank($0) < rank($1) }
+        let largest = ReductionView.largestLoss(losses, among: kept)
         return ReductionView(
             settings: settings, sequence: sequence, call: call(settings), losses: losses, ignored: ignored,
             mean: Double(mean.scalars.first ?? .nan), sum: Double(sum.scalars.first ?? .nan), denominator: denominator,

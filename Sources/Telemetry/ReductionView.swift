@@ -8,6 +8,7 @@ public struct ReductionSettings: Sendable, Equatable {
 
     /// The class whose `weight` is `weightFactor` (all others 1); nil for no `weight`.
     public var weightedClass: Int?
+    /// The weighted class's `weight` (`w` doubles it).
     public var weightFactor: Double = 2
     /// The class used as `ignore_index`; nil for PyTorch's default -100 (nothing ignored).
     public var ignoredClass: Int?
@@ -15,6 +16,7 @@ public struct ReductionSettings: Sendable, Equatable {
     public var labelSmoothing: Double = 0
     /// Targets given as class probabilities (each label one-hot) instead of class indices.
     public var probabilityTargets = false
+    /// Which reduction's gradient the sample's table shows (`r`).
     public var gradientOf: GradientOf = .mean
     /// The batch sample whose logits' gradient is shown.
     public var selected = 0
@@ -45,7 +47,9 @@ public struct ReductionView: Sendable, Equatable {
     public var losses: [Double]
     /// Which samples `ignore_index` drops.
     public var ignored: [Bool]
+    /// `reduction='mean'`: `sum / denominator`.
     public var mean: Double
+    /// `reduction='sum'`: the kept samples' weighted losses added up.
     public var sum: Double
     /// What `mean` divides `sum` by: the summed weights of the kept targets, or N for probability targets.
     public var denominator: Double
@@ -68,5 +72,14 @@ public struct ReductionView: Sendable, Equatable {
         (self.settings, self.sequence, self.call, self.losses, self.ignored) = (settings, sequence, call, losses, ignored)
         (self.mean, self.sum, self.denominator, self.denominatorText, self.weights) = (mean, sum, denominator, denominatorText, weights)
         (self.logits, self.probabilities, self.target, self.gradient, self.largest) = (logits, probabilities, target, gradient, largest)
+    }
+}
+
+extension ReductionView {
+    /// The index among `candidates` of the largest of `losses`, a NaN ranking above every
+    /// number (it is the one to look at); nil when there is no candidate.
+    public static func largestLoss(_ losses: [Double], among candidates: some Sequence<Int>) -> Int? {
+        let rank = { (i: Int) in losses[i].isNaN ? Double.infinity : losses[i] }
+        return candidates.max { rank($0) < rank($1) }
     }
 }

@@ -72,7 +72,7 @@ extension Trainer {
         switch change {
         case .none: newKind = nil
         case .scaleLearningRate(let factor):
-            guard factor > 0, factor.isFinite else { throw Refusal("the learning-rate factor must be positive, got \(factor)") }
+            try Self.checkLearningRateFactor(factor)
             newKind = nil
         case .optimizer(let name):
             do { newKind = try OptimizerKind(name: name) } catch { throw Refusal("\(error.description)") }
@@ -103,6 +103,8 @@ extension Trainer {
         case .optimizer:
             let kind = newKind ?? optimizerKind
             let old = optimizer.name
+            // Another family: its hyperparameters as the run's settings give them (AdamW's own
+            // weight decay, not Adam's 0), only the learning rate carried over.
             optimizer = Self.makeOptimizer(kind, config, parameters.map(\.tensor), learningRate: oldLR)
             optimizerKind = kind
             text = "\(old) → \(optimizer.name) (fresh state)"
@@ -113,7 +115,10 @@ extension Trainer {
             epochBatches = rest.map { loader.makeIterator(continuing: $0) }
             text = "batch size \(old) → \(size)"
         case .checkpoint(let path):
+            // The same family, fresh state: what was tuned live (momentum, betas, ...) stays.
+            let previous = optimizer
             optimizer = Self.makeOptimizer(optimizerKind, config, parameters.map(\.tensor), learningRate: oldLR)
+            previous.copyHyperparameters(to: optimizer)
             // The journal says `saved /absolute/path`; the list may name it relative to here.
             let file = URL(fileURLWithPath: path).standardizedFileURL.path
             let saved = journal.last { entry in

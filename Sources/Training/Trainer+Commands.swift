@@ -28,7 +28,7 @@ extension Trainer {
         case .setLearningRate(let value):
             return try setLearningRate(value)
         case .scaleLearningRate(let factor):
-            guard factor > 0, factor.isFinite else { throw Refusal("the learning-rate factor must be positive, got \(factor)") }
+            try Self.checkLearningRateFactor(factor)
             return try setLearningRate(Double(optimizer.lr) * factor)
         case .setHyperparameter(let name, let value):
             return try setHyperparameter(name, value)
@@ -53,6 +53,11 @@ extension Trainer {
         case .switchBranch(let index):
             return try switchBranch(to: index)
         }
+    }
+
+    /// Refuses a learning-rate factor that is not a positive finite number.
+    static func checkLearningRateFactor(_ factor: Double) throws(Refusal) {
+        guard factor > 0, factor.isFinite else { throw Refusal("the learning-rate factor must be positive, got \(factor)") }
     }
 
     private func setLearningRate(_ value: Double) throws -> String {

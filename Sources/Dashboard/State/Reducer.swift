@@ -81,7 +81,10 @@ public func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] 
         case .notice(let text):
             state.message = text
             state.notice = text
-        case .finished: state.message = state.capabilities.contains(.reset) ? "finished: r resets, q quits" : "finished: q quits"
+        case .finished:
+            // A branched run has other branches that may still train.
+            let others = (state.snapshot?.branches.count ?? 0) > 1 && state.capabilities.contains(.branch) ? ", B switches branch" : ""
+            state.message = state.capabilities.contains(.reset) ? "finished: r resets\(others), q quits" : "finished: q quits"
         case .epochFinished, .stopped, .reachedStep: break
         }
         return []

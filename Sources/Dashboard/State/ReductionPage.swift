@@ -3,6 +3,7 @@ import Telemetry
 /// The reduction explorer page (6): the toggles the keys chose and the values the app's
 /// engine computed for the current batch under them.
 public struct ReductionPageState: Sendable, Equatable {
+    /// The options the keys chose (kept while a new batch's values are computed).
     public var settings = ReductionSettings()
     /// The values for the newest batch the engine saw; nil before the first.
     public var view: ReductionView?
@@ -14,8 +15,11 @@ public struct ReductionPageState: Sendable, Equatable {
 
 /// What the explorer asks the app's engine: the batch of snapshot `sequence` under `settings`.
 public struct ReductionRequest: Sendable, Equatable {
+    /// The batch shown, with its logits.
     public var batch: BatchPreview
+    /// The snapshot the batch came with (the answer says which batch it is for).
     public var sequence: Int
+    /// The options to compute under.
     public var settings: ReductionSettings
 
     public init(batch: BatchPreview, sequence: Int, settings: ReductionSettings) {

@@ -47,8 +47,7 @@ enum BatchView {
     static func largestLoss(_ state: DashboardState) -> Int? {
         guard let snapshot = state.snapshot, let batch = snapshot.batch else { return nil }
         if let view = state.reductions.view, view.sequence == snapshot.sequence { return view.largest }
-        let rank = { (i: Int) in batch.losses[i].isNaN ? Double.infinity : batch.losses[i] }
-        return batch.losses.indices.max { rank($0) < rank($1) }
+        return ReductionView.largestLoss(batch.losses, among: batch.losses.indices)
     }
 
     /// Whether a preview's bytes are exactly its images (count × C·H·W) with 1 to 4 channels: a
