@@ -89,6 +89,11 @@ struct ReductionPageTests {
         _ = reduce(&state, .reductionProblem("this source's batches carry no logits"))
         let text = DashboardView.render(state, theme: .monochrome).text
         #expect(text.contains("this source's batches carry no logits") && !text.contains("reduction='none'"))
+        // Images that do not fit their stated size (a damaged preview) say so, not "computing" for ever.
+        var damaged = Sample.snapshot()
+        damaged.batch!.pixels.removeLast()
+        _ = reduce(&state, .snapshot(damaged))
+        #expect(DashboardView.render(state, theme: .monochrome).text.contains("do not fit their stated size"))
     }
 
     /// Whether the first `name` on the screen is followed (after spaces) by the ▲ mark.

@@ -26,7 +26,9 @@ enum ReductionPageView {
     static func render(_ input: Input, in rect: Rect, theme: Theme, into buffer: inout Buffer) {
         guard let batch = input.batch, BatchView.isWhole(batch), let view = input.page.view, view.losses.count == batch.count else {
             Draw.box(rect, title: "Reduction explorer", focused: true, theme: theme, into: &buffer)
-            let text = input.batch == nil ? "no batch yet" : input.page.problem ?? "computing the losses…"
+            let text = input.batch == nil ? "no batch yet"
+                : !BatchView.isWhole(input.batch!) ? "this batch's images do not fit their stated size, so the page cannot line the losses up under them"
+                : input.page.problem ?? "computing the losses…"
             for (i, line) in Overlays.wrap(text, width: rect.width - 4, indent: "").enumerated() {
                 buffer.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: theme[.dim], clip: rect.inset(1))
             }
