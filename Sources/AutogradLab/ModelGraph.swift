@@ -26,7 +26,11 @@ public enum ModelGraph {
             throw ModelGraphProblem(description: "the model's output \(logits.shape) does not score label \(label)")
         }
         let target = Tensor(shape: [1], int64Scalars: [Int64(label)])
-        let loss = Tensor.crossEntropy(logits, target)
+        // F.cross_entropy's graph in PyTorch: NllLossBackward0 on LogSoftmaxBackward0.
+        guard let logProbabilities = try? logits.logSoftmax(dim: 1) else {
+            throw ModelGraphProblem(description: "the model's output \(logits.shape) has no class dimension")
+        }
+        let loss = Tensor.nllLoss(logProbabilities, target)
         let parameters = model.namedParameters()
         var values: [String: Tensor] = ["x": x, "logits": logits, "loss": loss]
         for (name, tensor) in parameters { values[name] = tensor }

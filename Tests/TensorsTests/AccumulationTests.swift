@@ -118,4 +118,23 @@ import Tensors
         #expect((try? Tensor.cat([x, x]))?.gradFn?.name == "CatBackward0")
         #expect((try? Tensor.stack([x, x]))?.gradFn?.name == "StackBackward0")
     }
+
+    /// F.linear's graph is PyTorch's: AddmmBackward0 (or MmBackward0 without bias) takes the
+    /// weight through TBackward0, and the weight's gradient is still [out, in] and contiguous.
+    @Test func linearTakesItsWeightThroughTBackward() throws {
+        let input = Tensor([[1.0, 2.0, 3.0]], requiresGrad: true)
+        let weight = Tensor([[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]], requiresGrad: true)
+        let bias = Tensor([0.5, -0.5], requiresGrad: true)
+        for (out, name) in [(Tensor.linear(input, weight: weight, bias: bias), "AddmmBackward0"),
+                            (Tensor.linear(input, weight: weight, bias: nil), "MmBackward0")] {
+            #expect(out.gradFn?.name == name)
+            let transposed = out.gradFn?.inputTensors.last ?? nil
+            #expect(transposed?.gradFn?.name == "TBackward0")
+            #expect(transposed?.gradFn?.inputTensors.first??.isLeaf == true)
+            weight.grad = nil
+            try out.sum().backward()
+            #expect(weight.grad?.shape == [2, 3] && weight.grad?.isContiguous == true)
+            #expect(weight.grad?.scalars == [1, 2, 3, 1, 2, 3])
+        }
+    }
 }

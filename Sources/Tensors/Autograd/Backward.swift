@@ -117,8 +117,7 @@ struct BackwardPass {
             // views it is unshared afterwards and can become a leaf's grad uncopied.
             guard let node = tensor.gradFn, let function = node.backwardFunction,
                   let outputGradient = pending.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
-            let inputGradients = function(outputGradient)
-            observe?(tensor, outputGradient, inputGradients)
+            let inputGradients = Self.run(function, for: tensor, on: consume outputGradient, observe)
             for (input, inputGrad) in zip(node.inputs, inputGradients) {
                 guard let input, let inputGrad else { continue }
                 if input.gradFn == nil {
@@ -132,6 +131,17 @@ struct BackwardPass {
             return true
         }
         return false
+    }
+
+    /// Runs one node's backward function; the output gradient is released when this returns,
+    /// before any input gradient is accumulated.
+    private static func run(
+        _ function: (Tensor) -> [Tensor?], for tensor: Tensor, on outputGradient: consuming Tensor,
+        _ observe: ((_ tensor: Tensor, _ outputGradient: Tensor, _ inputGradients: [Tensor?]) -> Void)?
+    ) -> [Tensor?] {
+        let inputGradients = function(outputGradient)
+        observe?(tensor, outputGradient, inputGradients)
+        return inputGradients
     }
 
     /// Frees the graph's saved tensors unless `retainGraph` (PyTorch's `retain_graph`).

@@ -222,7 +222,7 @@ extension Tensor {
         }
     }
 
-    /// PyTorch's `F.linear`: `input · weightᵀ + bias` as one fused addmm (`AddmmBackward0`).
+    /// PyTorch's `F.linear`: `input · weightᵀ + bias` as one fused addmm (`AddmmBackward0` on `TBackward0`).
     ///
     /// `weight` is [out, in] and is read transposed by BLAS, never copied. Inputs with more
     /// than two dims are treated as a batch of rows. The input's gradient is computed only
@@ -248,12 +248,16 @@ extension Tensor {
             out = product(input, transposed: false, weight, transposed: true)
         }
         let needInput = input.requiresGrad, needWeight = weight.requiresGrad, needBias = bias?.requiresGrad ?? false
-        let inputs = bias.map { [$0, input, weight] } ?? [input, weight]
+        // As in PyTorch, the product's input is `weight.t()` (a TBackward0 node between it and the
+        // weight). Its gradient is the [out, in] product viewed transposed, so that TBackward0 hands
+        // the weight a contiguous gradient again without a copy.
+        let weightTransposed = weight.t()
+        let inputs = bias.map { [$0, input, weightTransposed] } ?? [input, weightTransposed]
         let biasShape = bias?.shape ?? []
         let hasBias = bias != nil
         return record(out, name: bias == nil ? "MmBackward0" : "AddmmBackward0", inputs: inputs) { g in
             let gInput = needInput ? product(g, transposed: false, weight, transposed: false) : nil
-            let gWeight = needWeight ? product(g, transposed: true, input, transposed: false) : nil
+            let gWeight = needWeight ? product(g, transposed: true, input, transposed: false).swappedView(0, 1) : nil
             if !hasBias { return [gInput, gWeight] }
             return [needBias ? g.sumTo(biasShape) : nil, gInput, gWeight]
         }
