@@ -50,19 +50,53 @@ enum CNNBench {
         return Double(steps * batch) / best
     }
 
-    /// One row: samples/s on 1 and 2 threads, GFLOP/s and share of the sgemm peak at each.
-    static func run(ceiling: Ceiling?, into report: inout Report) {
+    /// Rows by thread count: samples/s, GFLOP/s and share of the sgemm peak, and PyTorch's samples/s
+    /// and the ratio when `pytorch` can be measured: `rounds` rounds, each TensorTop's figure then
+    /// PyTorch's (interleaved, as the shared host's load drifts), medians in the rows. Returns the
+    /// lines to print under the table (each round's figures, or why PyTorch is missing).
+    static func run(ceiling: Ceiling?, pytorch: PyTorchBeside, rounds: Int, into report: inout Report) -> [String] {
         guard let data = try? FashionMNIST(train: true) else {
-            report.add("Fashion-MNIST not found (make deps)", "", "", "", "")
-            return
+            report.add("Fashion-MNIST not found (make deps)", "", "", "", "", "", "")
+            return []
         }
-        var rates: [Double] = []
+        var notes: [String] = []
+        let missing = pytorch.unavailableReason()
+        if let missing { notes.append("PyTorch not measured: \(missing)") }
+        var ours: [Int: [Double]] = [:], theirs: [Int: [Double]] = [:]
+        var roundLines: [String] = []
+        for round in 1...(missing == nil ? Swift.max(1, rounds) : 1) {
+            for threads in [1, 2] { ours[threads, default: []].append(samplesPerSecond(data: data, threads: threads)) }
+            var line = "round \(round): TensorTop " + [1, 2].map { fixed(ours[$0]!.last!, 0) }.joined(separator: " / ")
+            if missing == nil {
+                switch pytorch.measure() {
+                case .success(let rates):
+                    for (threads, rate) in rates { theirs[threads, default: []].append(rate) }
+                    line += ", PyTorch " + [1, 2].map { fixed(rates[$0]!, 0) }.joined(separator: " / ")
+                case .failure(let error):
+                    line += ", PyTorch failed: \(error.message)"
+                }
+            }
+            roundLines.append(line + " samples/s (1 / 2 threads)")
+        }
+        if missing == nil { notes = roundLines + notes }
+        var medians: [Double] = []
         for threads in [1, 2] {
-            let rate = samplesPerSecond(data: data, threads: threads)
-            rates.append(rate)
+            let rate = median(ours[threads]!)
+            medians.append(rate)
             let flops = rate * flopPerSample
             let share = ceiling?.peak[threads].map { fixed(flops / $0 * 100, 1) + " %" } ?? ""
-            report.add("\(threads)", fixed(rate, 0), fixed(flops / 1e9, 1), share, threads == 2 ? Ceiling.scaling(rates[0], rate) : "")
+            let torch = theirs[threads].map(median)
+            report.add("\(threads)", fixed(rate, 0), fixed(flops / 1e9, 1), share, threads == 2 ? Ceiling.scaling(medians[0], rate) : "",
+                       torch.map { fixed($0, 0) + " (" + fixed($0 * flopPerSample / 1e9, 1) + " GFLOP/s)" } ?? "–",
+                       torch.map { fixed(rate / $0, 2) + "×" } ?? "–")
         }
+        return notes
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }

@@ -37,7 +37,10 @@ if CommandLine.arguments.contains(DataBench.loadOnlyFlag) {
     printCNNLayers()
 } else if CommandLine.arguments.contains("--cnn") {
     // `make bench ARGS=--cnn`: only the cnn training figure (also in the full run), with its sgemm peak.
-    printCNNTraining(ceiling: Ceiling.measure(threads: [1, 2]))
+    // `ARGS="--cnn --rounds N"`: N interleaved rounds with PyTorch (default 3).
+    let roundsIndex = CommandLine.arguments.firstIndex(of: "--rounds").map { $0 + 1 }
+    let rounds = roundsIndex.flatMap { $0 < CommandLine.arguments.count ? Int(CommandLine.arguments[$0]) : nil } ?? 3
+    printCNNTraining(ceiling: Ceiling.measure(threads: [1, 2]), rounds: Swift.min(Swift.max(rounds, 1), 50))
 } else if CommandLine.arguments.contains("--openblas-core") {
     // `bench/compare.py` names the machine with it: the kernel OpenBLAS picks here (and in tensortop).
     print(BLAS.coreName)
@@ -102,14 +105,17 @@ func runAllBenchmarks() {
     print(overheads.render())
 }
 
-/// The cnn model's training samples/s at batch 128 on 1 and 2 threads, against the sgemm peak.
-func printCNNTraining(ceiling: Ceiling) {
-    var cnn = Report("threads", "samples/s", "GFLOP/s", "of sgemm peak", "2 ÷ 1")
-    CNNBench.run(ceiling: ceiling, into: &cnn)
+/// The cnn model's training samples/s at batch 128 on 1 and 2 threads, against the sgemm peak and
+/// beside PyTorch's (bench/pytorch_cnn.py in $PYTHON, when it has torch), in `rounds` interleaved rounds.
+func printCNNTraining(ceiling: Ceiling, rounds: Int = 3) {
+    var cnn = Report("threads", "samples/s", "GFLOP/s", "of sgemm peak", "2 ÷ 1", "PyTorch samples/s", "× PyTorch")
+    let pytorch = PyTorchBeside.fromEnvironment()
+    let notes = CNNBench.run(ceiling: ceiling, pytorch: pytorch, rounds: rounds, into: &cnn)
     print("cnn (Conv5×5 16, BN, ReLU, MaxPool, Conv5×5 32, BN, ReLU, MaxPool, Linear 1568→10) training step, batch 128, Adam 1e-3,"
-          + " train mode, shuffled Fashion-MNIST batches; best of 5 rounds of 20 steps; \(fixed(CNNBench.flopPerSample / 1e6, 2)) MFLOP per sample"
-          + " (bench/pytorch_cnn.py --bench times the same in PyTorch)")
+          + " train mode, shuffled Fashion-MNIST batches; each figure the best of 5 rounds of 20 steps; with PyTorch"
+          + " (\(pytorch.script) --bench in \(pytorch.python)) the median of \(rounds) rounds, TensorTop's and PyTorch's in turn; \(fixed(CNNBench.flopPerSample / 1e6, 2)) MFLOP per sample")
     print(cnn.render())
+    for note in notes { print(note) }
 }
 
 /// Prints the cnn training step layer by layer on 1 and 2 threads (`--cnn-layers`).
