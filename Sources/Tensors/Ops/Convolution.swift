@@ -358,6 +358,7 @@ extension Tensor {
     private static func convolutionForward(_ input: Tensor, weight: Tensor, bias: Tensor?, _ shape: ConvolutionGeometry) -> Tensor {
         let out = Storage<Float>(uninitializedCount: shape.batch * shape.outChannels * shape.positions)  // every element written
         let deterministic = ThreadState.current.deterministic
+        let broadcast = !deterministic && BroadcastProduct.suits(m: shape.groupOutChannels, n: shape.positions, k: shape.columnRows)
         let biasValues = bias?.contiguousFloatStorage()
         input.withFloats { x in
             weight.withFloats { w in
@@ -382,11 +383,16 @@ extension Tensor {
                             for group in 0..<shape.groups {
                                 let image = UnsafePointer(x.pointer + n * imageSize + group * groupInput)
                                 if !lowersToInput { shape.lower(image, padded: padded, into: columns) }
-                                gemm(m: groupOut, n: positions, k: rows,
-                                     a: w.pointer + group * groupOut * rows, transposed: false, lda: rows,
-                                     b: lowersToInput ? image : UnsafePointer(columns), transposed: false, ldb: positions,
-                                     into: outImage + group * groupOut * positions, ldc: positions,
-                                     beta: b == nil ? 0 : 1, alone: deterministic)
+                                let (weights, lowered) = (w.pointer + group * groupOut * rows, lowersToInput ? image : UnsafePointer(columns))
+                                let target = outImage + group * groupOut * positions
+                                if broadcast {
+                                    BroadcastProduct.multiply(m: groupOut, n: positions, k: rows, a: weights, aRow: rows, aColumn: 1,
+                                                              b: lowered, ldb: positions, into: target, ldc: positions, accumulate: b != nil)
+                                } else {
+                                    gemm(m: groupOut, n: positions, k: rows, a: weights, transposed: false, lda: rows,
+                                         b: lowered, transposed: false, ldb: positions, into: target, ldc: positions,
+                                         beta: b == nil ? 0 : 1, alone: deterministic)
+                                }
                             }
                         }
                     }
@@ -443,19 +449,22 @@ extension Tensor {
         let partials = needWeight ? Storage<Float>(uninitializedCount: shape.blocks * weightCount) : nil  // each block writes its own
         let gradInput = needInput ? Storage<Float>(uninitializedCount: shape.batch * imageSize) : nil  // each image group written whole
         let deterministic = ThreadState.current.deterministic
+        let (groupOut, rows, positions) = (shape.groupOutChannels, shape.columnRows, shape.positions)
+        let broadcastWeight = needWeight && !deterministic && BroadcastProduct.suits(m: rows, n: groupOut, k: positions)
+        let broadcastInput = needInput && !deterministic && BroadcastProduct.suits(m: rows, n: positions, k: groupOut)
         g.withFloats { gp in
             input.withFloats { x in
                 weight.withFloats { w in
                     let (gp, x, w) = (ChunkShared(gp), ChunkShared(x), ChunkShared(w))
                     let partialSums = partials.map { ChunkShared($0.base) }, inputSums = gradInput.map { ChunkShared($0.base) }
                     forEachImageBlock(shape) { block in
-                        let (positions, groupOut, rows) = (shape.positions, shape.groupOutChannels, shape.columnRows)
                         let groupInput = shape.groupChannels * shape.height * shape.width
                         let lowersToInput = shape.lowersToInput
                         let scratch = shape.scratchCounts
                         ThreadState.current.scratch.with([partialSums == nil ? 0 : scratch.columns, inputSums == nil ? 0 : scratch.columns,
-                                                          scratch.padded]) { buffers in
+                                                          scratch.padded, broadcastWeight ? positions * groupOut : 0]) { buffers in
                             let (columns, columnGradient, padded) = (shape.columns(in: buffers[0]), shape.columns(in: buffers[1]), buffers[2])
+                            let gTransposed = buffers[3]
                             let images = shape.images(ofBlock: block)
                             for n in images {
                                 for group in 0..<shape.groups {
@@ -470,6 +479,12 @@ extension Tensor {
                                             gemm(m: groupOut, n: rows, k: positions, a: gBlock, transposed: false, lda: positions,
                                                  b: lowered, transposed: true, ldb: positions, into: partial, ldc: rows,
                                                  beta: beta, alone: deterministic)
+                                        } else if broadcastWeight {
+                                            // The same transposed product (rows × out) with gᵀ as B, read along its rows.
+                                            tt_transpose(gBlock, gTransposed, groupOut, positions)
+                                            BroadcastProduct.multiply(m: rows, n: groupOut, k: positions, a: lowered, aRow: positions, aColumn: 1,
+                                                                      b: gTransposed, ldb: groupOut, into: partial, ldc: groupOut,
+                                                                      accumulate: beta != 0)
                                         } else {
                                             // Through BLAS the transposed product (lowered · gᵀ, rows × out) runs about
                                             // 1.4× faster: few output channels make a poor row count for sgemm's kernel.
@@ -480,10 +495,14 @@ extension Tensor {
                                     }
                                     if let inputSums {
                                         let image = inputSums.pointer + n * imageSize + group * groupInput
-                                        gemm(m: rows, n: positions, k: groupOut,
-                                             a: w.pointer + group * groupOut * rows, transposed: true, lda: rows,
-                                             b: gBlock, transposed: false, ldb: positions,
-                                             into: lowersToInput ? image : columnGradient, ldc: positions, alone: deterministic)
+                                        let (weights, target) = (w.pointer + group * groupOut * rows, lowersToInput ? image : columnGradient)
+                                        if broadcastInput {
+                                            BroadcastProduct.multiply(m: rows, n: positions, k: groupOut, a: weights, aRow: 1, aColumn: rows,
+                                                                      b: gBlock, ldb: positions, into: target, ldc: positions, accumulate: false)
+                                        } else {
+                                            gemm(m: rows, n: positions, k: groupOut, a: weights, transposed: true, lda: rows,
+                                                 b: gBlock, transposed: false, ldb: positions, into: target, ldc: positions, alone: deterministic)
+                                        }
                                         if !lowersToInput { shape.raise(columnGradient, padded: padded, into: image) }
                                     }
                                 }
