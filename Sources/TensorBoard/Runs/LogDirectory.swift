@@ -60,10 +60,11 @@ public final class LogDirectory {
         public var newRuns: [String] = []
         /// Damage found (reported once: the bytes are skipped).
         public var problems: [EventFileProblem] = []
-        /// Files whose end is an unfinished record (waiting for the writer).
-        public var pendingFiles: [String] = []
-        /// Where those unfinished records start and how many bytes of them there are, by file.
+        /// Files whose end is an unfinished record (waiting for the writer): where that record
+        /// starts and how many bytes of it there are, by file.
         public var pendingTails: [String: (offset: Int, bytes: Int)] = [:]
+        /// The files of `pendingTails`, in name order.
+        public var pendingFiles: [String] { pendingTails.keys.sorted() }
         /// Runs whose folder no longer has event files (dropped), and runs read again from the
         /// start because one of their files was replaced by a shorter one.
         public var removedRuns: [String] = []
@@ -138,7 +139,6 @@ public final class LogDirectory {
                     update.problems += batch.problems
                     update.unreadBytes += batch.unreadBytes
                     if batch.pendingBytes > 0 {
-                        update.pendingFiles.append(file)
                         update.pendingTails[file] = (reader.offset, batch.pendingBytes)
                     }
                     if batch.restarted { restarted.insert(run) }
