@@ -18,10 +18,10 @@ int tt_broadcast_gemm_available(void) {
  * the lanes of `last`. A constant `rows` and `vectors` unroll it into registers. */
 static inline __attribute__((always_inline)) TT_AVX512 void broadcast_tile(
     const int rows, const int vectors, long k, const float *a, long aRow, long aColumn,
-    const float *b, long ldb, float *c, long ldc, __mmask16 last, int accumulate) {
+    const float *b, long ldb, float *c, long ldc, __mmask16 last, int accumulate, const float *start) {
     __m512 sums[12][2];
     for (int i = 0; i < rows; i++)
-        for (int j = 0; j < vectors; j++) sums[i][j] = _mm512_setzero_ps();
+        for (int j = 0; j < vectors; j++) sums[i][j] = start ? _mm512_set1_ps(start[i]) : _mm512_setzero_ps();
     for (long p = 0; p < k; p++) {
         const float *row = b + p * ldb;
         __m512 b0 = vectors == 2 ? _mm512_loadu_ps(row) : _mm512_maskz_loadu_ps(last, row);
@@ -43,10 +43,12 @@ static inline __attribute__((always_inline)) TT_AVX512 void broadcast_tile(
         }
 }
 
-#define TILE(R, V) broadcast_tile(R, V, k, a + i * aRow, aRow, aColumn, b + v * 16, ldb, c + i * ldc + v * 16, ldc, last, accumulate)
+#define TILE(R, V) broadcast_tile(R, V, k, a + i * aRow, aRow, aColumn, b + v * 16, ldb, c + i * ldc + v * 16, ldc, last, accumulate, \
+                                      rowStarts ? rowStarts + i : 0)
 
 TT_AVX512 static void broadcast_gemm_avx512(long m, long n, long k, const float *a, long aRow, long aColumn,
-                                            const float *b, long ldb, float *c, long ldc, int accumulate) {
+                                            const float *b, long ldb, float *c, long ldc, int accumulate,
+                                            const float *rowStarts) {
     long vectors = (n + 15) / 16;
     __mmask16 tail = n % 16 ? (__mmask16)((1u << (n % 16)) - 1) : (__mmask16)0xFFFF;
     for (long v = 0; v < vectors; v += 2) {  /* a panel of B (k × 32) serves every row of A */
@@ -72,16 +74,16 @@ int tt_broadcast_gemm_available(void) { return 0; }
 #endif
 
 void tt_broadcast_gemm(long m, long n, long k, const float *a, long aRow, long aColumn,
-                       const float *b, long ldb, float *c, long ldc, int accumulate) {
+                       const float *b, long ldb, float *c, long ldc, int accumulate, const float *rowStarts) {
 #if defined(__x86_64__) && defined(__clang__)
     if (tt_broadcast_gemm_available()) {
-        broadcast_gemm_avx512(m, n, k, a, aRow, aColumn, b, ldb, c, ldc, accumulate);
+        broadcast_gemm_avx512(m, n, k, a, aRow, aColumn, b, ldb, c, ldc, accumulate, rowStarts);
         return;
     }
 #endif
     for (long i = 0; i < m; i++)
         for (long j = 0; j < n; j++) {
-            float sum = 0;
+            float sum = rowStarts ? rowStarts[i] : 0;
             for (long p = 0; p < k; p++) sum += a[i * aRow + p * aColumn] * b[p * ldb + j];
             c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
         }

@@ -23,14 +23,18 @@ import Testing
         let a = Self.values(m * k, seed: UInt64(index) * 3 + 1)
         let b = Self.values(k * ldb, seed: UInt64(index) * 3 + 2)
         let start = Self.values(m * ldc, seed: UInt64(index) * 3 + 3)
+        let bias = Self.values(m, seed: UInt64(index) * 3 + 4)
         let (aRow, aColumn) = transposedA ? (1, m) : (k, 1)
-        for accumulate in [false, true] {
+        for (accumulate, startsFromBias) in [(false, false), (true, false), (false, true)] {
             var c = start
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
-                        BroadcastProduct.multiply(m: m, n: n, k: k, a: pa.baseAddress!, aRow: aRow, aColumn: aColumn,
-                                                  b: pb.baseAddress!, ldb: ldb, into: pc.baseAddress!, ldc: ldc, accumulate: accumulate)
+                        bias.withUnsafeBufferPointer { pbias in
+                            BroadcastProduct.multiply(m: m, n: n, k: k, a: pa.baseAddress!, aRow: aRow, aColumn: aColumn,
+                                                      b: pb.baseAddress!, ldb: ldb, into: pc.baseAddress!, ldc: ldc, accumulate: accumulate,
+                                                      rowStarts: startsFromBias ? pbias.baseAddress! : nil)
+                        }
                     }
                 }
             }
@@ -41,13 +45,13 @@ import Testing
                         #expect(c[i * ldc + j] == start[i * ldc + j], "slack column \(j) of row \(i) changed")
                         continue
                     }
-                    var sum = accumulate ? Double(start[i * ldc + j]) : 0
+                    var sum = (accumulate ? Double(start[i * ldc + j]) : 0) + (startsFromBias ? Double(bias[i]) : 0)
                     for p in 0..<k { sum += Double(a[i * aRow + p * aColumn]) * Double(b[p * ldb + j]) }
                     worst = max(worst, abs(Double(c[i * ldc + j]) - sum))
                 }
             }
             // k products of terms below 1, each sum rounded k times in float32.
-            #expect(worst <= Double(k + 1) * 1.2e-7, "m \(m) n \(n) k \(k) accumulate \(accumulate): off by \(worst)")
+            #expect(worst <= Double(k + 1) * 1.2e-7, "m \(m) n \(n) k \(k) accumulate \(accumulate) bias \(startsFromBias): off by \(worst)")
         }
     }
 

@@ -70,13 +70,13 @@ int tt_broadcast_gemm_available(void);
 
 /* c (m×n, rows ldc apart) = A·B (+ c when `accumulate`), where A is m×k with element (i, p) at
  * a[i·aRow + p·aColumn] (any layout: row-major, transposed) and B is row-major k×n (rows ldb
- * apart). For a convolution's small products, whose operands sit in the caches: nothing is
+ * apart); with `rowStarts` (m floats, e.g. a bias) each sum of row i starts from rowStarts[i]. For a convolution's small products, whose operands sit in the caches: nothing is
  * packed, B is read along its rows in 16-float vectors, each element of A broadcast, every sum
  * in k order with fused multiply-adds. The one exception to the same-bits rule above: it is
  * for the non-deterministic mode only (where BLAS would run), and is fast only where
  * `tt_broadcast_gemm_available()` (elsewhere a plain loop computes the same product). */
 void tt_broadcast_gemm(long m, long n, long k, const float *a, long aRow, long aColumn,
-                       const float *b, long ldb, float *c, long ldc, int accumulate);
+                       const float *b, long ldb, float *c, long ldc, int accumulate, const float *rowStarts);
 
 /* target (columns × rows, row-major) = the transpose of source (rows × columns, row-major). */
 void tt_transpose(const float *source, float *target, long rows, long columns);

@@ -22,12 +22,14 @@ enum BroadcastProduct {
     }
 
     /// c (m×n, rows ldc apart) = A·B (+ c when `accumulate`); A's element (i, p) at
-    /// `a[i·aRow + p·aColumn]`, B row-major with rows ldb apart.
+    /// `a[i·aRow + p·aColumn]`, B row-major with rows ldb apart. With `rowStarts` (m values, a
+    /// bias), row i's sums start from rowStarts[i].
     @inline(__always)
     static func multiply(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int,
-        b: UnsafePointer<Float>, ldb: Int, into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        b: UnsafePointer<Float>, ldb: Int, into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+        rowStarts: UnsafePointer<Float>? = nil
     ) {
-        tt_broadcast_gemm(m, n, k, a, aRow, aColumn, b, ldb, c, ldc, accumulate ? 1 : 0)
+        tt_broadcast_gemm(m, n, k, a, aRow, aColumn, b, ldb, c, ldc, accumulate ? 1 : 0, rowStarts)
     }
 }

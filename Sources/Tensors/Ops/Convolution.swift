@@ -351,7 +351,8 @@ extension Tensor {
         }
     }
 
-    /// The output [N, out, outH, outW]: per image, bias rows, then one product per group.
+    /// The output [N, out, outH, outW]: per image, bias rows, then one product per group (the unpacked
+    /// product starts its sums from the bias instead).
     ///
     /// Image blocks are shared among the compute threads; each block lowers its images one at
     /// a time into its own scratch matrix and multiplies on its thread alone.
@@ -374,7 +375,7 @@ extension Tensor {
                         let (columns, padded) = (shape.columns(in: buffers[0]), buffers[1])
                         for n in shape.images(ofBlock: block) {
                             let outImage = y.pointer + n * shape.outChannels * positions
-                            if let b {
+                            if let b, !broadcast {
                                 for o in 0..<shape.outChannels {
                                     let value = b.pointer[o], plane = outImage + o * positions
                                     for p in 0..<positions { plane[p] = value }
@@ -387,7 +388,8 @@ extension Tensor {
                                 let target = outImage + group * groupOut * positions
                                 if broadcast {
                                     BroadcastProduct.multiply(m: groupOut, n: positions, k: rows, a: weights, aRow: rows, aColumn: 1,
-                                                              b: lowered, ldb: positions, into: target, ldc: positions, accumulate: b != nil)
+                                                              b: lowered, ldb: positions, into: target, ldc: positions, accumulate: false,
+                                                              rowStarts: b.map { UnsafePointer($0.pointer + group * groupOut) })
                                 } else {
                                     gemm(m: groupOut, n: positions, k: rows, a: weights, transposed: false, lda: rows,
                                          b: lowered, transposed: false, ldb: positions, into: target, ldc: positions,
