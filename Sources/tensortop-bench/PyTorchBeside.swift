@@ -54,26 +54,17 @@ struct PyTorchBeside {
         return rates
     }
 
-    /// Runs the Python with `arguments`; what it printed (output and errors, in one pipe so that
-    /// neither can fill up unread), or its last line when it fails.
+    /// Runs the Python with `arguments`; what it printed (output and errors), or its last line
+    /// when it fails.
     private func run(_ arguments: [String]) -> Result<String, ChildMeasurementError> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
-            return .failure(ChildMeasurementError(message: "cannot start \(python): \(error)"))
-        }
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let last = text.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+        switch FinishedProcess.run(URL(fileURLWithPath: "/usr/bin/env"), [python] + arguments, errorsToo: true) {
+        case .failure(let error):
+            return .failure(error)
+        case .success(let finished) where finished.status != 0:
+            let last = finished.output.split(separator: "\n").last.map(String.init) ?? "exit status \(finished.status)"
             return .failure(ChildMeasurementError(message: "\(python) \(arguments.joined(separator: " ")): \(last)"))
+        case .success(let finished):
+            return .success(finished.output)
         }
-        return .success(text)
     }
 }
