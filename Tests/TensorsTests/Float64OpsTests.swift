@@ -19,6 +19,25 @@ import Tensors
         #expect(single.grad?.dtype == .float32 && single.grad?.scalars == [1, 2, 0])
     }
 
+    /// conv2d and batch norm refuse a float32/float64 mix with PyTorch 2.15's messages (thrown, not a stop).
+    @Test func convolutionAndBatchNormRefuseMixedFloatTypes() {
+        let single = Tensor.ones([1, 1, 3, 3]), double = Tensor.ones([1, 1, 3, 3], dtype: .float64)
+        let (weight, weight64) = (Tensor.ones([1, 1, 2, 2]), Tensor.ones([1, 1, 2, 2], dtype: .float64))
+        func message(_ body: () throws -> Tensor) -> String? {
+            do { _ = try body(); return nil } catch { return "\(error)" }
+        }
+        #expect(message { try Tensor.conv2d(single, weight: weight64) } == "expected scalar type Float but found Double")
+        #expect(message { try Tensor.conv2d(double, weight: weight) } == "expected scalar type Double but found Float")
+        #expect(message { try Tensor.conv2d(single, weight: weight, bias: Tensor.ones([1], dtype: .float64)) }
+            == "Input type (float) and bias type (double) should be the same")
+        let rows = Tensor.ones([2, 3]), rows64 = Tensor.ones([2, 3], dtype: .float64)
+        #expect(message { try Tensor.batchNorm(rows64, runningMean: Tensor.zeros([3]), runningVar: Tensor.ones([3]), training: true) }
+            == "mixed dtype (CPU): all inputs must share same datatype.")
+        #expect(message { try Tensor.batchNorm(rows, runningMean: Tensor.zeros([3], dtype: .float64), runningVar: Tensor.ones([3]), training: false) }
+            == "expected scalar type Float but found Double")
+        #expect(message { try Tensor.batchNorm(rows64, runningMean: nil, runningVar: nil, weight: Tensor.ones([3], dtype: .float64), training: true) } == nil)
+    }
+
     @Test func comparisonsSeeEveryBitOfADouble() {
         let x = Tensor(shape: [3], float64Scalars: [1, 1 + 1e-12, 0.1])
         let one = Tensor(float64: 1)

@@ -18,8 +18,8 @@ extension Tensor {
     ///
     /// Statistics are accumulated in Double, as PyTorch's CPU kernel does for float32. A float64
     /// input (which needs float64 estimates, weight and bias) is normalised in float64.
-    /// - Throws: PyTorch's message when a per-channel tensor has the wrong length, or when
-    ///   training sees one value per channel.
+    /// - Throws: PyTorch's message when a per-channel tensor has the wrong length or another
+    ///   float type than the input, or when training sees one value per channel.
     public static func batchNorm(
         _ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor? = nil, bias: Tensor? = nil,
         training: Bool, momentum: Double = 0.1, eps: Double = 1e-5
@@ -33,6 +33,10 @@ extension Tensor {
             if let tensor, tensor.count != c {
                 throw TensorError("\(name) should contain \(c) elements not \(tensor.count)")
             }
+        }
+        for tensor in [runningMean, runningVar, weight, bias].compactMap({ $0 }) {
+            let style: Float64Ops.MixedTypeMessage = input.dtype == .float64 ? .batchNormParameters : .scalarType
+            if let mixed = Float64Ops.mixedFloatTypes(input, tensor, style: style) { throw mixed }
         }
         let perChannel = n * inner
         if training && perChannel == 1 {

@@ -326,6 +326,10 @@ extension Tensor {
         let geometry = try ConvolutionGeometry(
             input: input.shape, weight: weight.shape, bias: bias?.shape, stride: stride,
             padding: padding, dilation: dilation, groups: groups)
+        if let mixed = Float64Ops.mixedFloatTypes(input, weight, style: .scalarType)
+            ?? bias.flatMap({ Float64Ops.mixedFloatTypes(input, $0, style: .convolutionBias) }) {
+            throw mixed
+        }
         if promotesToFloat64(input, weight, bias ?? input) { return Float64Ops.conv2d(input, weight: weight, bias: bias, geometry) }
         let out = noGrad { convolutionForward(input, weight: weight, bias: bias, geometry) }
         let (needInput, needWeight, needBias) = (input.requiresGrad, weight.requiresGrad, bias?.requiresGrad ?? false)

@@ -34,8 +34,13 @@ extension Float64Ops {
     /// `style` picks the wording of the op PyTorch would name: `mm`/`linear`, `bmm`, or the
     /// scalar-type check of convolution and cross-entropy (first operand's type expected).
     static func requireSameFloatType(_ first: Tensor, _ second: Tensor, style: MixedTypeMessage) {
-        guard first.dtype.isFloatingPoint, second.dtype.isFloatingPoint, first.dtype != second.dtype else { return }
-        usageFailure(style.text(first.dtype, second.dtype))
+        if let error = mixedFloatTypes(first, second, style: style) { usageFailure(error.message) }
+    }
+
+    /// PyTorch's error for a float32/float64 pair in an op that refuses one, or nil when they agree.
+    static func mixedFloatTypes(_ first: Tensor, _ second: Tensor, style: MixedTypeMessage) -> TensorError? {
+        guard first.dtype.isFloatingPoint, second.dtype.isFloatingPoint, first.dtype != second.dtype else { return nil }
+        return TensorError(style.text(first.dtype, second.dtype))
     }
 
     /// How PyTorch words a float32/float64 mix in the ops that refuse one.
@@ -46,6 +51,10 @@ extension Float64Ops {
         case batchProduct
         /// convolution, cross-entropy weights: "expected scalar type Float but found Double".
         case scalarType
+        /// a convolution's bias: "Input type (float) and bias type (double) should be the same".
+        case convolutionBias
+        /// batch norm on a float64 input with float32 statistics or affine parameters.
+        case batchNormParameters
 
         /// The message for operands of types `first` and `second`.
         func text(_ first: DType, _ second: DType) -> String {
@@ -55,6 +64,8 @@ extension Float64Ops {
             case .matrixProduct: return "expected m1 and m2 to have the same dtype, but got: \(lower(first)) != \(lower(second))"
             case .batchProduct: return "self and mat2 must have the same dtype, but got \(upper(first)) and \(upper(second))"
             case .scalarType: return "expected scalar type \(upper(first)) but found \(upper(second))"
+            case .convolutionBias: return "Input type (\(lower(first))) and bias type (\(lower(second))) should be the same"
+            case .batchNormParameters: return "mixed dtype (CPU): all inputs must share same datatype."
             }
         }
     }
