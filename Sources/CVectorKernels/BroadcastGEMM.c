@@ -76,7 +76,7 @@ int tt_broadcast_gemm_available(void) { return 0; }
 void tt_broadcast_gemm(long m, long n, long k, const float *a, long aRow, long aColumn,
                        const float *b, long ldb, float *c, long ldc, int accumulate, const float *rowStarts) {
 #if defined(__x86_64__) && defined(__clang__)
-    if (tt_broadcast_gemm_available()) {
+    if (__builtin_cpu_supports("avx512f")) {  /* a load and a bit test: the runtime has read the CPU at load time */
         broadcast_gemm_avx512(m, n, k, a, aRow, aColumn, b, ldb, c, ldc, accumulate, rowStarts);
         return;
     }

@@ -55,26 +55,50 @@ import Testing
         }
     }
 
-    /// The cnn preset's second convolution (where the product is used on AVX-512 CPUs) gives the
-    /// deterministic route's output and gradients within float32 rounding, on any CPU.
-    @Test func aConvolutionWithTheProductMatchesTheDeterministicRoute() throws {
+    /// Convolutions the product serves on AVX-512 CPUs (the cnn preset's second layer; two groups of 32
+    /// output channels, each with its own bias; a 1×1 kernel that multiplies the image itself) give
+    /// the deterministic route's output and gradients within float32 rounding, on any CPU.
+    @Test(arguments: [([3, 16, 14, 14], [32, 16, 5, 5], 2, 1), ([2, 8, 9, 9], [64, 4, 3, 3], 1, 2), ([2, 40, 7, 7], [32, 40, 1, 1], 0, 1)])
+    func aConvolutionWithTheProductMatchesTheDeterministicRoute(input inputShape: [Int], weight weightShape: [Int], padding: Int, groups: Int) throws {
         let generator = Generator(seed: 5)
-        let input = Tensor.randn([3, 16, 14, 14], generator: generator)
-        let weight = Tensor.randn([32, 16, 5, 5], generator: generator) * 0.05
-        let bias = Tensor.randn([32], generator: generator)
-        let outputGradient = Tensor.randn([3, 32, 14, 14], generator: generator)
-        func run(deterministic: Bool) throws -> [[Float]] {
-            let (x, w, b) = (input.detach().requiresGrad_(), weight.detach().requiresGrad_(), bias.detach().requiresGrad_())
-            return try withDeterministicAlgorithms(deterministic) { () throws -> [[Float]] in
-                let y = try Tensor.conv2d(x, weight: w, bias: b, padding: 2)
-                try y.backward(outputGradient)
-                return [y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars]
-            }
-        }
-        let (fast, exact) = (try run(deterministic: false), try run(deterministic: true))
+        let input = Tensor.randn(inputShape, generator: generator)
+        let weight = Tensor.randn(weightShape, generator: generator) * 0.05
+        let bias = Tensor.randn([weightShape[0]], generator: generator)
+        let output = try Tensor.conv2d(input, weight: weight, padding: .explicit(Pair2d(padding)), groups: groups)
+        let outputGradient = Tensor.randn(output.shape, generator: generator)
+        let (fast, exact) = (try Self.convolve(input, weight, bias, outputGradient, padding, groups, deterministic: false),
+                             try Self.convolve(input, weight, bias, outputGradient, padding, groups, deterministic: true))
         for (name, (ours, reference)) in zip(["output", "input gradient", "weight gradient", "bias gradient"], zip(fast, exact)) {
             let worst = zip(ours, reference).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
             #expect(worst < 1e-4, "\(name): off by \(worst)")
+        }
+    }
+
+    /// Twenty images (three blocks) on one and on two compute threads: the same bits.
+    @Test func blocksSharedAmongComputeThreadsGiveTheSameBits() {
+        ComputeThreadsTests.onOwnThread {
+            let generator = Generator(seed: 8)
+            let input = Tensor.randn([20, 16, 14, 14], generator: generator)
+            let weight = Tensor.randn([32, 16, 5, 5], generator: generator) * 0.05
+            let bias = Tensor.randn([32], generator: generator)
+            let outputGradient = Tensor.randn([20, 32, 14, 14], generator: generator)
+            setComputeThreads(1)
+            let single = try! Self.convolve(input, weight, bias, outputGradient, 2, 1, deterministic: false)
+            setComputeThreads(2)
+            let shared = try! Self.convolve(input, weight, bias, outputGradient, 2, 1, deterministic: false)
+            setComputeThreads(1)
+            #expect(shared.map { $0.map(\.bitPattern) } == single.map { $0.map(\.bitPattern) })
+        }
+    }
+
+    /// Output, input, weight and bias gradients of one convolution, with or without deterministic algorithms.
+    static func convolve(_ input: Tensor, _ weight: Tensor, _ bias: Tensor, _ outputGradient: Tensor, _ padding: Int, _ groups: Int,
+                         deterministic: Bool) throws -> [[Float]] {
+        let (x, w, b) = (input.detach().requiresGrad_(), weight.detach().requiresGrad_(), bias.detach().requiresGrad_())
+        return try withDeterministicAlgorithms(deterministic) { () throws -> [[Float]] in
+            let y = try Tensor.conv2d(x, weight: w, bias: b, padding: .explicit(Pair2d(padding)), groups: groups)
+            try y.backward(outputGradient)
+            return [y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars]
         }
     }
 }

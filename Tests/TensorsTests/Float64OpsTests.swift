@@ -34,6 +34,12 @@ import Tensors
         #expect(message { try Tensor.batchNorm(rows64, runningMean: Tensor.zeros([3]), runningVar: Tensor.ones([3]), training: true) }
             == "mixed dtype (CPU): all inputs must share same datatype.")
         #expect(message { try Tensor.batchNorm(rows, runningMean: Tensor.zeros([3], dtype: .float64), runningVar: Tensor.ones([3]), training: false) }
+            == "mixed dtype (CPU): expect parameter to have scalar type of Float")
+        #expect(message { try Tensor.batchNorm(rows64, runningMean: Tensor.zeros([3], dtype: .float64), runningVar: Tensor.ones([3], dtype: .float64),
+                                               weight: Tensor.ones([3]), training: true) }
+            == "mixed dtype (CPU): expect parameter to have scalar type of Float")
+        #expect(message { try Tensor.batchNorm(rows, runningMean: Tensor.zeros([3], dtype: .float64), runningVar: Tensor.ones([3], dtype: .float64),
+                                               weight: Tensor.ones([3]), training: false) }
             == "expected scalar type Float but found Double")
         #expect(message { try Tensor.batchNorm(rows64, runningMean: nil, runningVar: nil, weight: Tensor.ones([3], dtype: .float64), training: true) } == nil)
     }

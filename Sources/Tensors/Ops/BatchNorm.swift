@@ -34,14 +34,11 @@ extension Tensor {
                 throw TensorError("\(name) should contain \(c) elements not \(tensor.count)")
             }
         }
-        for tensor in [runningMean, runningVar, weight, bias].compactMap({ $0 }) {
-            let style: Float64Ops.MixedTypeMessage = input.dtype == .float64 ? .batchNormParameters : .scalarType
-            if let mixed = Float64Ops.mixedFloatTypes(input, tensor, style: style) { throw mixed }
-        }
         let perChannel = n * inner
         if training && perChannel == 1 {
             throw TensorError("Expected more than 1 value per channel when training, got input size torch.Size(\(Shape.describe(input.shape)))")
         }
+        if let mixed = Self.batchNormMixedTypes(input, [weight, bias, runningMean, runningVar].compactMap { $0 }) { throw mixed }
         if promotesToFloat64(input) || [runningMean, runningVar, weight, bias].contains(where: { $0?.dtype == .float64 }) {
             return Float64Ops.batchNorm(
                 input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
@@ -57,6 +54,24 @@ extension Tensor {
         let means = runningMean.scalars.map(Double.init)
         let invstds = runningVar.scalars.map { 1 / (Double($0) + eps).squareRoot() }
         return normalized(input, mean: means, invstd: invstds, weight: weight, bias: bias, batchStatistics: false)
+    }
+
+    /// PyTorch's error for per-channel tensors (`parameters`: weight, bias, running mean, running
+    /// variance, those given) whose float type is not the input's, or nil when all agree.
+    ///
+    /// PyTorch's CPU kernel compares the input with the first of them: when those differ it asks
+    /// for float32 parameters ("expect parameter to have scalar type of Float") and then for a
+    /// half-precision input ("all inputs must share same datatype."); when they agree, a later one
+    /// that differs fails as "expected scalar type Float but found Double".
+    static func batchNormMixedTypes(_ input: Tensor, _ parameters: [Tensor]) -> TensorError? {
+        let floats = parameters.filter { $0.dtype.isFloatingPoint }
+        guard input.dtype.isFloatingPoint, let first = floats.first else { return nil }
+        if first.dtype != input.dtype {
+            return floats.allSatisfy({ $0.dtype == .float32 })
+                ? TensorError(Float64Ops.MixedTypeMessage.batchNormParameters.text(input.dtype, first.dtype))
+                : TensorError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        }
+        return floats.lazy.compactMap { Float64Ops.mixedFloatTypes(input, $0, style: .scalarType) }.first
     }
 
     /// Each channel's mean and 1/√(biased variance + eps), plus the summed squared deviations.
